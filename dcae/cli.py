@@ -1,0 +1,251 @@
+"""The `dcae` command. Each subcommand has `--help`; those that print figures take `--json`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+
+def _print(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, indent=2))
+    else:
+        width = max(len(k) for k in result)
+        for k, v in result.items():
+            print(f"{k:<{width}}  {v}")
+
+
+def _tile_spec(args: argparse.Namespace):
+    from dcae.inference import TileSpec
+
+    if not args.tile:
+        return None
+    return TileSpec(args.tile_size, args.tile_overlap)
+
+
+def _add_tile_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tile", action="store_true", help="process in overlapping tiles (large images, 4K and up)")
+    p.add_argument("--tile-size", type=int, default=512, help="tile side in image pixels (default 512)")
+    p.add_argument("--tile-overlap", type=int, default=128, help="overlap between tiles in image pixels (default 128)")
+
+
+def _progress_bar(desc: str):
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit="tile", leave=False)
+        bar.update(done - bar.n)
+        if done == total:
+            bar.close()
+
+    return update
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    import torch
+
+    from dcae.checkpoint import read_checkpoint
+    from dcae.models.dc_ae import DCAE, count_parameters, get_config
+
+    if Path(args.preset).is_dir():
+        cfg, _ = read_checkpoint(args.preset)
+    else:
+        cfg = get_config(args.preset)
+    with torch.device("meta"):  # shapes only: full-size presets are counted without allocating them
+        model = DCAE(cfg)
+    result = {
+        "name": cfg.name,
+        "params": count_parameters(model),
+        "compression": cfg.compression,
+        "latent_channels": cfg.latent_channels,
+        "scaling_factor": cfg.scaling_factor,
+        "latent_shape_512px": [cfg.latent_channels, 512 // cfg.compression, 512 // cfg.compression],
+        "width_list": list(cfg.width_list),
+        "encoder_depths": list(cfg.encoder_depths),
+        "decoder_depths": list(cfg.decoder_depths),
+    }
+    _print(result, args.json)
+    return 0
+
+
+def cmd_presets(args: argparse.Namespace) -> int:
+    from dcae.models.dc_ae import PRESETS
+
+    if args.json:
+        print(json.dumps({n: {"compression": c.compression, "latent_channels": c.latent_channels,
+                              "scaling_factor": c.scaling_factor} for n, c in PRESETS.items()}, indent=2))
+    else:
+        for n, c in PRESETS.items():
+            print(f"{n:<26} f{c.compression:<4} c{c.latent_channels:<4} scaling {c.scaling_factor}")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    import torch
+
+    from dcae.checkpoint import convert
+    from dcae.models.dc_ae import count_parameters
+
+    dtype = {"float32": None, "float16": torch.float16, "bfloat16": torch.bfloat16}[args.dtype]
+    fmt, model = convert(args.src, args.dst, dtype=dtype)
+    _print({"source_format": fmt, "preset": model.config.name, "params": count_parameters(model),
+            "written": str(args.dst)}, args.json)
+    return 0
+
+
+def cmd_encode(args: argparse.Namespace) -> int:
+    import torch
+
+    from dcae.checkpoint import load_pretrained
+    from dcae.images import load_image, to_tensor
+    from dcae.inference import encode_image
+
+    model = load_pretrained(args.model, device=args.device)
+    img = load_image(args.image)
+    x = to_tensor(img)[None].to(args.device)
+    t0 = time.perf_counter()
+    z = encode_image(model, x, tile=_tile_spec(args), progress=_progress_bar("encode") if args.tile else None)
+    seconds = time.perf_counter() - t0
+    if args.scaled:
+        z = model.latent_space.to_diffusion(z)
+    out = Path(args.output)
+    np.save(out, z.float().cpu().numpy())
+    # The sidecar lets `dcae decode` crop the padding back off and undo the scaling.
+    sidecar = {"image_size": [img.height, img.width], "model": model.config.name,
+               "scaled": bool(args.scaled), "scaling_factor": model.config.scaling_factor}
+    out.with_suffix(".json").write_text(json.dumps(sidecar, indent=2) + "\n")
+    _print({"latent": str(out), "shape": list(z.shape), "image_size": [img.height, img.width],
+            "scaled": bool(args.scaled), "encode_seconds": round(seconds, 4)}, args.json)
+    return 0
+
+
+def cmd_decode(args: argparse.Namespace) -> int:
+    import torch
+
+    from dcae.checkpoint import load_pretrained
+    from dcae.images import save_image
+    from dcae.inference import decode_latent
+
+    model = load_pretrained(args.model, device=args.device)
+    z = np.load(args.latent, allow_pickle=False)
+    if z.ndim == 3:
+        z = z[None]
+    if z.ndim != 4 or z.shape[1] != model.config.latent_channels:
+        raise SystemExit(f"error: {args.latent} has shape {z.shape}; {model.config.name} decodes "
+                         f"(N, {model.config.latent_channels}, h, w) latents")
+    sidecar_path = Path(args.latent).with_suffix(".json")
+    sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.is_file() else {}
+    scaled = args.scaled if args.scaled is not None else sidecar.get("scaled", False)
+    size = None
+    if args.size:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+        size = (h, w)
+    elif "image_size" in sidecar:
+        size = tuple(sidecar["image_size"])
+    z = torch.from_numpy(z.astype(np.float32)).to(args.device)
+    if scaled:
+        z = model.latent_space.from_diffusion(z)
+    t0 = time.perf_counter()
+    x = decode_latent(model, z, image_size=size, tile=_tile_spec(args),
+                      progress=_progress_bar("decode") if args.tile else None)
+    seconds = time.perf_counter() - t0
+    outputs = []
+    for i in range(x.shape[0]):
+        path = Path(args.output) if x.shape[0] == 1 else Path(args.output).with_stem(f"{Path(args.output).stem}_{i}")
+        save_image(x[i], path)
+        outputs.append(str(path))
+    _print({"images": outputs, "size": [x.shape[2], x.shape[3]], "decode_seconds": round(seconds, 4)}, args.json)
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="dcae", description="DC-AE: deep compression autoencoder tools.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("info", help="architecture facts of a preset or checkpoint",
+                       description="Print parameter count (incl. BatchNorm statistics), compression, latent "
+                                   "channels and scaling factor of a preset name or checkpoint directory.")
+    p.add_argument("preset", help="preset name (see `dcae presets`) or a checkpoint directory")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("presets", help="list the presets", description="List every DC-AE preset.")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_presets)
+
+    p = sub.add_parser("convert", help="convert an efficientvit or diffusers checkpoint to ours",
+                       description="Read a checkpoint directory in the efficientvit format (model.safetensors + "
+                                   "config.json with model_name) or the diffusers format (config.json + "
+                                   "diffusion_pytorch_model.safetensors), detect which, check every tensor, "
+                                   "and write our format (config.json + model.safetensors).")
+    p.add_argument("src", help="source checkpoint directory")
+    p.add_argument("dst", help="output directory")
+    p.add_argument("--dtype", choices=["float32", "float16", "bfloat16"], default="float32",
+                   help="storage precision (default float32)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_convert)
+
+    p = sub.add_parser("encode", help="image -> latent .npy",
+                       description="Encode an image of any size to a latent .npy (padded to the compression "
+                                   "factor; a .json sidecar records the original size for `dcae decode`).")
+    p.add_argument("image", help="input image (any format PIL reads)")
+    p.add_argument("--model", required=True, help="checkpoint directory (any supported format)")
+    p.add_argument("-o", "--output", required=True, help="output .npy")
+    p.add_argument("--scaled", action="store_true",
+                   help="multiply by the model's scaling factor (the diffusion-space latent)")
+    p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_tile_args(p)
+    p.set_defaults(func=cmd_encode)
+
+    p = sub.add_parser("decode", help="latent .npy -> image",
+                       description="Decode a latent .npy to an image (PNG, JPEG or WebP by extension).")
+    p.add_argument("latent", help="input .npy, (C, h, w) or (N, C, h, w)")
+    p.add_argument("--model", required=True, help="checkpoint directory (any supported format)")
+    p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended for batches")
+    p.add_argument("--size", help="crop to WxH (default: the size in the encode sidecar, if any)")
+    p.add_argument("--scaled", action=argparse.BooleanOptionalAction, default=None,
+                   help="the latent is in diffusion space (divide by the scaling factor); default from the sidecar")
+    p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    _add_tile_args(p)
+    p.set_defaults(func=cmd_decode)
+
+    try:
+        from dcae import data
+    except ImportError:
+        data = None
+    if data is not None and hasattr(data, "register_cli"):
+        data.register_cli(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from dcae.checkpoint import CheckpointError
+
+    try:
+        return args.func(args) or 0
+    except (CheckpointError, KeyError, FileNotFoundError) as e:
+        print(f"error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
