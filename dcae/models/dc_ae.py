@@ -159,8 +159,9 @@ class LiteMLA(nn.Module):
         self.proj = nn.Conv2d(inner * (1 + len(scales)), channels, 1, bias=False)
         self.norm = build_norm(norm, channels)
 
-    def attend(self, qkv: torch.Tensor) -> torch.Tensor:
-        """(N, heads*3*d, H, W) -> (N, heads*d, H, W), in fp32 (half-precision sums overflow)."""
+    def attend(self, qkv: torch.Tensor, linear: bool | None = None) -> torch.Tensor:
+        """(N, heads*3*d, H, W) -> (N, heads*d, H, W), in fp32 (half-precision sums overflow).
+        `linear` forces a form; None picks as described below."""
         n, _, h, w = qkv.shape
         qkv = qkv.float().reshape(n, -1, 3 * self.head_dim, h * w)  # (N, heads, 3d, HW)
         q, k, v = qkv.split(self.head_dim, dim=2)
@@ -168,7 +169,9 @@ class LiteMLA(nn.Module):
         # Both forms compute out_j = sum_i v_i (k_i . q_j) / (sum_i k_i . q_j + eps), only the
         # association order differs. Like the reference, pick the cheaper one per input size; an
         # exported graph always takes the linear form, which is exact for every size.
-        if torch.compiler.is_exporting() or h * w > self.head_dim:
+        if linear is None:
+            linear = torch.compiler.is_exporting() or h * w > self.head_dim
+        if linear:
             v = F.pad(v, (0, 0, 0, 1), value=1.0)  # a row of ones yields the normaliser
             out = (v @ k.transpose(-1, -2)) @ q  # (N, heads, d+1, HW)
             out = out[:, :, :-1] / (out[:, :, -1:] + self.eps)

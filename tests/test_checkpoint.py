@@ -1,0 +1,77 @@
+"""Our format round-trips exactly; conversion is strict and says which keys are wrong."""
+
+import json
+
+import pytest
+import torch
+from safetensors.torch import load_file, save_file
+
+from dcae.checkpoint import CheckpointError, detect_format, load_pretrained, save_pretrained
+from dcae.cli import main
+from dcae.models.dc_ae import create_model
+from helpers import randomize_
+
+
+def test_save_load_round_trip_is_exact(tmp_path):
+    model = randomize_(create_model("dc-ae-f32c32-tiny")).eval()
+    save_pretrained(model, tmp_path / "ckpt", metadata={"note": "test"})
+    loaded = load_pretrained(tmp_path / "ckpt")
+    assert loaded.config == model.config
+    for (k, a), (_, b) in zip(model.state_dict().items(), loaded.state_dict().items()):
+        assert torch.equal(a, b), k
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        assert torch.equal(model(x), loaded(x))
+    config = json.loads((tmp_path / "ckpt" / "config.json").read_text())
+    assert config["format"] == "dcae" and config["note"] == "test"
+    assert detect_format(tmp_path / "ckpt") == "dcae"
+
+
+def test_half_precision_storage(tmp_path):
+    model = randomize_(create_model("dc-ae-f32c32-tiny"))
+    save_pretrained(model, tmp_path / "ckpt", dtype=torch.float16)
+    stored = load_file(str(tmp_path / "ckpt" / "model.safetensors"))
+    assert stored["decoder.norm_out.weight"].dtype == torch.float16
+    loaded = load_pretrained(tmp_path / "ckpt")
+    assert loaded.decoder.norm_out.weight.dtype == torch.float32
+    assert torch.equal(loaded.decoder.norm_out.weight, model.decoder.norm_out.weight.half().float())
+
+
+def test_strict_loading_names_the_keys(tmp_path):
+    save_pretrained(create_model("dc-ae-f32c32-tiny"), tmp_path / "ckpt")
+    weights = tmp_path / "ckpt" / "model.safetensors"
+    state = load_file(str(weights))
+    state.pop("encoder.project_out.weight")
+    state["decoder.extra.weight"] = torch.zeros(1)
+    state["decoder.norm_out.bias"] = torch.zeros(3)
+    save_file(state, str(weights))
+    with pytest.raises(CheckpointError) as e:
+        load_pretrained(tmp_path / "ckpt")
+    msg = str(e.value)
+    assert "missing: encoder.project_out.weight" in msg
+    assert "unexpected: decoder.extra.weight" in msg
+    assert "decoder.norm_out.bias: checkpoint (3,) vs model (16,)" in msg
+
+
+def test_unknown_directory_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "config.json").write_text("{}")
+    with pytest.raises(CheckpointError, match="cannot tell the checkpoint format"):
+        detect_format(tmp_path)
+    assert main(["convert", str(tmp_path), str(tmp_path / "out")]) == 2
+    assert "cannot tell the checkpoint format" in capsys.readouterr().err
+
+
+def test_efficientvit_checkpoint_with_unknown_model_name(tmp_path):
+    save_file({"x": torch.zeros(1)}, str(tmp_path / "model.safetensors"))
+    (tmp_path / "config.json").write_text(json.dumps({"model_name": "dc-ae-f16c4-in-1.0"}))
+    with pytest.raises(CheckpointError, match="not a known preset"):
+        load_pretrained(tmp_path)
+
+
+def test_convert_command(tmp_path, capsys):
+    model = randomize_(create_model("dc-ae-f32c32-tiny"))
+    save_pretrained(model, tmp_path / "src")
+    assert main(["convert", str(tmp_path / "src"), str(tmp_path / "dst"), "--dtype", "float16", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["source_format"] == "dcae" and out["preset"] == "dc-ae-f32c32-tiny"
+    assert json.loads((tmp_path / "dst" / "config.json").read_text())["converted_from"]["format"] == "dcae"
