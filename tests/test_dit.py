@@ -1,0 +1,201 @@
+"""DiT: equivalence with diffusers' DiTTransformer2DModel, the published checkpoint layout, guidance
+and samplers."""
+
+import pytest
+import torch
+from safetensors.torch import save_file
+
+from dcae.diffusion import (
+    Objective, SAMPLERS, classifier_free_guidance, get_sampler, make_denoiser, sample_ddim, sample_euler,
+)
+from dcae.generator import LatentDiffusionPipeline, load_published, PUBLISHED
+from dcae.models.dc_ae import create_model
+from dcae.models.dit import DiT, get_config
+from helpers import diffusers_to_efficientvit, randomize_
+
+SMALL = get_config("DiT-S/2").replace(depth=2, hidden_size=96, num_heads=4, in_channels=8, input_size=8,
+                                      num_classes=10)
+
+
+def diffusers_dit_to_ours(state: dict) -> dict:
+    """diffusers DiTTransformer2DModel keys -> facebookresearch/DiT keys (what the published files use).
+    diffusers gives every block its own copy of the (shared) timestep/class embedders; take block 0's."""
+    out = {}
+    emb = "transformer_blocks.0.norm1.emb."
+    out["t_embedder.mlp.0.weight"] = state[emb + "timestep_embedder.linear_1.weight"]
+    out["t_embedder.mlp.0.bias"] = state[emb + "timestep_embedder.linear_1.bias"]
+    out["t_embedder.mlp.2.weight"] = state[emb + "timestep_embedder.linear_2.weight"]
+    out["t_embedder.mlp.2.bias"] = state[emb + "timestep_embedder.linear_2.bias"]
+    out["y_embedder.embedding_table.weight"] = state[emb + "class_embedder.embedding_table.weight"]
+    out["x_embedder.proj.weight"], out["x_embedder.proj.bias"] = state["pos_embed.proj.weight"], state["pos_embed.proj.bias"]
+    i = 0
+    while f"transformer_blocks.{i}.norm1.linear.weight" in state:
+        b, o = f"transformer_blocks.{i}.", f"blocks.{i}."
+        for p in ("weight", "bias"):
+            out[o + f"adaLN_modulation.1.{p}"] = state[b + f"norm1.linear.{p}"]
+            out[o + f"attn.qkv.{p}"] = torch.cat([state[b + f"attn1.to_{x}.{p}"] for x in "qkv"])
+            out[o + f"attn.proj.{p}"] = state[b + f"attn1.to_out.0.{p}"]
+            out[o + f"mlp.fc1.{p}"] = state[b + f"ff.net.0.proj.{p}"]
+            out[o + f"mlp.fc2.{p}"] = state[b + f"ff.net.2.{p}"]
+        i += 1
+    for p in ("weight", "bias"):
+        out[f"final_layer.adaLN_modulation.1.{p}"] = state[f"proj_out_1.{p}"]
+        out[f"final_layer.linear.{p}"] = state[f"proj_out_2.{p}"]
+    return out
+
+
+def test_matches_diffusers_dit():
+    diffusers = pytest.importorskip("diffusers")
+    cfg = SMALL
+    ref = diffusers.DiTTransformer2DModel(
+        num_attention_heads=cfg.num_heads, attention_head_dim=cfg.hidden_size // cfg.num_heads,
+        in_channels=cfg.in_channels, out_channels=cfg.out_channels, num_layers=cfg.depth,
+        sample_size=cfg.input_size, patch_size=cfg.patch_size, num_embeds_ada_norm=cfg.num_classes).eval()
+    randomize_(ref)
+    blocks = ref.transformer_blocks
+    for block in blocks[1:]:  # one shared embedder, as in DiT (diffusers' converter copies it per block)
+        block.norm1.emb.load_state_dict(blocks[0].norm1.emb.state_dict())
+    for block in blocks:
+        # facebookresearch/DiT: frequencies exp(-log(1e4) i / half); diffusers' DiT divides by half - 1.
+        block.norm1.emb.time_proj.downscale_freq_shift = 0
+    ours = DiT(cfg).eval()
+    state = diffusers_dit_to_ours(ref.state_dict())
+    state["pos_embed"] = ours.pos_embed.detach().clone()
+    torch.testing.assert_close(ref.pos_embed.pos_embed, ours.pos_embed)  # same fixed sin-cos table
+    ours.load_state_dict(state, strict=True)
+    x, t, y = torch.randn(3, cfg.in_channels, 8, 8), torch.tensor([0, 411, 999]), torch.tensor([1, 9, 10])
+    with torch.no_grad():
+        expected = ref(x, timestep=t, class_labels=y).sample
+        actual = ours(x, t.float(), y)
+    assert ((actual - expected).abs().max() / expected.abs().max()).item() <= 1e-5
+
+
+def test_loads_published_single_file_layout(tmp_path, monkeypatch):
+    # The published file: autoencoder.* in efficientvit names + diffusion_model.* in DiT names.
+    ae = randomize_(create_model("dc-ae-f32c32-tiny")).eval()
+    dit = randomize_(DiT(SMALL.replace(in_channels=32, learn_sigma=True))).eval()
+    diffusers = pytest.importorskip("diffusers")
+    from helpers import diffusers_kwargs
+    ref_ae = diffusers.AutoencoderDC(**diffusers_kwargs(ae.config))
+    randomize_(ref_ae, seed=3)
+    evit = diffusers_to_efficientvit(ref_ae.state_dict(), ae.config)
+    state = {f"autoencoder.{k}": v for k, v in evit.items()}
+    state.update({f"diffusion_model.{k}": v for k, v in dit.state_dict().items()})
+    save_file({k: v.contiguous() for k, v in state.items()}, str(tmp_path / "model.safetensors"))
+    monkeypatch.setitem(PUBLISHED, "test-gen", ("dc-ae-f32c32-tiny", dit.config, Objective("ddpm", learn_sigma=True)))
+    dit2, objective, ae2 = load_published(tmp_path, "test-gen")
+    assert objective.learn_sigma
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(ae2.encode(x), ref_ae.encode(x).latent, atol=1e-5, rtol=1e-4)
+        z, t, y = torch.randn(2, 32, 8, 8), torch.tensor([5.0, 700.0]), torch.tensor([3, 10])
+        assert torch.equal(dit2(z, t, y), dit(z, t, y))
+
+
+def test_published_dit_xl_config():
+    _, cfg, objective = PUBLISHED["dc-ae-f32c32-in-1.0-dit-xl-in-512px"]
+    assert (cfg.depth, cfg.hidden_size, cfg.num_heads, cfg.patch_size, cfg.num_tokens) == (28, 1152, 16, 1, 256)
+    with torch.device("meta"):
+        assert DiT(cfg).y_embedder.embedding_table.weight.shape == (1001, 1152)
+    assert objective.kind == "ddpm" and objective.learn_sigma
+
+
+def test_guidance_scale_one_is_the_conditional_prediction():
+    dit = randomize_(DiT(SMALL.replace(learn_sigma=True))).eval()
+    x, t = torch.randn(2, 8, 8, 8), torch.tensor([10.0, 500.0])
+    cond = lambda x, t: dit(x, t, torch.tensor([3, 4]))  # noqa: E731
+    uncond = lambda x, t: dit(x, t, torch.tensor([10, 10]))  # noqa: E731
+    batched = lambda x2, t2: dit(x2, t2, torch.tensor([3, 4, 10, 10]))  # noqa: E731
+    with torch.no_grad():
+        for fn in (classifier_free_guidance(cond, uncond, 1.0, 8),):
+            assert torch.equal(fn(x, t), cond(x, t))
+        # scale 1 through the general formula (batched path) equals the conditional output too
+        g = classifier_free_guidance(cond, uncond, 1.0 + 1e-12, 8, batched=batched)
+        torch.testing.assert_close(g(x, t), cond(x, t), atol=1e-5, rtol=1e-5)
+        # guidance moves all 8 latent channels, and leaves the variance channels conditional
+        g4 = classifier_free_guidance(cond, uncond, 4.0, 8)(x, t)
+        c, u = cond(x, t), uncond(x, t)
+        torch.testing.assert_close(g4[:, :8], u[:, :8] + 4 * (c[:, :8] - u[:, :8]))
+        assert torch.equal(g4[:, 8:], c[:, 8:])
+
+
+def gaussian_model(objective: Objective, mu: float, std: float):
+    """The exact network output for data ~ N(mu, std^2) (per element): every sampler must recover it."""
+    def fn(x, t):
+        if objective.kind == "ddpm":
+            a, s = objective.alpha_sigma(t.long())
+        else:
+            a, s = objective.alpha_sigma(t / 1000)
+        a, s = a.float().view(-1, 1, 1, 1), s.float().view(-1, 1, 1, 1)
+        var = a**2 * std**2 + s**2
+        x0 = mu + a * std**2 / var * (x - a * mu)  # E[x0 | x_t]
+        eps = (x - a * x0) / s
+        return eps if objective.kind == "ddpm" else eps - x0
+    return fn
+
+
+# Step counts where discretisation error on this sharp toy distribution (std 0.3 against unit noise) is
+# below the tolerance; all converge as steps grow (DiT's DDPM spacing makes the last steps large).
+@pytest.mark.parametrize("kind,sampler,steps", [("ddpm", "ddpm", 250), ("ddpm", "ddim", 100), ("ddpm", "dpmpp_2m", 100),
+                                                ("flow", "euler", 100), ("flow", "dpmpp_2m", 25), ("flow", "ddim", 100)])
+def test_samplers_recover_a_known_distribution(kind, sampler, steps):
+    objective = Objective(kind)
+    schedule = objective.schedule(steps)
+    denoiser = make_denoiser(gaussian_model(objective, 0.7, 0.3), objective, schedule)
+    x = torch.randn(4000, 1, 1, 1, generator=torch.Generator().manual_seed(0))
+    out = get_sampler(sampler)(denoiser, x, schedule, generator=torch.Generator().manual_seed(1))
+    assert abs(out.mean().item() - 0.7) < 0.02
+    assert abs(out.std().item() - 0.3) < 0.02
+
+
+def test_flow_ddim_equals_euler_and_samplers_are_seeded():
+    objective = Objective("flow")
+    schedule = objective.schedule(10)
+    denoiser = make_denoiser(gaussian_model(objective, 0.0, 0.5), objective, schedule)
+    x = torch.randn(16, 2, 2, 2)
+    torch.testing.assert_close(sample_ddim(denoiser, x, schedule), sample_euler(denoiser, x, schedule))
+    ddpm = Objective("ddpm")
+    sched = ddpm.schedule(20)
+    den = make_denoiser(gaussian_model(ddpm, 0.0, 0.5), ddpm, sched)
+    a = SAMPLERS["ddpm"](den, x, sched, generator=torch.Generator().manual_seed(5))
+    b = SAMPLERS["ddpm"](den, x, sched, generator=torch.Generator().manual_seed(5))
+    assert torch.equal(a, b)
+    with pytest.raises(ValueError, match="flow-matching"):
+        sample_euler(den, x, sched)
+
+
+def test_ddpm_respacing_matches_dit():
+    t = Objective("ddpm").schedule(250).timesteps
+    assert len(t) == 250 and t[0] == 999 and t[-1] == 0  # DiT's space_timesteps(1000, "250")
+
+
+@pytest.mark.parametrize("kind", ["ddpm", "flow"])
+def test_training_loss_is_finite_and_trains(kind):
+    torch.manual_seed(0)
+    objective = Objective(kind, learn_sigma=(kind == "ddpm"))
+    dit = DiT(SMALL.replace(learn_sigma=objective.learn_sigma, num_classes=0))
+    opt = torch.optim.AdamW(dit.parameters(), lr=1e-3)
+    x0 = torch.randn(8, 8, 8, 8) * 0.5
+    g = torch.Generator().manual_seed(0)
+    losses = []
+    for _ in range(30):
+        loss = objective.training_loss(lambda x, t: dit(x, t), x0, generator=g).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert all(torch.isfinite(torch.tensor(losses)))
+    assert sum(losses[-5:]) < sum(losses[:5])
+
+
+def test_pipeline_is_deterministic_per_seed():
+    ae = create_model("dc-ae-f32c32-tiny").eval()
+    dit = randomize_(DiT(SMALL.replace(in_channels=32, input_size=2, patch_size=1, learn_sigma=True))).eval()
+    pipe = LatentDiffusionPipeline(dit, Objective("ddpm", learn_sigma=True), ae)
+    a = pipe(class_label=3, n=2, seed=7, steps=5, guidance=2.0)
+    b = pipe(class_label=3, n=1, seed=8, steps=5, guidance=2.0)
+    assert a.shape == (2, 3, 64, 64)
+    torch.testing.assert_close(a[1:], b)  # image i uses seed + i: reproducible on its own
+    assert not torch.allclose(a[0], a[1])
+    with pytest.raises(ValueError, match="class-conditional"):
+        pipe(prompt="a dog")
