@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 
@@ -90,6 +91,12 @@ def load_published(path: str | Path, name: str = "dc-ae-f32c32-in-1.0-dit-xl-in-
     return dit.eval(), objective, autoencoder.eval()
 
 
+def start_noise(shape: tuple[int, ...], seeds: list[int]) -> torch.Tensor:
+    """Standard normal start latents, image i from its own seed, drawn with numpy's generator as the
+    torch-free service does (`service.sampling.initial_noise`), so a seed gives one image everywhere."""
+    return torch.from_numpy(np.stack([np.random.default_rng(s).standard_normal(shape) for s in seeds]).astype(np.float32))
+
+
 class LatentDiffusionPipeline:
     """Prompt or class label -> images: text encoder (optional), sampling loop over the DiT with
     classifier-free guidance, DC-AE decoder. Image i of a request uses noise seeded with seed + i,
@@ -140,7 +147,7 @@ class LatentDiffusionPipeline:
         """Returns images (n, 3, H, W) in [-1, 1] (not clamped)."""
         cond, uncond = self.conditioning(n, prompt, class_label)
         shape = self.latent_shape
-        noise = torch.stack([torch.randn(shape, generator=torch.Generator().manual_seed(seed + i)) for i in range(n)])
+        noise = start_noise(shape, [seed + i for i in range(n)])
 
         def run(kwargs):
             return lambda x, t: self.dit(x, t, **kwargs)

@@ -1,0 +1,156 @@
+"""Noise schedules, guidance and samplers in numpy, for serving without torch.
+
+The same mathematics as `dcae/diffusion.py` (the training-side, torch implementation; a test holds the
+two equal), restated as a step function so that a caller can run one model evaluation per step and
+batch those evaluations across concurrent requests:
+
+    state = SamplerState.start(sampler, objective, steps, noise, rng)
+    for i in range(steps):
+        out = model(state.x, state.timestep(i), conditioning)   # any runtime
+        state.step(i, out)
+    latent = state.x
+
+Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
+variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). This file is copied into
+Triton's `generate` model, so it imports nothing but numpy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler")
+DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler"}
+
+
+@dataclass(frozen=True)
+class Objective:
+    kind: str = "ddpm"
+    learn_sigma: bool = False
+    num_timesteps: int = 1000
+    beta_start: float = 1e-4
+    beta_end: float = 0.02
+
+    def alphas_cumprod(self) -> np.ndarray:
+        betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
+        return np.cumprod(1 - betas)
+
+    def schedule(self, steps: int) -> Schedule:
+        """`steps` model evaluations from pure noise to clean; ddpm respaced like DiT (999 ... 0)."""
+        if steps < 1:
+            raise ValueError("steps must be >= 1")
+        if self.kind == "ddpm":
+            stride = (self.num_timesteps - 1) / max(steps - 1, 1)
+            t = np.array(sorted({round(i * stride) for i in range(steps)}, reverse=True), dtype=np.int64)
+            ab = self.alphas_cumprod()[t]
+            a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
+        elif self.kind == "flow":
+            t = np.linspace(1, 0, steps + 1, dtype=np.float64)[:-1]
+            a, s, model_t = 1 - t, t, t * 1000
+        else:
+            raise ValueError(f"unknown objective {self.kind!r}")
+        return Schedule(model_t.astype(np.float32), np.append(a, 1.0), np.append(s, 0.0))
+
+    def predict(self, out: np.ndarray, x: np.ndarray, alpha: float, sigma: float):
+        """Network output -> (x0, eps, var_frac or None)."""
+        c = x.shape[1]
+        if self.kind == "ddpm":
+            eps = out[:, :c]
+            return (x - sigma * eps) / alpha, eps, (out[:, c:] if self.learn_sigma else None)
+        v = out[:, :c]
+        return x - sigma * v, x + (1 - sigma) * v, None
+
+
+@dataclass(frozen=True)
+class Schedule:
+    timesteps: np.ndarray  # (K,) float32 model time inputs
+    alphas: np.ndarray  # (K + 1,) float64, last = 1 (clean)
+    sigmas: np.ndarray  # (K + 1,) float64, last = 0
+
+    def __len__(self) -> int:
+        return len(self.timesteps)
+
+
+def guide(out_cond: np.ndarray, out_uncond: np.ndarray, scale: float, latent_channels: int) -> np.ndarray:
+    """Classifier-free guidance on all latent channels; learned-variance channels from the conditional."""
+    c = latent_channels
+    mixed = out_uncond[:, :c] + scale * (out_cond[:, :c] - out_uncond[:, :c])
+    return np.concatenate([mixed, out_cond[:, c:]], axis=1)
+
+
+def _ddpm_posterior(ab_t: float, ab_prev: float, x0: np.ndarray, x: np.ndarray):
+    beta = 1 - ab_t / ab_prev
+    mean = (np.sqrt(ab_prev) * beta / (1 - ab_t)) * x0 + (np.sqrt(1 - beta) * (1 - ab_prev) / (1 - ab_t)) * x
+    var = beta * (1 - ab_prev) / (1 - ab_t)
+    return mean, np.log(max(var if var > 0 else beta, 1e-20)), np.log(beta)
+
+
+@dataclass
+class SamplerState:
+    """One request's sampling loop, advanced one model evaluation at a time."""
+
+    sampler: str
+    objective: Objective
+    schedule: Schedule
+    x: np.ndarray  # (N, C, s, s) float32, diffusion-space latent
+    rng: np.random.Generator | None = None
+    _prev_x0: np.ndarray | None = field(default=None, repr=False)
+    _prev_h: float | None = field(default=None, repr=False)
+
+    @classmethod
+    def start(cls, sampler: str, objective: Objective, steps: int, noise: np.ndarray,
+              rng: np.random.Generator | None = None) -> SamplerState:
+        if sampler not in SAMPLERS:
+            raise ValueError(f"unknown sampler {sampler!r}; known: {', '.join(SAMPLERS)}")
+        sched = objective.schedule(steps)
+        if sampler == "euler" and objective.kind != "flow":
+            raise ValueError("the euler sampler is for flow-matching models; use ddim, dpmpp_2m or ddpm")
+        if sampler == "ddpm" and objective.kind != "ddpm":
+            raise ValueError("the ddpm sampler needs a ddpm model; use euler, ddim or dpmpp_2m")
+        return cls(sampler, objective, sched, noise.astype(np.float32), rng)
+
+    def timestep(self, i: int) -> np.ndarray:
+        return np.full((self.x.shape[0],), self.schedule.timesteps[i], dtype=np.float32)
+
+    def step(self, i: int, model_output: np.ndarray) -> np.ndarray:
+        """Advance from noise level i to i + 1 given the (guided) network output at level i."""
+        a, s = self.schedule.alphas, self.schedule.sigmas
+        x0, eps, var_frac = self.objective.predict(model_output.astype(np.float64), self.x.astype(np.float64),
+                                                   a[i], s[i])
+        x = self.x.astype(np.float64)
+        if self.sampler in ("ddim", "euler"):  # equal on flow paths (DDIM is exact Euler there)
+            x = a[i + 1] * x0 + s[i + 1] * eps
+        elif self.sampler == "dpmpp_2m":
+            if s[i + 1] == 0:
+                x = x0
+            else:
+                with np.errstate(divide="ignore"):
+                    h = (np.log(a[i + 1]) - np.log(s[i + 1])) - (np.log(a[i]) - np.log(s[i]))
+                d = x0
+                if self._prev_x0 is not None and np.isfinite(self._prev_h) and np.isfinite(h):
+                    r = self._prev_h / h
+                    d = (1 + 1 / (2 * r)) * x0 - (1 / (2 * r)) * self._prev_x0
+                exp_neg_h = (a[i] * s[i + 1]) / (s[i] * a[i + 1])
+                x = (s[i + 1] / s[i]) * x - a[i + 1] * (exp_neg_h - 1) * d
+                self._prev_x0, self._prev_h = x0, h
+        else:  # ddpm ancestral
+            ab_t, ab_prev = a[i] ** 2, a[i + 1] ** 2
+            mean, min_logvar, max_logvar = _ddpm_posterior(ab_t, ab_prev, x0, x)
+            if var_frac is None:
+                logvar = min_logvar
+            else:
+                frac = (var_frac.astype(np.float64) + 1) / 2
+                logvar = frac * max_logvar + (1 - frac) * min_logvar
+            x = mean
+            if i < len(self.schedule) - 1:
+                rng = self.rng if self.rng is not None else np.random.default_rng()
+                x = x + np.exp(0.5 * logvar) * rng.standard_normal(x.shape)
+        self.x = x.astype(np.float32)
+        return self.x
+
+
+def initial_noise(shape: tuple[int, ...], seeds: list[int]) -> np.ndarray:
+    """(len(seeds), *shape) standard normal, image i from its own seed (reproducible on its own)."""
+    return np.stack([np.random.default_rng(seed).standard_normal(shape) for seed in seeds]).astype(np.float32)
