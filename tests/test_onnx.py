@@ -1,0 +1,61 @@
+"""The model code stays exportable: the dynamo ONNX exporter, dynamic batch/height/width from a
+batch-2 example, and ONNX Runtime matching PyTorch at sizes on both sides of the attention
+threshold, square and not."""
+
+import numpy as np
+import pytest
+import torch
+
+from dcae.models.dc_ae import DCAEConfig, create_model, get_config
+
+ort = pytest.importorskip("onnxruntime")
+pytest.importorskip("onnxscript")
+
+NARROW = {
+    "in": get_config("dc-ae-f32c32-in-1.0").replace(name="narrow-in", width_list=(16, 32, 64, 64, 64, 128),
+                                                    encoder_depths=(0, 1, 1, 1, 1, 1), decoder_depths=(0, 1, 1, 1, 1, 1)),
+    "sana": get_config("dc-ae-f32c32-sana-1.0").replace(name="narrow-sana", width_list=(16, 32, 64, 64, 64, 128),
+                                                        encoder_depths=(1, 1, 1, 1, 1, 1),
+                                                        decoder_depths=(1, 1, 1, 1, 1, 1)),
+}
+
+
+def export(module: torch.nn.Module, example: torch.Tensor, factor: int, path, in_name: str, out_name: str):
+    batch = torch.export.Dim("batch", min=1, max=64)
+    h, w = torch.export.Dim("h", min=1, max=256), torch.export.Dim("w", min=1, max=256)
+    torch.onnx.export(module, (example,), str(path), dynamo=True, opset_version=18, input_names=[in_name],
+                      output_names=[out_name], dynamic_shapes=({0: batch, 2: h * factor, 3: w * factor},))
+    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def max_rel_err(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).max() / np.abs(b).max())
+
+
+def check_model(cfg: DCAEConfig, tmp_path, sizes):
+    torch.manual_seed(0)
+    model = create_model(cfg).eval()
+    f, c = cfg.compression, cfg.latent_channels
+    enc = export(model.encoder, torch.randn(2, 3, 2 * f, 2 * f), f, tmp_path / "encoder.onnx", "image", "latent")
+    dec = export(model.decoder, torch.randn(2, c, 2, 2), 1, tmp_path / "decoder.onnx", "latent", "image")
+    for n, (h, w) in sizes:
+        x = torch.rand(n, 3, h * f, w * f) * 2 - 1
+        with torch.no_grad():
+            z = model.encode(x)
+            y = model.decode(z)
+        z_onnx = enc.run(None, {"image": x.numpy()})[0]
+        assert z_onnx.shape == tuple(z.shape)
+        assert max_rel_err(z_onnx, z.numpy()) <= 1e-4, (n, h, w)
+        assert max_rel_err(dec.run(None, {"latent": z.numpy()})[0], y.numpy()) <= 1e-4, (n, h, w)
+
+
+# Latent sizes (in latent pixels): 1x1 and 4x6 keep every attention stage at <= 32 tokens (the eager
+# model takes the quadratic form there); 8x8 and 12x7 go linear in the deeper stages.
+@pytest.mark.parametrize("family", ["in", "sana"])
+def test_onnx_export_dynamic_shapes_matches_pytorch(family, tmp_path):
+    check_model(NARROW[family], tmp_path, [(1, (1, 1)), (3, (4, 6)), (1, (8, 8)), (2, (12, 7))])
+
+
+@pytest.mark.slow
+def test_full_size_official_config_exports(tmp_path):
+    check_model(get_config("dc-ae-f32c32-in-1.0"), tmp_path, [(1, (1, 1)), (1, (8, 6))])
