@@ -10,6 +10,11 @@ from pathlib import Path
 
 import numpy as np
 
+# The models this repository ships (trained with `dcae train-ae` / `dcae train-dit`; see their model cards).
+WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+SHIPPED_AUTOENCODER = WEIGHTS_DIR / "dc-ae-f32c32-small"
+SHIPPED_GENERATOR = WEIGHTS_DIR / "dit-mini-wallpapers"
+
 
 def _print(result: dict, as_json: bool) -> None:
     if as_json:
@@ -106,8 +111,6 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
-    import torch
-
     from dcae.checkpoint import load_pretrained
     from dcae.images import load_image, to_tensor
     from dcae.inference import encode_image
@@ -170,6 +173,30 @@ def cmd_decode(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from dcae.generator import LatentDiffusionPipeline
+    from dcae.images import save_image
+
+    pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
+    pipe.dit.to(args.device)
+    pipe.autoencoder.to(args.device)
+    bar = tqdm(total=args.steps, desc="generate", unit="step", leave=False)
+    t0 = time.perf_counter()
+    images = pipe(prompt=args.prompt, class_label=args.class_label, n=args.n, seed=args.seed, steps=args.steps,
+                  guidance=args.guidance, sampler=args.sampler, callback=lambda done, total: bar.update(1))
+    bar.close()
+    seconds = time.perf_counter() - t0
+    outputs = []
+    for i in range(images.shape[0]):
+        path = Path(args.output) if args.n == 1 else Path(args.output).with_stem(f"{Path(args.output).stem}_{i}")
+        save_image(images[i], path)
+        outputs.append({"path": str(path), "seed": args.seed + i})
+    _print({"images": outputs, "size": list(images.shape[2:]), "generate_seconds": round(seconds, 3)}, args.json)
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------
 
 
@@ -226,12 +253,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_tile_args(p)
     p.set_defaults(func=cmd_decode)
 
-    try:
-        from dcae import data
-    except ImportError:
-        data = None
-    if data is not None and hasattr(data, "register_cli"):
-        data.register_cli(sub)
+    p = sub.add_parser("generate", help="text or class -> images with a latent diffusion generator",
+                       description="Sample images from a generator checkpoint (ours, text- or class-conditioned). "
+                                   "Without --model, the shipped text-to-image model is used.")
+    p.add_argument("--model", default=None, help=f"generator directory (default {SHIPPED_GENERATOR})")
+    cond = p.add_mutually_exclusive_group(required=True)
+    cond.add_argument("--prompt", help="text prompt (text-conditioned models)")
+    cond.add_argument("--class", dest="class_label", type=int, help="class index (class-conditioned models)")
+    p.add_argument("-n", type=int, default=1, help="number of images (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="image i uses seed + i (default 0)")
+    p.add_argument("--steps", type=int, default=30, help="sampler steps (default 30)")
+    p.add_argument("--guidance", type=float, default=4.0, help="classifier-free guidance scale (default 4.0)")
+    p.add_argument("--sampler", choices=["ddpm", "ddim", "dpmpp_2m", "euler"], default=None,
+                   help="default: euler for flow models, dpmpp_2m for ddpm models")
+    p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")
+    p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_generate)
+
+    from dcae import data, evaluate, train_ae, train_dit
+
+    data.register_cli(sub)
+    train_ae.register_cli(sub)
+    evaluate.register_cli(sub)
+    train_dit.register_cli(sub)
     return parser
 
 

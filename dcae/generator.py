@@ -141,27 +141,36 @@ class LatentDiffusionPipeline:
         return {}, {}
 
     @torch.no_grad()
-    def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
-                 steps: int = 30, guidance: float = 4.0, sampler: str | None = None,
-                 callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
-        """Returns images (n, 3, H, W) in [-1, 1] (not clamped)."""
+    def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
+                       steps: int = 30, guidance: float = 4.0, sampler: str | None = None,
+                       callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
+        """Diffusion-space latents (n, C, s, s); `callback(done, total)` after each model evaluation."""
+        device = next(self.dit.parameters()).device
         cond, uncond = self.conditioning(n, prompt, class_label)
-        shape = self.latent_shape
-        noise = start_noise(shape, [seed + i for i in range(n)])
+        cond = {k: v.to(device) for k, v in cond.items()}
+        uncond = {k: v.to(device) for k, v in uncond.items()}
+        noise = start_noise(self.latent_shape, [seed + i for i in range(n)]).to(device)
 
         def run(kwargs):
             return lambda x, t: self.dit(x, t, **kwargs)
 
         def batched(x2, t2):
-            both = {k: torch.cat([cond[k], uncond[k]]) for k in cond}
-            return self.dit(x2, t2, **both)
+            return self.dit(x2, t2, **{k: torch.cat([cond[k], uncond[k]]) for k in cond})
 
         model_fn = classifier_free_guidance(run(cond), run(uncond), guidance, self.dit.config.in_channels,
                                             batched=batched if cond else None)
-        schedule = self.objective.schedule(steps)
+        schedule = self.objective.schedule(steps, device=device)
         denoiser = make_denoiser(model_fn, self.objective, schedule)
         sample = get_sampler(sampler or DEFAULT_SAMPLER[self.objective.kind])
-        gen = torch.Generator().manual_seed(seed + 1_000_003)  # ancestral noise, distinct from the start noise
-        z = sample(denoiser, noise, schedule, generator=gen,
-                   callback=None if callback is None else (lambda i, total, p: callback(i + 1, total)))
-        return self.autoencoder.decode(self.autoencoder.latent_space.from_diffusion(z))
+        gen = torch.Generator(device=device).manual_seed(seed + 1_000_003)  # ancestral noise, apart from the start
+        return sample(denoiser, noise, schedule, generator=gen,
+                      callback=None if callback is None else (lambda i, total, p: callback(i + 1, total)))
+
+    @torch.no_grad()
+    def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
+                 steps: int = 30, guidance: float = 4.0, sampler: str | None = None,
+                 callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
+        """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
+        z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback)
+        ae = self.autoencoder
+        return ae.decode(ae.latent_space.from_diffusion(z).to(next(ae.parameters()).device))

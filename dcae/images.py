@@ -1,43 +1,134 @@
-"""Image <-> tensor conversions shared by the CLI, training and evaluation (PIL + numpy, no torchvision)."""
+"""Image <-> tensor conversions shared by the CLI, datasets, training and evaluation
+(PIL + numpy + torch, no torchvision)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import torch
 from PIL import Image, ImageOps
+from torch import Tensor
 
 
-def load_image(path: str | Path) -> Image.Image:
-    """Open any PIL-readable image as 8-bit RGB: EXIF orientation applied; palette, alpha (over
-    white), CMYK, grayscale and 16-bit modes converted."""
-    img = Image.open(path)
-    img = ImageOps.exif_transpose(img)
-    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+
+def _exif_orientation(img: Image.Image) -> int:
+    try:
+        return int(img.getexif().get(0x0112, 1))
+    except Exception:  # corrupt EXIF must not make an image unusable
+        return 1
+
+
+def _oriented_size(img: Image.Image) -> tuple[int, int]:
+    """(width, height) as displayed, i.e. after applying the EXIF orientation."""
+    w, h = img.size
+    return (h, w) if _exif_orientation(img) in (5, 6, 7, 8) else (w, h)
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Convert any PIL mode to 8-bit RGB; transparency is composited over white."""
+    if img.mode == "RGB":
+        return img
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # PIL's own convert() clips high-bit-depth values at 255 instead of scaling them.
         arr = np.asarray(img, dtype=np.float64)
-        img = Image.fromarray(np.clip(arr / max(arr.max(), 1.0) * 255.0, 0, 255).round().astype(np.uint8))
-    if img.mode == "P":
-        img = img.convert("RGBA")
-    if img.mode in ("RGBA", "LA"):
-        background = Image.new("RGB", img.size, (255, 255, 255))
-        background.paste(img.convert("RGBA"), mask=img.convert("RGBA").getchannel("A"))
-        return background
-    return img.convert("RGB")
+        peak = arr.max(initial=0.0)
+        if img.mode == "F" and peak <= 1.0:
+            arr = arr * 255.0
+        elif img.mode.startswith("I;16") or peak > 255:
+            arr = arr / 257.0
+        gray = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), mode="L")
+        return gray.convert("RGB")
+    has_alpha = img.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info
+    if has_alpha:
+        rgba = img.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return img.convert("RGB")  # P, L, 1, CMYK, YCbCr, LAB, HSV
 
 
-def to_tensor(img: Image.Image) -> torch.Tensor:
-    """PIL RGB -> (3, H, W) float32 in [-1, 1]."""
-    arr = np.asarray(img.convert("RGB"), dtype=np.float32)
-    return torch.from_numpy(arr).permute(2, 0, 1).div(127.5).sub(1.0)
+def _decode(path: Path | str, scale: float = 1.0) -> Image.Image:
+    """Decode an image as RGB (EXIF orientation applied).
+
+    ``scale < 1`` says only that fraction of the full resolution is needed, which lets
+    JPEG decode at 1/2, 1/4 or 1/8 size (PIL ``draft``): a 5K photo that will be
+    downsampled anyway then costs a fraction of the time and memory.
+    """
+    img = Image.open(path)
+    if scale < 1.0 and img.format == "JPEG":
+        w, h = img.size
+        img.draft("RGB", (max(1, math.ceil(w * scale)), max(1, math.ceil(h * scale))))
+    img.load()  # also closes the file of single-frame images
+    if _exif_orientation(img) != 1:
+        img = ImageOps.exif_transpose(img)
+    return _to_rgb(img)
 
 
-def to_uint8(x: torch.Tensor) -> np.ndarray:
-    """(3, H, W) in [-1, 1] -> (H, W, 3) uint8, rounded and clamped: the quantisation every image
-    output goes through (and the one the paper's metrics are computed after)."""
-    x = x.detach().float().cpu().add(1.0).mul(127.5).round().clamp(0, 255)
-    return x.permute(1, 2, 0).to(torch.uint8).numpy()
+def load_image(path: Path | str) -> Image.Image:
+    """Load an image file as an 8-bit RGB PIL image.
+
+    Handles palette, alpha (composited over white), grayscale, CMYK and 16-bit images
+    and applies the EXIF orientation.
+    """
+    return _decode(path)
 
 
-def save_image(x: torch.Tensor, path: str | Path) -> None:
+def to_tensor(img: Image.Image) -> Tensor:
+    """RGB PIL image -> float32 tensor (3, H, W) in [-1, 1]."""
+    arr = np.asarray(_to_rgb(img), dtype=np.uint8)
+    return torch.from_numpy(arr.copy()).permute(2, 0, 1).float().div_(127.5).sub_(1.0)
+
+
+def to_uint8(x: Tensor) -> np.ndarray:
+    """Tensor in [-1, 1], (3, H, W) or (N, 3, H, W) -> uint8 array (H, W, 3) / (N, H, W, 3).
+
+    Values are clamped and rounded to the nearest level: the uint8 quantisation that
+    the DC-AE evaluation protocol applies to reconstructions before computing metrics.
+    """
+    if x.ndim not in (3, 4):
+        raise ValueError(f"expected (3, H, W) or (N, 3, H, W), got shape {tuple(x.shape)}")
+    q = ((x.detach().float().clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch.uint8)
+    return q.movedim(-3, -1).cpu().numpy()
+
+
+def resize_short_side(img: Image.Image, size: int) -> Image.Image:
+    """Bicubic resize (antialiased when shrinking) so the short side equals ``size``.
+
+    The long side is ``int(size * long / short)``, as torchvision's ``Resize(size)``.
+    """
+    w, h = img.size
+    if min(w, h) == size:
+        return img
+    if w <= h:
+        new = (size, int(size * h / w))
+    else:
+        new = (int(size * w / h), size)
+    # PIL's resize filters over the full footprint when downscaling, i.e. it antialiases.
+    return img.resize(new, Image.Resampling.BICUBIC)
+
+
+def center_crop(img: Image.Image, size: int) -> Image.Image:
+    """Center crop ``size`` x ``size`` (offsets rounded as torchvision's ``CenterCrop``)."""
+    w, h = img.size
+    if w < size or h < size:
+        raise ValueError(f"image {w}x{h} is smaller than the crop {size}x{size}")
+    left = int(round((w - size) / 2.0))
+    top = int(round((h - size) / 2.0))
+    return img.crop((left, top, left + size, top + size))
+
+
+def save_image(x: Tensor, path: str | Path) -> None:
+    """(3, H, W) in [-1, 1] -> an image file (format from the extension)."""
     Image.fromarray(to_uint8(x)).save(path)
+
+
+def image_grid(images: Tensor, nrow: int, padding: int = 2) -> Tensor:
+    """(N, 3, H, W) -> one (3, rows*H', nrow*W') picture with white gutters, `nrow` images per row."""
+    n, c, h, w = images.shape
+    rows = -(-n // nrow)
+    grid = images.new_ones(c, rows * (h + padding) + padding, nrow * (w + padding) + padding)
+    for i in range(n):
+        y, x = padding + (i // nrow) * (h + padding), padding + (i % nrow) * (w + padding)
+        grid[:, y:y + h, x:x + w] = images[i]
+    return grid

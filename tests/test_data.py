@@ -29,8 +29,8 @@ def pattern(width: int, height: int, seed: int) -> np.ndarray:
     """A smooth random picture (upsampled noise + detail), uint8 HxWx3, distinct per seed."""
     rng = np.random.default_rng(seed)
     coarse = Image.fromarray(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8))
-    base = np.asarray(coarse.resize((width, height), Image.Resampling.BICUBIC), dtype=np.float64)
-    detail = rng.normal(0, 6, (height, width, 3))
+    base = np.asarray(coarse.resize((width, height), Image.Resampling.BICUBIC), dtype=np.int16)
+    detail = rng.integers(-10, 11, (height, width, 3), dtype=np.int16)
     return np.clip(base + detail, 0, 255).astype(np.uint8)
 
 
@@ -40,9 +40,9 @@ def save(path: Path, img: Image.Image, **kwargs) -> Path:
     return path
 
 
-@pytest.fixture
-def image_dir(tmp_path: Path) -> Path:
-    root = tmp_path / "imgs"
+@pytest.fixture(scope="module")
+def image_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("imgs")
     save(root / "big.jpg", Image.fromarray(pattern(3000, 2000, 1)), quality=90)
     save(root / "portrait.png", Image.fromarray(pattern(300, 500, 2)))
     save(root / "palette.png", Image.fromarray(pattern(200, 150, 3)).convert("P"))
@@ -250,16 +250,16 @@ def test_deduplicate_package(tmp_path):
     kept = deduplicate(found, on_drop=lambda c, why, k: drops.update({c.rel_path: (why, k.rel_path)}))
     assert sorted(c.rel_path for c in kept) == [
         "usr/share/backgrounds/x/Thing_400x300.jpg",  # largest resolution of the group
-        "usr/share/wallpapers/Bar/contents/images/1024x768.jpg",
+        "usr/share/backgrounds/x/bar-copy.jpg",  # byte-identical to Bar, first by name
         "usr/share/wallpapers/Foo/contents/images/5120x2880.png",  # real file, not the link
     ]
     foo = "usr/share/wallpapers/Foo/contents/"
     assert drops[foo + "images/1280x800.png"][0] == "identical file"
     assert "variant" in drops[foo + "images_dark/5120x2880.png"][0]
     assert "variant" in drops[foo + "images/1920x1080.png"][0]
-    assert drops["usr/share/backgrounds/x/bar-copy.jpg"] == (
+    assert drops["usr/share/wallpapers/Bar/contents/images/1024x768.jpg"] == (
         "identical file",
-        "usr/share/wallpapers/Bar/contents/images/1024x768.jpg",
+        "usr/share/backgrounds/x/bar-copy.jpg",
     )
 
 
@@ -320,9 +320,9 @@ def test_fetch_corpus_without_apt(tmp_path, monkeypatch):
     assert files == [
         "eval/evalpkg__e-other.jpg",
         "eval/evalpkg__e-photo.png",  # webp converted to RGB PNG
-        "train/trainpkg__Bar.jpg",
         "train/trainpkg__Foo.png",
         "train/trainpkg__x-Thing.jpg",
+        "train/trainpkg__x-bar-copy.jpg",
     ]
     for e in manifest["images"]:
         path = out / e["file"]

@@ -11,8 +11,7 @@ Conventions: images are (N, 3, H, W) in [-1, 1]; H and W are multiples of the co
 
 from __future__ import annotations
 
-import math
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 
 import torch
 import torch.nn as nn

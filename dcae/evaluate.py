@@ -1,0 +1,157 @@
+"""`dcae eval-ae`: reconstruction quality of an autoencoder with the paper's protocol.
+
+Protocol (DC-AE Sec. 4 / the usual ImageNet-512 reconstruction setup): resize the short side to R
+(bicubic), center crop R x R, encode and decode, quantise the output to uint8, then compare with
+the (uint8) input: PSNR and SSIM on [0, 1] (`dcae.metrics`), LPIPS (VGG) when its weights are
+available (see `dcae.losses`). The same numbers are given for the bicubic baseline that keeps as
+many values as the latent (`dcae.metrics.bicubic_baseline`): an autoencoder that cannot beat
+down-and-up-sampling has learned nothing worth its compression.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Callable
+
+import torch
+from torch.utils.data import DataLoader, Subset
+
+from dcae.metrics import baseline_size, bicubic_baseline, psnr, ssim
+from dcae.models.dc_ae import DCAE
+
+PROTOCOL = ("short side resized to R (bicubic), center crop R x R; reconstructions and baseline "
+            "quantised to uint8; PSNR/SSIM on [0, 1], mean over images")
+
+
+def quantize01(x: torch.Tensor) -> torch.Tensor:
+    """[-1, 1] images -> [0, 1] on the uint8 grid (clamped, rounded): what a saved PNG holds."""
+    return ((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5).round() / 255.0
+
+
+def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Callable[[torch.Tensor], torch.Tensor],
+                            latent_shape: tuple[int, int, int], limit: int | None = None, batch_size: int = 8,
+                            device: str | torch.device = "cpu", lpips: torch.nn.Module | None = None,
+                            progress: bool = False) -> dict:
+    """Metrics of `reconstruct` ((N, 3, R, R) in [-1, 1] -> same) over the center crops of a folder,
+    and of the bicubic baseline holding `latent_shape` (C, h, w) values. Returns a flat dict."""
+    from dcae.data import CenterCropDataset
+
+    dataset = CenterCropDataset(images, resolution)
+    if limit is not None:
+        dataset = Subset(dataset, range(min(limit, len(dataset))))
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False)
+    if progress:
+        from tqdm import tqdm
+
+        loader = tqdm(loader, desc="eval", unit="batch", leave=False)
+    scores: dict[str, list[torch.Tensor]] = {k: [] for k in ("psnr", "ssim", "lpips", "bicubic_psnr",
+                                                            "bicubic_ssim", "bicubic_lpips")}
+    n = 0
+    for x, _names in loader:
+        x = x.to(device)
+        ref = quantize01(x)
+        with torch.no_grad():
+            rec = quantize01(reconstruct(x))
+            base = (bicubic_baseline(ref, latent_shape) * 255.0).round() / 255.0
+            for prefix, out in (("", rec), ("bicubic_", base)):
+                scores[prefix + "psnr"].append(psnr(out, ref).cpu())
+                scores[prefix + "ssim"].append(ssim(out, ref).cpu())
+                if lpips is not None:
+                    scores[prefix + "lpips"].append(lpips(out * 2 - 1, ref * 2 - 1).float().cpu())
+        n += x.shape[0]
+    if n == 0:
+        raise FileNotFoundError(f"no images to evaluate in {images}")
+
+    def mean(key: str) -> float | None:
+        return float(torch.cat(scores[key]).double().mean()) if scores[key] else None
+
+    bh, bw = baseline_size((resolution, resolution), latent_shape)
+    return {
+        "images": n,
+        "resolution": resolution,
+        "latent_shape": list(latent_shape),
+        "psnr": mean("psnr"),
+        "ssim": mean("ssim"),
+        "lpips": mean("lpips"),
+        "bicubic_psnr": mean("bicubic_psnr"),
+        "bicubic_ssim": mean("bicubic_ssim"),
+        "bicubic_lpips": mean("bicubic_lpips"),
+        "baseline_shape": [3, bh, bw],
+        "lpips_available": lpips is not None,
+        "protocol": PROTOCOL,
+    }
+
+
+def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int, limit: int | None = None,
+                   batch_size: int = 8, device: str | torch.device = "cpu", precision: str = "fp32",
+                   lpips_weights: str | Path | None = None, progress: bool = False) -> dict:
+    """`evaluate_reconstruction` for a DC-AE (an instance or a checkpoint directory in any supported
+    format). LPIPS is reported when weights are found (argument or $DCAE_LPIPS_WEIGHTS), else None."""
+    from dcae.checkpoint import load_pretrained
+    from dcae.losses import load_lpips
+
+    name = None
+    if not isinstance(model, DCAE):
+        name = str(model)
+        model = load_pretrained(model, device=device)
+    model = model.to(device).eval()
+    f = model.config.compression
+    if resolution % f:
+        raise ValueError(f"resolution {resolution} is not a multiple of the compression factor {f}")
+    latent_shape = (model.config.latent_channels, resolution // f, resolution // f)
+    lpips = load_lpips(lpips_weights)
+    if lpips is not None:
+        lpips = lpips.to(device)
+    device_type = torch.device(device).type
+    autocast = (torch.autocast(device_type, dtype=torch.bfloat16) if precision == "bf16" else nullcontext())
+
+    def reconstruct(x: torch.Tensor) -> torch.Tensor:
+        with autocast:
+            return model.decode(model.encode(x)).float()
+
+    result = evaluate_reconstruction(images, resolution, reconstruct, latent_shape, limit=limit,
+                                     batch_size=batch_size, device=device, lpips=lpips, progress=progress)
+    return {"model": name or model.config.name, "preset": model.config.name, **result}
+
+
+def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    p = subparsers.add_parser("eval-ae", help="reconstruction PSNR/SSIM(/LPIPS) vs the bicubic baseline",
+                              description=__doc__.split("\n\n", 1)[1])
+    p.add_argument("--model", required=True, help="checkpoint directory (any supported format)")
+    p.add_argument("--images", required=True, help="folder of evaluation images (searched recursively)")
+    p.add_argument("--resolution", type=int, default=512, help="crop side R (default 512)")
+    p.add_argument("--limit", type=int, help="evaluate only the first N images (sorted by path)")
+    p.add_argument("--batch-size", type=int, default=8, help="images per forward pass (default 8)")
+    p.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="autocast precision (default fp32)")
+    p.add_argument("--lpips-weights", help="directory with vgg16-397923af.pth and LPIPS' vgg.pth "
+                                           "(default $DCAE_LPIPS_WEIGHTS; without them LPIPS is skipped)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_eval_ae)
+    return p
+
+
+def cmd_eval_ae(args: argparse.Namespace) -> int:
+    result = evaluate_model(args.model, args.images, args.resolution, limit=args.limit, batch_size=args.batch_size,
+                            device=args.device, precision=args.precision, lpips_weights=args.lpips_weights,
+                            progress=not args.json)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    print(f"{result['model']}: {result['images']} images, {args.resolution}px center crops, latent "
+          f"{'x'.join(map(str, result['latent_shape']))}")
+    print(f"{'':<22}{'PSNR':>8}{'SSIM':>8}{'LPIPS':>8}")
+
+    def fmt(v: float | None, digits: int) -> str:
+        return f"{v:>8.{digits}f}" if v is not None and math.isfinite(v) else f"{'-' if v is None else v:>8}"
+
+    for label, prefix in (("model", ""), (f"bicubic {'x'.join(map(str, result['baseline_shape']))}", "bicubic_")):
+        print(f"{label:<22}{fmt(result[prefix + 'psnr'], 2)}{fmt(result[prefix + 'ssim'], 4)}"
+              f"{fmt(result[prefix + 'lpips'], 4)}")
+    if not result["lpips_available"]:
+        print("(LPIPS skipped: no weights; see `dcae train-ae --help` on --lpips-weights)")
+    return 0

@@ -1,0 +1,317 @@
+"""Losses for training the autoencoder: a perceptual term, a PatchGAN discriminator with the hinge
+loss, and the adaptive GAN weight of taming-transformers (VQGAN).
+
+Perceptual term (paper Sec. 3.3: phase 1 trains with L1 + perceptual loss):
+- `LPIPS` (name "lpips-vgg") is the VGG16 variant of Zhang et al. 2018, written in plain torch so
+  that the two published weight files load without torchvision or the `lpips` package. It needs them
+  on disk (nothing is downloaded): a directory given by `--lpips-weights DIR` or the environment
+  variable `DCAE_LPIPS_WEIGHTS`, holding
+      vgg16-397923af.pth   torchvision's ImageNet VGG16 (any `vgg16*.pth` / `vgg16*.safetensors`;
+                           keys `features.{i}.weight|bias`, the classifier is ignored)
+      vgg.pth              LPIPS v0.1 linear layers (from the `lpips` package, `lpips/weights/v0.1/`,
+                           or taming-transformers' `vgg_lpips`; keys `lin{k}.model.1.weight`)
+- `MSSSIMFrequencyLoss` (name "ms-ssim+log-fft-l1") is the no-download substitute:
+  (1 - MS-SSIM) + L1 between log-magnitude spectra. MS-SSIM rewards local structure and contrast;
+  the spectral term penalises the loss of high-frequency energy (blur) that L1 alone tolerates.
+  It is not LPIPS and numbers trained with it are not comparable with the paper's.
+`build_perceptual_loss` picks one; its `name` is recorded in the trained checkpoint's metadata.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from dcae.metrics import MS_SSIM_WEIGHTS, _ssim_and_cs, _WIN_SIZE
+
+LPIPS_WEIGHTS_ENV = "DCAE_LPIPS_WEIGHTS"
+LPIPS_LIN_FILE = "vgg.pth"
+
+# ----------------------------------------------------------------------------------------------
+# LPIPS (VGG16), plain torch
+
+# torchvision's vgg16 `features`: numbers are 3x3 conv widths (each followed by ReLU), "M" a 2x2 max pool.
+_VGG16_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M", 512, 512, 512, "M", 512, 512, 512)
+# Indices in `features` of the ReLUs LPIPS taps (relu1_2, relu2_2, relu3_3, relu4_3, relu5_3).
+_LPIPS_TAPS = (3, 8, 15, 22, 29)
+_LPIPS_CHANNELS = (64, 128, 256, 512, 512)
+# The lpips package's ScalingLayer: maps [-1, 1] inputs to ImageNet-normalised ones.
+_LPIPS_SHIFT = (-0.030, -0.088, -0.188)
+_LPIPS_SCALE = (0.458, 0.448, 0.450)
+
+
+class LPIPS(nn.Module):
+    """LPIPS v0.1 with a VGG16 backbone. Inputs (N, 3, H, W) in [-1, 1]; returns (N,) distances.
+
+    Module layout follows the published files: `features.{i}` are torchvision's VGG16 indices
+    (so its state dict loads as is), `lins.{k}` the 1x1 linear heads (`lin{k}.model.1` in `vgg.pth`).
+    All parameters are frozen; gradients flow to the inputs only.
+    """
+
+    name = "lpips-vgg"
+
+    def __init__(self) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        channels = 3
+        for v in _VGG16_LAYOUT:
+            if v == "M":
+                layers.append(nn.MaxPool2d(2, 2))
+            else:
+                layers += [nn.Conv2d(channels, v, 3, padding=1), nn.ReLU()]
+                channels = v
+        self.features = nn.Sequential(*layers)  # indices 0..29, as torchvision's
+        self.lins = nn.ModuleList(nn.Conv2d(c, 1, 1, bias=False) for c in _LPIPS_CHANNELS)
+        self.register_buffer("shift", torch.tensor(_LPIPS_SHIFT).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("scale", torch.tensor(_LPIPS_SCALE).view(1, 3, 1, 1), persistent=False)
+        self.requires_grad_(False)
+        self.eval()
+
+    def train(self, mode: bool = True) -> LPIPS:
+        return super().train(False)  # a fixed metric: never dropout/batch statistics
+
+    def _taps(self, x: torch.Tensor) -> list[torch.Tensor]:
+        out = []
+        x = (x - self.shift.to(x.dtype)) / self.scale.to(x.dtype)
+        for i, layer in enumerate(self.features):
+            x = layer(x)
+            if i in _LPIPS_TAPS:
+                out.append(x)
+        return out
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        total = 0.0
+        for fx, fy, lin in zip(self._taps(x), self._taps(y), self.lins):
+            # Unit-normalise over channels (eps 1e-10 as in the lpips package), in fp32.
+            fx, fy = fx.float(), fy.float()
+            fx = fx / (fx.square().sum(dim=1, keepdim=True).sqrt() + 1e-10)
+            fy = fy / (fy.square().sum(dim=1, keepdim=True).sqrt() + 1e-10)
+            total = total + lin((fx - fy).square().to(lin.weight.dtype)).float().mean(dim=(1, 2, 3))
+        return total
+
+    def load_weights(self, directory: str | Path) -> LPIPS:
+        """Load torchvision's VGG16 and the LPIPS linear layers from `directory` (see module doc)."""
+        directory = Path(directory)
+        vgg_files = sorted(directory.glob("vgg16*.pth")) + sorted(directory.glob("vgg16*.safetensors"))
+        lin_file = directory / LPIPS_LIN_FILE
+        if not vgg_files or not lin_file.is_file():
+            raise FileNotFoundError(
+                f"{directory}: LPIPS needs torchvision's VGG16 weights (vgg16-397923af.pth) and the LPIPS "
+                f"v0.1 linear layers ({LPIPS_LIN_FILE}) in this directory")
+        vgg = _load_state(vgg_files[0])
+        features = {k[len("features."):]: v for k, v in vgg.items() if k.startswith("features.")}
+        self.features.load_state_dict(features, strict=True)
+        lin = _load_state(lin_file)
+        lins = {}
+        for k, v in lin.items():
+            # lpips: `lin{k}.model.1.weight` (Dropout at model.0); older exports: `lin{k}.model.weight`.
+            parts = k.split(".")
+            if parts[0].startswith("lin") and parts[-1] == "weight":
+                lins[f"{int(parts[0][3:])}.weight"] = v
+        self.lins.load_state_dict(lins, strict=True)
+        return self
+
+
+def _load_state(path: Path) -> dict[str, torch.Tensor]:
+    if path.suffix == ".safetensors":
+        from safetensors.torch import load_file
+
+        return load_file(str(path))
+    # weights_only: a plain tensor dict; refuses pickled code.
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def find_lpips_weights(directory: str | Path | None = None) -> Path | None:
+    """The LPIPS weight directory from the argument or `$DCAE_LPIPS_WEIGHTS`, or None if neither
+    names a directory holding both files."""
+    candidate = directory or os.environ.get(LPIPS_WEIGHTS_ENV)
+    if not candidate:
+        return None
+    path = Path(candidate)
+    has_vgg = any(path.glob("vgg16*.pth")) or any(path.glob("vgg16*.safetensors"))
+    if path.is_dir() and has_vgg and (path / LPIPS_LIN_FILE).is_file():
+        return path
+    return None
+
+
+def load_lpips(directory: str | Path | None = None) -> LPIPS | None:
+    """LPIPS with local weights, or None when no weights are configured."""
+    path = find_lpips_weights(directory)
+    if path is None:
+        if directory:
+            raise FileNotFoundError(f"{directory}: no LPIPS weights (need vgg16*.pth and {LPIPS_LIN_FILE})")
+        return None
+    return LPIPS().load_weights(path)
+
+
+# ----------------------------------------------------------------------------------------------
+# The no-download substitute
+
+
+def ms_ssim_loss_term(x: torch.Tensor, y: torch.Tensor, data_range: float = 1.0) -> torch.Tensor:
+    """Differentiable MS-SSIM per image, (N,), on [0, data_range] inputs.
+
+    Same statistics and scale count as `dcae.metrics.ms_ssim`, but per-scale terms are clamped to
+    a small positive floor instead of 0: relu(t) ** w with a fractional w has an infinite
+    derivative at 0, which turns an untrained model's first gradients into NaN.
+    """
+    short = min(x.shape[-2], x.shape[-1])
+    levels = min(len(MS_SSIM_WEIGHTS), 1 + int(math.log2(short / _WIN_SIZE)) if short >= _WIN_SIZE else 1)
+    w = torch.tensor(MS_SSIM_WEIGHTS[:levels], dtype=x.dtype, device=x.device)
+    w = w / w.sum()
+    terms = []
+    for level in range(levels):
+        s, cs = _ssim_and_cs(x, y, data_range)
+        if level < levels - 1:
+            terms.append(cs.clamp(min=1e-4))
+            x, y = F.avg_pool2d(x, 2), F.avg_pool2d(y, 2)
+        else:
+            terms.append(s.clamp(min=1e-4))
+    return torch.prod(torch.stack(terms) ** w.view(-1, 1, 1), dim=0).mean(dim=1)
+
+
+def log_spectrum_l1(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean L1 distance between log(1 + |FFT|) of x and y (per channel, orthonormal 2-D FFT)."""
+    fx = torch.fft.rfft2(x, norm="ortho")
+    fy = torch.fft.rfft2(y, norm="ortho")
+    # sqrt(re^2 + im^2 + eps) rather than abs(): a finite derivative at a zero coefficient.
+    mx = (fx.real.square() + fx.imag.square() + 1e-12).sqrt()
+    my = (fy.real.square() + fy.imag.square() + 1e-12).sqrt()
+    return (torch.log1p(mx) - torch.log1p(my)).abs().mean()
+
+
+class MSSSIMFrequencyLoss(nn.Module):
+    """(1 - MS-SSIM) + `frequency_weight` * log-spectrum L1, for inputs in [-1, 1]. Scalar output.
+
+    Computed in fp32 whatever the ambient autocast: SSIM's variance terms lose their meaning in bf16.
+    """
+
+    name = "ms-ssim+log-fft-l1"
+
+    def __init__(self, frequency_weight: float = 1.0) -> None:
+        super().__init__()
+        self.frequency_weight = frequency_weight
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        with torch.autocast(x.device.type, enabled=False):
+            x, y = x.float(), y.float()
+            structural = 1.0 - ms_ssim_loss_term((x + 1) / 2, (y + 1) / 2).mean()
+            return structural + self.frequency_weight * log_spectrum_l1(x, y)
+
+
+class LPIPSLoss(nn.Module):
+    """Mean LPIPS over the batch, a scalar."""
+
+    name = LPIPS.name
+
+    def __init__(self, lpips: LPIPS) -> None:
+        super().__init__()
+        self.lpips = lpips
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.lpips(x, y).mean()
+
+
+PERCEPTUAL_CHOICES = ("auto", "lpips", "ms-ssim-fft", "none")
+
+
+def build_perceptual_loss(kind: str = "auto", lpips_weights: str | Path | None = None) -> nn.Module | None:
+    """"lpips" (weights required), "ms-ssim-fft", "none" (returns None), or "auto": LPIPS when
+    weights are found (argument or $DCAE_LPIPS_WEIGHTS), else the substitute."""
+    if kind not in PERCEPTUAL_CHOICES:
+        raise ValueError(f"unknown perceptual loss {kind!r}; expected one of {PERCEPTUAL_CHOICES}")
+    if kind == "none":
+        return None
+    if kind in ("auto", "lpips"):
+        path = find_lpips_weights(lpips_weights)
+        if path is not None:
+            return LPIPSLoss(LPIPS().load_weights(path))
+        if kind == "lpips" or lpips_weights:
+            raise FileNotFoundError(
+                f"LPIPS weights not found in {lpips_weights or '$' + LPIPS_WEIGHTS_ENV}; "
+                f"put vgg16-397923af.pth and {LPIPS_LIN_FILE} in one directory and pass it with "
+                f"--lpips-weights or ${LPIPS_WEIGHTS_ENV}, or use --perceptual ms-ssim-fft")
+    return MSSSIMFrequencyLoss()
+
+
+# ----------------------------------------------------------------------------------------------
+# PatchGAN discriminator (pix2pix, as used by taming-transformers' NLayerDiscriminator)
+
+
+def _disc_norm(kind: str, channels: int) -> nn.Module:
+    if kind == "batch":
+        return nn.BatchNorm2d(channels)
+    if kind == "group":
+        return nn.GroupNorm(min(32, channels // 4), channels)
+    if kind == "none":
+        return nn.Identity()
+    raise ValueError(f"unknown discriminator norm {kind!r}; expected 'group', 'batch' or 'none'")
+
+
+class NLayerDiscriminator(nn.Module):
+    """PatchGAN: 4x4 convs, `n_layers` stride-2 steps, one logit per ~70x70 patch (n_layers 3).
+
+    taming uses BatchNorm; our default is GroupNorm so that statistics depend neither on the
+    per-process batch size nor on real and fake images sharing one forward pass (done here so that
+    DDP sees a single forward per backward).
+    """
+
+    def __init__(self, in_channels: int = 3, channels: int = 64, n_layers: int = 3, norm: str = "group") -> None:
+        super().__init__()
+        layers: list[nn.Module] = [nn.Conv2d(in_channels, channels, 4, 2, 1), nn.LeakyReLU(0.2)]
+        mult = 1
+        for n in range(1, n_layers + 1):
+            prev, mult = mult, min(2**n, 8)
+            stride = 2 if n < n_layers else 1
+            layers += [nn.Conv2d(channels * prev, channels * mult, 4, stride, 1, bias=norm == "none"),
+                       _disc_norm(norm, channels * mult), nn.LeakyReLU(0.2)]
+        layers.append(nn.Conv2d(channels * mult, 1, 4, 1, 1))
+        self.main = nn.Sequential(*layers)
+        self.apply(_disc_init)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.main(x)  # (N, 3, H, W) -> (N, 1, ~H/8, ~W/8) logits
+
+
+def _disc_init(m: nn.Module) -> None:
+    # pix2pix / taming weights_init: N(0, 0.02) convs, N(1, 0.02) norm scales.
+    if isinstance(m, nn.Conv2d):
+        nn.init.normal_(m.weight, 0.0, 0.02)
+        if m.bias is not None:
+            nn.init.zeros_(m.bias)
+    elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
+        nn.init.normal_(m.weight, 1.0, 0.02)
+        nn.init.zeros_(m.bias)
+
+
+def hinge_d_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    """Discriminator hinge loss: 0.5 * (E[relu(1 - D(x))] + E[relu(1 + D(G(z)))])."""
+    return 0.5 * (F.relu(1.0 - logits_real).mean() + F.relu(1.0 + logits_fake).mean())
+
+
+def hinge_g_loss(logits_fake: torch.Tensor) -> torch.Tensor:
+    """Generator side of the hinge GAN: -E[D(G(z))]."""
+    return -logits_fake.mean()
+
+
+def adaptive_gan_weight(rec_loss: torch.Tensor, g_loss: torch.Tensor, last_layer: torch.Tensor,
+                        max_weight: float = 1e4) -> torch.Tensor:
+    """taming-transformers' (VQGAN, Esser et al. 2021, eq. 7) balance between the reconstruction and
+    GAN losses: ||grad rec|| / (||grad gan|| + 1e-4), both w.r.t. the decoder's last layer weight,
+    clamped to [0, max_weight] and detached. Multiply by the GAN weight (`--disc-weight`) yourself."""
+    rec_grad = torch.autograd.grad(rec_loss, last_layer, retain_graph=True)[0]
+    g_grad = torch.autograd.grad(g_loss, last_layer, retain_graph=True)[0]
+    weight = rec_grad.norm() / (g_grad.norm() + 1e-4)
+    return weight.clamp(0.0, max_weight).detach()
+
+
+def last_decoder_weight(model: nn.Module) -> nn.Parameter:
+    """The weight of the decoder's final conv (the layer the adaptive GAN weight measures at)."""
+    out = model.decoder.project_out
+    conv = out if isinstance(out, nn.Conv2d) else out.conv  # Conv2d, or UpBlock when depth[0] == 0
+    return conv.weight

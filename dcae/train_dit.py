@@ -1,0 +1,297 @@
+"""`dcae train-dit`: a text-conditioned DiT on DC-AE latents of captioned photographs, and its
+prompt-adherence measurement.
+
+1. Latents: every training image yields `views` random multi-scale crops (dcae.data.RandomCropDataset),
+   encoded once by the (frozen) autoencoder; a crop inherits its image's caption. A further
+   `heldout_views` crops per image are kept out of training: they are the nearest-neighbour
+   classifier's references when measuring prompt adherence.
+2. Text: each caption is encoded once by the frozen text encoder (all-MiniLM-L6-v2 tokens).
+3. Training: rectified flow (velocity prediction) by default, caption dropout for classifier-free
+   guidance, AdamW, EMA weights (what is saved), bf16 autocast on CUDA, resumable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from tqdm import tqdm
+
+from dcae.checkpoint import load_pretrained
+from dcae.diffusion import Objective
+from dcae.generator import LatentDiffusionPipeline, save_generator
+from dcae.images import image_grid, save_image
+from dcae.models.dc_ae import DCAE
+from dcae.models.dit import DiT, get_config
+from dcae.train_ae import ema_decay_at, ema_update, hardware_name
+
+
+# ----------------------------------------------------------------------------------------------
+# Latents and text
+
+
+def read_captions(path: str | Path) -> dict[str, str]:
+    """{"image file name": "one-sentence caption", ...}"""
+    captions = json.loads(Path(path).read_text())
+    if not isinstance(captions, dict) or not captions:
+        raise ValueError(f"{path}: expected a JSON object mapping image file names to captions")
+    return captions
+
+
+@torch.no_grad()
+def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, str], resolution: int, views: int,
+                 heldout_views: int, seed: int = 0, batch_size: int = 16, device: str = "cpu") -> dict:
+    """Latents (raw, fp16) of `views` training and `heldout_views` reference crops per captioned image."""
+    from dcae.data import RandomCropDataset
+
+    dataset = RandomCropDataset(images_dir, resolution, views_per_image=views + heldout_views, seed=seed)
+    names = [p.name for p in dataset.paths]
+    missing = [n for n in names if n not in captions]
+    if missing:
+        raise ValueError(f"{len(missing)} images have no caption, e.g. {missing[:3]}; add them to the captions file")
+    n_images = len(names)
+    autoencoder = autoencoder.to(device).eval()
+    latents, labels, heldout = [], [], []
+    order = list(range(len(dataset)))
+    for start in tqdm(range(0, len(order), batch_size), desc="encode crops", unit="batch"):
+        idx = order[start:start + batch_size]
+        x = torch.stack([dataset[i] for i in idx]).to(device)
+        latents.append(autoencoder.encode(x).half().cpu())
+        labels += [i % n_images for i in idx]
+        heldout += [i // n_images >= views for i in idx]  # the last `heldout_views` passes over the images
+    return {"latents": torch.cat(latents), "labels": torch.tensor(labels), "heldout": torch.tensor(heldout),
+            "names": names, "captions": [captions[n] for n in names]}
+
+
+def save_latent_cache(cache: dict, path: str | Path) -> None:
+    tensors = {k: cache[k].contiguous() for k in ("latents", "labels", "heldout")}
+    save_file(tensors, str(path), metadata={"names": json.dumps(cache["names"]), "captions": json.dumps(cache["captions"])})
+
+
+def load_latent_cache(path: str | Path) -> dict:
+    from safetensors import safe_open
+
+    with safe_open(str(path), "pt") as f:
+        meta = f.metadata()
+    cache = load_file(str(path))
+    cache["heldout"] = cache["heldout"].bool()
+    return {**cache, "names": json.loads(meta["names"]), "captions": json.loads(meta["captions"])}
+
+
+# ----------------------------------------------------------------------------------------------
+# Training
+
+
+@dataclass
+class DiTTrainConfig:
+    autoencoder: str
+    data: str
+    captions: str
+    out: str
+    preset: str = "DiT-mini/1"
+    objective: str = "flow"
+    resolution: int = 512
+    views: int = 48
+    heldout_views: int = 4
+    steps: int = 4000
+    batch_size: int = 64
+    lr: float = 3e-4
+    weight_decay: float = 0.0
+    warmup: int = 200
+    ema_decay: float = 0.999
+    caption_dropout: float = 0.1
+    text_len: int = 32
+    sample_every: int = 1000
+    checkpoint_every: int = 1000
+    seed: int = 0
+    device: str | None = None
+    precision: str | None = None  # bf16 on CUDA, fp32 on CPU
+    resume: bool = False
+
+
+def _autocast(device: torch.device, precision: str):
+    if precision == "fp32":
+        return torch.autocast(device.type, enabled=False)
+    return torch.autocast(device.type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
+
+
+def train_dit(cfg: DiTTrainConfig) -> dict:
+    from dcae.models.text_encoder import TextEncoder
+
+    t_start = time.time()
+    device = torch.device(cfg.device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    precision = cfg.precision or ("bf16" if device.type == "cuda" else "fp32")
+    torch.manual_seed(cfg.seed)
+    out = Path(cfg.out)
+    run = out / "run"
+    run.mkdir(parents=True, exist_ok=True)
+    autoencoder = load_pretrained(cfg.autoencoder, device=device)
+    latent_space = autoencoder.latent_space
+
+    cache_path = run / "latents.safetensors"
+    if cache_path.is_file():
+        cache = load_latent_cache(cache_path)
+    else:
+        cache = encode_crops(autoencoder, cfg.data, read_captions(cfg.captions), cfg.resolution, cfg.views,
+                             cfg.heldout_views, seed=cfg.seed, device=str(device))
+        save_latent_cache(cache, cache_path)
+    train_idx = torch.nonzero(~cache["heldout"]).flatten()
+    z_all = latent_space.to_diffusion(cache["latents"].float()).to(device)
+    labels = cache["labels"].to(device)
+    c, s = z_all.shape[1], z_all.shape[2]
+
+    text = TextEncoder(device=device)
+    tokens, mask, _ = text.encode(cache["captions"], max_length=cfg.text_len)
+    tokens, mask = tokens.to(device), mask.to(device)
+
+    dit_cfg = get_config(cfg.preset).replace(in_channels=c, input_size=s, learn_sigma=False, num_classes=0,
+                                             text_dim=tokens.shape[-1], text_len=cfg.text_len)
+    objective = Objective(cfg.objective)
+    model = DiT(dit_cfg).to(device)
+    ema = copy.deepcopy(model).eval().requires_grad_(False)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    n_params = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    print(f"train-dit: {dit_cfg.name} {n_params / 1e6:.1f}M params, {dit_cfg.num_tokens} tokens, "
+          f"{len(train_idx)} training crops of {len(cache['names'])} images, {objective.kind} objective, "
+          f"{device} {precision}", file=sys.stderr)
+
+    step, ckpt_path = 0, run / "checkpoint.pt"
+    if cfg.resume and ckpt_path.is_file():
+        state = torch.load(ckpt_path, map_location=device, weights_only=False)
+        model.load_state_dict(state["model"])
+        ema.load_state_dict(state["ema"])
+        opt.load_state_dict(state["opt"])
+        step = state["step"]
+        torch.set_rng_state(state["rng"])
+    gen = torch.Generator(device=device).manual_seed(cfg.seed + step)  # noise, times, caption dropout
+    pick_gen = torch.Generator().manual_seed(cfg.seed + step + 1)  # which crops form a batch
+
+    def model_fn(x, t, ctx, ctx_mask):
+        with _autocast(device, precision):
+            return model(x, t, context=ctx, context_mask=ctx_mask).float()
+
+    bar = tqdm(total=cfg.steps, initial=step, desc="train-dit", unit="step", dynamic_ncols=True)
+    losses, t_last = [], time.time()
+    model.train()
+    while step < cfg.steps:
+        pick = train_idx[torch.randint(len(train_idx), (cfg.batch_size,), generator=pick_gen)].to(device)
+        x0, lab = z_all[pick], labels[pick]
+        ctx, ctx_mask = tokens[lab], mask[lab]
+        drop = torch.rand(cfg.batch_size, device=device, generator=gen) < cfg.caption_dropout
+        null_ctx, null_mask = model.null_context(cfg.batch_size)
+        ctx = torch.where(drop[:, None, None], null_ctx, ctx)
+        ctx_mask = torch.where(drop[:, None], null_mask, ctx_mask)
+        for g in opt.param_groups:
+            g["lr"] = cfg.lr * min(1.0, (step + 1) / max(cfg.warmup, 1))
+        loss = objective.training_loss(lambda x, t: model_fn(x, t, ctx, ctx_mask), x0, generator=gen).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        ema_update(ema, model, ema_decay_at(step, cfg.ema_decay))
+        step += 1
+        losses.append(loss.item())
+        bar.update(1)
+        if step % 20 == 0 or step == cfg.steps:
+            rate = 20 * cfg.batch_size / max(time.time() - t_last, 1e-9)
+            t_last = time.time()
+            bar.set_postfix(loss=f"{np.mean(losses[-20:]):.4f}", latents_per_s=f"{rate:.0f}")
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                        "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+        if cfg.sample_every and step % cfg.sample_every == 0 and step < cfg.steps:
+            _sample_grid(ema, objective, autoencoder, text, cache["captions"][:4], run / f"samples_{step:06d}.png")
+    bar.close()
+
+    wall = time.time() - t_start
+    save_generator(ema.cpu(), objective, out, autoencoder_path=os.path.relpath(Path(cfg.autoencoder).resolve(), out.resolve()),
+                   text_encoder="all-MiniLM-L6-v2",
+                   metadata={"training": {**asdict(cfg), "final_loss": float(np.mean(losses[-100:])) if losses else None,
+                                          "wall_seconds": round(wall, 1), "hardware": hardware_name(device),
+                                          "command": " ".join(sys.argv)}})
+    return {"steps": step, "wall_seconds": wall, "final_loss": float(np.mean(losses[-100:])) if losses else None}
+
+
+@torch.no_grad()
+def _sample_grid(dit: DiT, objective: Objective, autoencoder: DCAE, text, prompts: list[str], path: Path,
+                 seeds: tuple[int, ...] = (0, 1, 2, 3), steps: int = 20, guidance: float = 4.0) -> None:
+    pipe = LatentDiffusionPipeline(dit.eval(), objective, autoencoder, text)
+    rows = [pipe(prompt=p, n=len(seeds), seed=seeds[0], steps=steps, guidance=guidance) for p in prompts]
+    save_image(image_grid(torch.cat(rows).cpu(), nrow=len(seeds)), path)
+
+
+# ----------------------------------------------------------------------------------------------
+# Prompt adherence
+
+
+@torch.no_grad()
+def prompt_adherence(pipe: LatentDiffusionPipeline, cache: dict, samples_per_caption: int = 4, steps: int = 20,
+                     guidance: float = 4.0, seed: int = 1000) -> dict:
+    """For each captioned image, generate samples from its caption and classify each generated latent
+    by its nearest neighbour (L2) among the held-out crops' latents of all images. Accuracy = how often
+    the neighbour comes from the captioned image; chance = 1 / number of images."""
+    ls = pipe.autoencoder.latent_space
+    ref = ls.to_diffusion(cache["latents"][cache["heldout"]].float()).flatten(1)
+    ref_labels = cache["labels"][cache["heldout"]]
+    n_images = len(cache["names"])
+    hits, per_image = 0, []
+    for label, caption in enumerate(tqdm(cache["captions"], desc="prompt adherence", unit="caption")):
+        z = pipe.sample_latents(prompt=caption, n=samples_per_caption, seed=seed + label * 100, steps=steps,
+                                guidance=guidance).cpu().flatten(1)
+        nearest = ref_labels[torch.cdist(z, ref).argmin(dim=1)]
+        correct = int((nearest == label).sum())
+        hits += correct
+        per_image.append(correct / samples_per_caption)
+    return {"accuracy": hits / (n_images * samples_per_caption), "chance": 1 / n_images, "images": n_images,
+            "samples_per_caption": samples_per_caption, "steps": steps, "guidance": guidance}
+
+
+# ----------------------------------------------------------------------------------------------
+# CLI
+
+
+def register_cli(subparsers: argparse._SubParsersAction) -> None:
+    defaults = DiTTrainConfig("", "", "", "")
+    p = subparsers.add_parser("train-dit", help="train a text-conditioned DiT on DC-AE latents",
+                              description="Encode captioned crops with a frozen DC-AE, then train a text-conditioned "
+                                          "DiT (cross-attention over all-MiniLM-L6-v2 tokens) with EMA; writes a "
+                                          "generator checkpoint and measures prompt adherence.")
+    p.add_argument("--autoencoder", required=True, help="DC-AE checkpoint directory")
+    p.add_argument("--data", required=True, help="folder of training images")
+    p.add_argument("--captions", required=True, help='JSON {"file name": "caption"}')
+    p.add_argument("--out", required=True, help="output generator directory (run state in OUT/run)")
+    for name in ("preset", "objective", "resolution", "views", "heldout_views", "steps", "batch_size", "lr",
+                 "warmup", "ema_decay", "caption_dropout", "text_len", "sample_every", "checkpoint_every", "seed"):
+        value = getattr(defaults, name)
+        p.add_argument("--" + name.replace("_", "-"), type=type(value), default=value, help=f"(default {value})")
+    p.add_argument("--device", default=None, help="torch device (default: cuda if available)")
+    p.add_argument("--precision", choices=["bf16", "fp16", "fp32"], default=None)
+    p.add_argument("--resume", action="store_true", help="continue from OUT/run/checkpoint.pt")
+    p.add_argument("--adherence-samples", type=int, default=4, help="samples per caption for the adherence metric")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_cmd_train_dit)
+
+
+def _cmd_train_dit(args: argparse.Namespace) -> int:
+    fields = {k: v for k, v in vars(args).items() if k in DiTTrainConfig.__dataclass_fields__}
+    cfg = DiTTrainConfig(**fields)
+    result = train_dit(cfg)
+    if args.adherence_samples > 0:
+        pipe = LatentDiffusionPipeline.from_pretrained(cfg.out)
+        result["prompt_adherence"] = prompt_adherence(pipe, load_latent_cache(Path(cfg.out) / "run" / "latents.safetensors"),
+                                                      samples_per_caption=args.adherence_samples)
+        config_path = Path(cfg.out) / "config.json"
+        config = json.loads(config_path.read_text())
+        config["prompt_adherence"] = result["prompt_adherence"]
+        config_path.write_text(json.dumps(config, indent=2) + "\n")
+    print(json.dumps(result, indent=2) if args.json else result)
+    return 0
