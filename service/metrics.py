@@ -1,0 +1,32 @@
+"""Prometheus metrics of the gateway (prometheus-client, default registry).
+
+Buckets reach 2 minutes: a CPU generation of several images takes tens of seconds."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+from prometheus_client import Counter, Gauge, Histogram
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
+
+REQUEST_SECONDS = Histogram("dcae_request_duration_seconds", "HTTP request latency by endpoint and status",
+                            ["endpoint", "method", "status"], buckets=LATENCY_BUCKETS)
+STAGE_SECONDS = Histogram("dcae_stage_duration_seconds",
+                          "Pipeline stage latency: image_decode, encoder, text_encoder, denoise_step, "
+                          "denoise_loop, decoder, image_encode", ["stage"], buckets=LATENCY_BUCKETS)
+BATCH_SIZE = Histogram("dcae_batch_size", "Rows per model execution (micro-batching)", ["model"],
+                       buckets=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64))
+QUEUE_DEPTH = Gauge("dcae_queue_depth", "Requests waiting for a model execution", ["model"])
+IN_FLIGHT = Gauge("dcae_requests_in_flight", "HTTP requests being served")
+IMAGES_GENERATED = Counter("dcae_images_generated_total", "Images generated")
+
+
+@contextmanager
+def stage(name: str):
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        STAGE_SECONDS.labels(name).observe(time.perf_counter() - t0)

@@ -1,0 +1,250 @@
+"""Encode, decode and generate over a runner, in numpy (no torch). The arithmetic mirrors the ML
+core (`dcae.inference` padding and tiling, `dcae.generator` sampling); tests hold them equal."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from service import sampling
+from service.errors import APIError
+from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
+from service.repository import ModelRepository
+from service.settings import Settings
+
+Infer = Callable[[str, dict[str, np.ndarray]], Awaitable[dict[str, np.ndarray]]]
+
+
+# ----------------------------------------------------------------------------------------------
+# Images in and out
+
+
+def decode_image_bytes(data: bytes, max_pixels: int) -> np.ndarray:
+    """Upload bytes -> (H, W, 3) uint8 RGB. The pixel cap is checked from the header, before any
+    pixel is decoded (decompression bombs); modes are converted (alpha over white, 16-bit scaled)."""
+    if not data:
+        raise APIError(422, "invalid_image", "the image is empty", field="image")
+    try:
+        img = Image.open(io.BytesIO(data))
+        w, h = img.size
+        if w * h > max_pixels:
+            raise APIError(413, "image_too_large", f"the image is {w}x{h} = {w * h} pixels; the limit is {max_pixels}",
+                           field="image")
+        if getattr(img, "n_frames", 1) > 1:
+            raise APIError(422, "invalid_image", "animated images are not supported; send a single frame",
+                           field="image")
+        img.load()
+        img = ImageOps.exif_transpose(img)
+    except APIError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as e:
+        raise APIError(422, "invalid_image", f"cannot decode the image: {type(e).__name__}", field="image") from None
+    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
+        arr = np.asarray(img, dtype=np.float64)
+        img = Image.fromarray(np.clip(np.rint(arr / (257.0 if arr.max(initial=0) > 255 else 1.0)), 0, 255).astype(np.uint8))
+    if img.mode in ("RGBA", "LA", "PA", "P") and (img.mode != "P" or "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+    return np.asarray(img.convert("RGB"), dtype=np.uint8)
+
+
+def encode_image_bytes(image: np.ndarray, fmt: str = "png") -> bytes:
+    buf = io.BytesIO()
+    kwargs = {"quality": 95} if fmt in ("jpeg", "webp") else {}
+    Image.fromarray(image).save(buf, format=fmt.upper(), **kwargs)
+    return buf.getvalue()
+
+
+def to_model(image: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 -> (1, 3, H, W) float32 in [-1, 1]."""
+    return (image.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[None]
+
+
+def to_uint8(x: np.ndarray) -> np.ndarray:
+    """(N, 3, H, W) in [-1, 1] -> (N, H, W, 3) uint8, rounded and clamped."""
+    return np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
+
+
+def pad_to_multiple(x: np.ndarray, multiple: int) -> np.ndarray:
+    """Reflect-pad H and W up to a multiple (replicate when the image is too small to reflect)."""
+    h, w = x.shape[-2:]
+    ph, pw = (-h) % multiple, (-w) % multiple
+    if ph or pw:
+        mode = "reflect" if ph < h and pw < w else "edge"
+        x = np.pad(x, ((0, 0), (0, 0), (0, ph), (0, pw)), mode=mode)
+    return x
+
+
+# ----------------------------------------------------------------------------------------------
+# Tiling (same layout and blend as dcae.inference.tiled_apply)
+
+
+def _starts(length: int, tile: int, overlap: int) -> list[int]:
+    if length <= tile:
+        return [0]
+    stride = max(1, tile - overlap)
+    return list(range(0, length - tile, stride)) + [length - tile]
+
+
+def _ramp(size: int, before: int, after: int) -> np.ndarray:
+    w = np.ones(size, dtype=np.float32)
+    if before > 0:
+        w[:before] = (np.arange(before) + 0.5) / before
+    if after > 0:
+        w[size - after:] = np.minimum(w[size - after:], (np.arange(after, 0, -1) - 0.5) / after)
+    return w
+
+
+async def tiled_apply(fn: Callable[[np.ndarray], Awaitable[np.ndarray]], x: np.ndarray, tile: int, overlap: int,
+                      scale: float) -> np.ndarray:
+    n, _, h, w = x.shape
+    out = weight = None
+    for y0 in _starts(h, tile, overlap):
+        for x0 in _starts(w, tile, overlap):
+            th, tw = min(tile, h), min(tile, w)
+            y = await fn(np.ascontiguousarray(x[:, :, y0:y0 + th, x0:x0 + tw]))
+            if out is None:
+                out = np.zeros((n, y.shape[1], round(h * scale), round(w * scale)), np.float32)
+                weight = np.zeros((1, 1, out.shape[2], out.shape[3]), np.float32)
+            oy, ox, oh, ow = round(y0 * scale), round(x0 * scale), y.shape[2], y.shape[3]
+            ov = round(overlap * scale)
+            wy = _ramp(oh, min(ov if y0 > 0 else 0, oh), min(ov if y0 + th < h else 0, oh))
+            wx = _ramp(ow, min(ov if x0 > 0 else 0, ow), min(ov if x0 + tw < w else 0, ow))
+            wt = wy[:, None] * wx[None, :]
+            out[:, :, oy:oy + oh, ox:ox + ow] += y * wt
+            weight[:, :, oy:oy + oh, ox:ox + ow] += wt
+    return out / weight
+
+
+# ----------------------------------------------------------------------------------------------
+# The pipelines
+
+
+@dataclass(frozen=True)
+class GenerateParams:
+    prompt: str | None
+    class_label: int | None
+    n: int
+    seed: int
+    steps: int
+    guidance: float
+    sampler: str
+
+
+class Pipelines:
+    TILE_PIXELS, TILE_OVERLAP = 512, 128  # defaults of `dcae decode --tile`
+
+    def __init__(self, repo: ModelRepository, infer: Infer, settings: Settings) -> None:
+        self.repo, self.infer, self.settings = repo, infer, settings
+        ae = repo.autoencoder
+        self.model_name = ae["name"]
+        self.compression, self.latent_channels = ae["compression"], ae["latent_channels"]
+        self.scaling_factor = float(ae["scaling_factor"])
+        self.generator = repo.generator
+        self.tokenizer_path = repo.tokenizer_path()
+
+    # -- encode / decode
+    async def encode(self, image: np.ndarray, tile: bool = False) -> np.ndarray:
+        """(H, W, 3) uint8 -> raw latent (1, C, ceil(H/f), ceil(W/f))."""
+        x = pad_to_multiple(to_model(image), self.compression)
+
+        async def run(t: np.ndarray) -> np.ndarray:
+            return (await self.infer("encoder", {"image": t}))["latent"]
+
+        with stage("encoder"):
+            if tile:
+                f = self.compression
+                return await tiled_apply(run, x, max(f, self.TILE_PIXELS // f * f), self.TILE_OVERLAP // f * f, 1 / f)
+            return await run(x)
+
+    async def decode(self, latent: np.ndarray, tile: bool = False) -> np.ndarray:
+        """Raw latent (N, C, h, w) -> (N, 3, h*f, w*f) float in [-1, 1] (unclamped)."""
+        async def run(z: np.ndarray) -> np.ndarray:
+            return (await self.infer("decoder", {"latent": z}))["image"]
+
+        with stage("decoder"):
+            if tile:
+                f = self.compression
+                return await tiled_apply(run, latent.astype(np.float32), max(1, self.TILE_PIXELS // f),
+                                         max(1, self.TILE_OVERLAP // f), f)
+            return await run(latent.astype(np.float32))
+
+    # -- generate
+    async def encode_prompt(self, prompt: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+        from dcae.text_tokenize import tokenize  # torch-free: tokenizers + numpy
+
+        gen = self.generator
+        ids, mask = tokenize([prompt], max_length=gen["text_len"], tokenizer_path=self.tokenizer_path)
+        with stage("text_encoder"):
+            out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
+        tokens = np.repeat(out["tokens"].astype(np.float32), n, axis=0)
+        return tokens, np.repeat(mask.astype(bool), n, axis=0)
+
+    async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
+        gen, n = self.generator, params.n
+        if gen["conditioning"] == "text":
+            tokens, mask = await self.encode_prompt(params.prompt, n)
+            # An all-False mask is the exported DiT's "no prompt" (its learned null context).
+            return ({"context": tokens, "context_mask": mask},
+                    {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
+        if gen["conditioning"] == "class":
+            return ({"class_label": np.full((n,), params.class_label, np.int64)},
+                    {"class_label": np.full((n,), gen["null_class"], np.int64)})
+        return {}, {}
+
+    async def generate_latents(self, params: GenerateParams,
+                               on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
+        gen = self.generator
+        objective = sampling.Objective(**gen["objective"])
+        shape = tuple(gen["latent_shape"])
+        noise = sampling.initial_noise(shape, [params.seed + i for i in range(params.n)])
+        state = sampling.SamplerState.start(params.sampler, objective, params.steps, noise,
+                                            rng=np.random.default_rng(params.seed + 1_000_003))
+        cond, uncond = await self.conditioning(params)
+        guided = params.guidance != 1.0 and bool(cond)
+        both = {k: np.concatenate([cond[k], uncond[k]]) for k in cond} if guided else cond
+        t_loop = time.perf_counter()
+        for i in range(params.steps):
+            t_step = time.perf_counter()
+            x = np.concatenate([state.x, state.x]) if guided else state.x
+            t = state.timestep(i)
+            inputs = {"latent": x, "timestep": np.concatenate([t, t]) if guided else t, **both}
+            out = (await self.infer("dit", inputs))["model_output"]
+            if guided:
+                out = sampling.guide(out[:params.n], out[params.n:], params.guidance, shape[0])
+            state.step(i, out)
+            STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
+            if on_step is not None:
+                on_step(i + 1, params.steps)
+        STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
+        return state.x
+
+    async def generate(self, params: GenerateParams, on_step=None) -> np.ndarray:
+        """-> (n, H, W, 3) uint8."""
+        z = await self.generate_latents(params, on_step)
+        images = await self.decode(z / self.scaling_factor)
+        IMAGES_GENERATED.inc(params.n)
+        return to_uint8(images)
+
+    async def check(self) -> None:
+        """One real inference per network (readiness): tiny inputs, results checked for finiteness."""
+        f, c = self.compression, self.latent_channels
+        outs = [await self.encode(np.zeros((f, f, 3), np.uint8)), await self.decode(np.zeros((1, c, 1, 1), np.float32))]
+        if self.generator is not None:
+            gen = self.generator
+            params = GenerateParams("ready" if gen["conditioning"] == "text" else None,
+                                    0 if gen["conditioning"] == "class" else None, 1, 0, 1, 1.0, gen["default_sampler"])
+            outs.append(await self.generate_latents(params))
+        for o in outs:
+            if not np.isfinite(o).all():
+                raise RuntimeError("a model returned non-finite values")
+
+
+async def run_blocking(fn, *args):
+    return await asyncio.to_thread(fn, *args)

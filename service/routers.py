@@ -1,0 +1,322 @@
+"""The HTTP API: one router per resource."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import random
+import time
+
+import numpy as np
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from service.errors import APIError
+from service.pipeline import GenerateParams, Pipelines, decode_image_bytes, encode_image_bytes, run_blocking, to_uint8
+from service.metrics import stage
+from service.schemas import (
+    DecodeRequest, DecodeResponse, EncodeRequest, EncodeResponse, ErrorResponse, GenerateRequest, GenerateResponse,
+    ModelsResponse,
+)
+from service.settings import Settings, get_settings
+
+NPY = "application/x-npy"
+ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 413, 415, 422, 429, 503)}
+
+
+def get_pipelines(request: Request) -> Pipelines:
+    return request.app.state.pipelines
+
+
+# ----------------------------------------------------------------------------------------------
+# npy in and out (never unpickled)
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, array, allow_pickle=False)
+    return buf.getvalue()
+
+
+def read_npy(data: bytes, field: str = "latent") -> np.ndarray:
+    try:
+        array = np.load(io.BytesIO(data), allow_pickle=False)
+    except ValueError as e:
+        if "pickle" in str(e).lower():
+            raise APIError(422, "invalid_latent", "object arrays (pickled .npy) are refused; send float32", field) from None
+        raise APIError(422, "invalid_latent", f"not a valid .npy file: {e}", field) from None
+    except (OSError, EOFError) as e:
+        raise APIError(422, "invalid_latent", f"not a valid .npy file: {type(e).__name__}", field) from None
+    if not isinstance(array, np.ndarray):
+        raise APIError(422, "invalid_latent", "expected a single .npy array (not .npz)", field)
+    return array
+
+
+def b64decode(text: str, field: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise APIError(422, "invalid_base64", f"{field} is not valid base64", field) from None
+
+
+def check_latent(z: np.ndarray, pipes: Pipelines, max_pixels: int) -> np.ndarray:
+    if z.ndim == 3:
+        z = z[None]
+    c = pipes.latent_channels
+    if z.ndim != 4 or z.shape[1] != c:
+        raise APIError(422, "invalid_latent", f"latent has shape {list(z.shape)}; {pipes.model_name} decodes "
+                                              f"(N, {c}, h, w) or ({c}, h, w)", "latent")
+    if z.dtype not in (np.float32, np.float16, np.float64):
+        raise APIError(422, "invalid_latent", f"latent dtype {z.dtype} is not a float type", "latent")
+    if min(z.shape[2:]) < 1 or z.shape[0] < 1:
+        raise APIError(422, "invalid_latent", "latent has an empty dimension", "latent")
+    if not np.isfinite(z).all():
+        raise APIError(422, "invalid_latent", "latent holds NaN or Inf", "latent")
+    f = pipes.compression
+    pixels = z.shape[0] * z.shape[2] * z.shape[3] * f * f
+    if pixels > max_pixels:
+        raise APIError(413, "latent_too_large", f"decoding would make {pixels} pixels; the limit is {max_pixels}",
+                       "latent")
+    return z.astype(np.float32)
+
+
+# ----------------------------------------------------------------------------------------------
+# /v1/encode
+
+encode_router = APIRouter(prefix="/v1", tags=["autoencoder"])
+
+
+@encode_router.post("/encode", response_model=EncodeResponse, responses={**ERRORS, 200: {"content": {NPY: {}}}},
+                    summary="Image -> latent")
+async def encode(request: Request, pipes: Pipelines = Depends(get_pipelines),
+                 settings: Settings = Depends(get_settings)):
+    """Send the image as multipart field `image` (options as form fields `model`, `scaled`, `tile`)
+    or as JSON `EncodeRequest`. With `Accept: application/x-npy` the body is the raw .npy latent
+    (shape in `X-Latent-Shape`), else JSON with the base64 .npy."""
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith("multipart/form-data"):
+        form = await request.form()
+        upload = form.get("image")
+        if upload is None or isinstance(upload, str):
+            raise APIError(422, "missing_field", "multipart body needs a file field `image`", "image")
+        data = await upload.read()
+        opts = EncodeRequest(image="", model=form.get("model") or None, scaled=_flag(form.get("scaled")),
+                             tile=_flag(form.get("tile")))
+    elif ctype.startswith("application/json"):
+        try:
+            opts = EncodeRequest.model_validate_json(await request.body())
+        except ValueError as e:
+            raise APIError(422, "invalid_request", _first_error(e), _first_field(e)) from None
+        data = b64decode(opts.image, "image")
+    else:
+        raise APIError(415, "unsupported_media_type", "send multipart/form-data (field `image`) or JSON")
+    if opts.model not in (None, pipes.model_name):
+        raise APIError(422, "unknown_model", f"model {opts.model!r} is not loaded; available: {pipes.model_name}", "model")
+    with stage("image_decode"):
+        image = await run_blocking(decode_image_bytes, data, settings.max_image_pixels)
+    z = await pipes.encode(image, tile=opts.tile)
+    if opts.scaled:
+        z = z * pipes.scaling_factor
+    z = z.astype(np.float32)
+    headers = {"X-Latent-Shape": ",".join(map(str, z.shape)), "X-Model": pipes.model_name,
+               "X-Scaling-Factor": str(pipes.scaling_factor), "X-Scaled": str(opts.scaled).lower(),
+               "X-Image-Size": f"{image.shape[0]},{image.shape[1]}"}
+    if NPY in request.headers.get("accept", ""):
+        return Response(npy_bytes(z), media_type=NPY, headers=headers)
+    return EncodeResponse(latent=base64.b64encode(npy_bytes(z)).decode(), shape=list(z.shape), dtype="float32",
+                          model=pipes.model_name, scaling_factor=pipes.scaling_factor, scaled=opts.scaled,
+                          image_size=[int(image.shape[0]), int(image.shape[1])])
+
+
+def _flag(value) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "on") if value is not None else False
+
+
+def _first_error(e: Exception) -> str:
+    errors = getattr(e, "errors", lambda: [])()
+    if errors:
+        loc = ".".join(str(p) for p in errors[0].get("loc", ()))
+        return f"{loc}: {errors[0].get('msg')}" if loc else errors[0].get("msg", str(e))
+    return str(e)
+
+
+def _first_field(e: Exception) -> str | None:
+    errors = getattr(e, "errors", lambda: [])()
+    return ".".join(str(p) for p in errors[0].get("loc", ())) or None if errors else None
+
+
+# ----------------------------------------------------------------------------------------------
+# /v1/decode
+
+decode_router = APIRouter(prefix="/v1", tags=["autoencoder"])
+
+
+@decode_router.post("/decode", responses={**ERRORS, 200: {"content": {"image/png": {}, "application/json": {}}}},
+                    response_model=DecodeResponse, summary="Latent -> image")
+async def decode(request: Request, pipes: Pipelines = Depends(get_pipelines),
+                 settings: Settings = Depends(get_settings)):
+    """Send the latent as a raw .npy body (`Content-Type: application/x-npy`; options as query
+    parameters `scaled`, `format`, `size=HxW`, `response_format`, `tile`) or as JSON `DecodeRequest`.
+    Returns the image (PNG by default), or JSON with base64 images when `response_format=b64_json`."""
+    ctype = request.headers.get("content-type", "")
+    if ctype.startswith(NPY) or ctype.startswith("application/octet-stream"):
+        q = request.query_params
+        size = None
+        if q.get("size"):
+            try:
+                size = [int(v) for v in q["size"].lower().split("x")]
+                assert len(size) == 2
+            except (ValueError, AssertionError):
+                raise APIError(422, "invalid_request", "size must be HEIGHTxWIDTH, e.g. 512x768", "size") from None
+        try:
+            opts = DecodeRequest(latent="", scaled=_flag(q.get("scaled")), image_size=size,
+                                 format=q.get("format", "png"), response_format=q.get("response_format", "image"),
+                                 tile=_flag(q.get("tile")))
+        except ValueError as e:
+            raise APIError(422, "invalid_request", _first_error(e), _first_field(e)) from None
+        z = read_npy(await request.body())
+    elif ctype.startswith("application/json"):
+        try:
+            opts = DecodeRequest.model_validate_json(await request.body())
+        except ValueError as e:
+            raise APIError(422, "invalid_request", _first_error(e), _first_field(e)) from None
+        z = read_npy(b64decode(opts.latent, "latent"))
+    else:
+        raise APIError(415, "unsupported_media_type", f"send {NPY} or JSON")
+    z = check_latent(z, pipes, settings.max_image_pixels)
+    if opts.scaled:
+        z = z / pipes.scaling_factor
+    images = to_uint8(await pipes.decode(z, tile=opts.tile))
+    if opts.image_size is not None:
+        h, w = opts.image_size
+        if not (0 < h <= images.shape[1] and 0 < w <= images.shape[2]):
+            raise APIError(422, "invalid_request", f"image_size {h}x{w} exceeds the decoded "
+                                                   f"{images.shape[1]}x{images.shape[2]}", "image_size")
+        images = images[:, :h, :w]
+    with stage("image_encode"):
+        encoded = [await run_blocking(encode_image_bytes, im, opts.format) for im in images]
+    if opts.response_format == "image":
+        if len(encoded) != 1:
+            raise APIError(422, "invalid_request", "a batch of latents decodes to several images: use "
+                                                   "response_format=b64_json", "response_format")
+        return Response(encoded[0], media_type=f"image/{opts.format}")
+    return DecodeResponse(data=[{"b64_json": base64.b64encode(e).decode(), "format": opts.format} for e in encoded],
+                          model=pipes.model_name)
+
+
+# ----------------------------------------------------------------------------------------------
+# /v1/generate
+
+generate_router = APIRouter(prefix="/v1", tags=["generation"])
+
+
+@generate_router.post("/generate", response_model=GenerateResponse,
+                      responses={**ERRORS, 200: {"content": {"image/png": {}, "application/json": {}}}},
+                      summary="Prompt or class -> images")
+async def generate(body: GenerateRequest, pipes: Pipelines = Depends(get_pipelines),
+                   settings: Settings = Depends(get_settings)):
+    """OpenAI images-style: `{"created": ..., "data": [{"b64_json": ..., "seed": ...}]}`; with
+    `response_format=png` and n = 1 the body is the PNG itself. Same seed, same image."""
+    gen = pipes.generator
+    if gen is None:
+        raise APIError(422, "no_generator", "no generator is loaded in this deployment")
+    params = _generate_params(body, gen, settings)
+    images = await pipes.generate(params)
+    with stage("image_encode"):
+        encoded = [await run_blocking(encode_image_bytes, im, "png") for im in images]
+    if body.response_format == "png":
+        return Response(encoded[0], media_type="image/png", headers={"X-Seed": str(params.seed)})
+    return GenerateResponse(created=int(time.time()),
+                            data=[{"b64_json": base64.b64encode(e).decode(), "seed": params.seed + i}
+                                  for i, e in enumerate(encoded)])
+
+
+def _generate_params(body: GenerateRequest, gen: dict, settings: Settings) -> GenerateParams:
+    cond = gen["conditioning"]
+    if cond == "text" and not (body.prompt and body.prompt.strip()):
+        raise APIError(422, "invalid_request", "prompt: this model is text-conditioned; give a prompt", "prompt")
+    if cond == "class":
+        if body.class_label is None:
+            raise APIError(422, "invalid_request", "class_label: this model is class-conditioned; give a class_label",
+                           "class_label")
+        if body.class_label >= gen["null_class"]:
+            raise APIError(422, "invalid_request", f"class_label: must be < {gen['null_class']}", "class_label")
+    limit = min(settings.max_generate_n, gen.get("max_images", settings.max_generate_n))
+    if body.n > limit:
+        raise APIError(422, "invalid_request", f"n: at most {limit} images per request", "n")
+    steps = body.steps or gen["default_steps"]
+    if steps > settings.max_steps:
+        raise APIError(422, "invalid_request", f"steps: at most {settings.max_steps}", "steps")
+    sampler = body.sampler or gen["default_sampler"]
+    if sampler not in gen["samplers"]:
+        raise APIError(422, "invalid_request", f"sampler: {sampler!r} does not fit this model; use one of "
+                                               f"{gen['samplers']}", "sampler")
+    if body.size is not None and body.size != gen["image_size"]:
+        raise APIError(422, "invalid_request", f"size: this model generates {gen['image_size']}px images only", "size")
+    if body.response_format == "png" and body.n != 1:
+        raise APIError(422, "invalid_request", "response_format: png returns one image; use b64_json for n > 1",
+                       "response_format")
+    seed = body.seed if body.seed is not None else random.randrange(2**31 - 64)
+    guidance = body.guidance if body.guidance is not None else gen["default_guidance"]
+    return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler)
+
+
+# ----------------------------------------------------------------------------------------------
+# /v1/models, health, metrics
+
+models_router = APIRouter(prefix="/v1", tags=["models"])
+
+
+@models_router.get("/models", response_model=ModelsResponse, summary="What is loaded")
+async def models(request: Request, pipes: Pipelines = Depends(get_pipelines), settings: Settings = Depends(get_settings)):
+    ae = pipes.repo.autoencoder
+    data = [{"name": ae["name"], "kind": "autoencoder",
+             "details": {**ae, "latent_shape_per_512px": [ae["latent_channels"], 512 // ae["compression"],
+                                                          512 // ae["compression"]]}}]
+    gen = pipes.generator
+    if gen is not None:
+        data.append({"name": gen["dit"]["name"], "kind": "generator",
+                     "details": {k: gen[k] for k in ("conditioning", "latent_shape", "image_size", "default_steps",
+                                                     "default_guidance", "default_sampler", "samplers")}
+                     | {"objective": gen["objective"]["kind"]}})
+    te = pipes.repo.metadata.get("text_encoder")
+    if te:
+        data.append({"name": te["name"], "kind": "text_encoder", "details": te})
+    return {"runtime": settings.runtime, "data": data}
+
+
+health_router = APIRouter(tags=["health"])
+
+
+@health_router.get("/health/live", summary="The process runs")
+async def live():
+    return {"status": "ok"}
+
+
+@health_router.get("/health/ready", summary="Every model answers a real inference",
+                   responses={503: {"model": ErrorResponse}})
+async def ready(request: Request, settings: Settings = Depends(get_settings)):
+    state = request.app.state
+    now = time.monotonic()
+    cached = getattr(state, "ready_cache", None)
+    if cached is None or now - cached[0] > settings.readiness_ttl_seconds:
+        try:
+            await state.pipelines.check()
+            cached = (now, None)
+        except Exception as e:  # any failure means not ready; say which kind
+            cached = (now, f"{type(e).__name__}: {str(e)[:200]}")
+        state.ready_cache = cached
+    if cached[1] is not None:
+        return JSONResponse({"status": "unavailable", "error": {"code": "not_ready", "message": cached[1]}},
+                            status_code=503)
+    return {"status": "ready"}
+
+
+metrics_router = APIRouter(tags=["metrics"])
+
+
+@metrics_router.get("/metrics", summary="Prometheus exposition")
+async def metrics():
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -1,0 +1,133 @@
+"""Where the networks run. The pipelines call `runner.infer(model, inputs)` and do not know which:
+
+- `EmbeddedRunner`: ONNX Runtime in this process over `model_repository/<model>/1/model.onnx`,
+  with per-model micro-batching across concurrent requests.
+- `TritonRunner`: Triton Inference Server over gRPC (tritonclient's asyncio client), round robin over
+  several endpoints; batching is Triton's dynamic batcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+
+import numpy as np
+
+from service.batching import MicroBatcher
+from service.metrics import BATCH_SIZE
+from service.repository import ModelRepository
+from service.settings import Settings
+
+
+class RunnerUnavailable(RuntimeError):
+    """The backend cannot serve right now (Triton down or restarting)."""
+
+
+class EmbeddedRunner:
+    def __init__(self, repo: ModelRepository, settings: Settings) -> None:
+        import onnxruntime as ort
+
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = settings.ort_threads or (os.cpu_count() or 1)
+        self.sessions = {name: ort.InferenceSession(str(repo.onnx_path(name)), opts, providers=["CPUExecutionProvider"])
+                         for name in repo.networks}
+        self.batchers: dict[str, MicroBatcher] = {}
+        if settings.micro_batching:
+            for name in self.sessions:
+                limit = repo.metadata["networks"][name].get("max_batch_size", settings.max_batch_size)
+                self.batchers[name] = MicroBatcher(name, self._runner(name), min(settings.max_batch_size, limit),
+                                                   settings.max_batch_wait_ms)
+
+    def _runner(self, name: str):
+        session = self.sessions[name]
+        output_names = [o.name for o in session.get_outputs()]
+
+        def run(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+            return dict(zip(output_names, session.run(output_names, inputs)))
+
+        return run
+
+    async def start(self) -> None:
+        for b in self.batchers.values():
+            b.start()
+
+    async def close(self) -> None:
+        for b in self.batchers.values():
+            await b.stop()
+
+    async def infer(self, model: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if model in self.batchers:
+            return await self.batchers[model].infer(inputs)
+        BATCH_SIZE.labels(model).observe(next(iter(inputs.values())).shape[0])
+        return await asyncio.to_thread(self._runner(model), inputs)
+
+    async def ready(self) -> bool:
+        return True
+
+
+_NP_TO_TRITON = {"float32": "FP32", "float16": "FP16", "int64": "INT64", "int32": "INT32", "bool": "BOOL",
+                 "uint8": "UINT8", "object": "BYTES"}
+
+
+class TritonRunner:
+    def __init__(self, settings: Settings) -> None:
+        self.urls = [u.strip() for u in settings.triton_urls.split(",") if u.strip()]
+        self._clients = None
+        self._next = itertools.cycle(range(len(self.urls)))
+
+    async def start(self) -> None:
+        import tritonclient.grpc.aio as grpcclient
+
+        self._clients = [grpcclient.InferenceServerClient(url) for url in self.urls]
+
+    async def close(self) -> None:
+        for c in self._clients or []:
+            await c.close()
+
+    def _pick(self):
+        return self._clients[next(self._next)]
+
+    async def infer(self, model: str, inputs: dict[str, np.ndarray], outputs: list[str] | None = None) -> dict[str, np.ndarray]:
+        import tritonclient.grpc.aio as grpcclient
+        from tritonclient.utils import InferenceServerException
+
+        infer_inputs = []
+        for name, value in inputs.items():
+            tensor = grpcclient.InferInput(name, list(value.shape), _NP_TO_TRITON[value.dtype.name])
+            tensor.set_data_from_numpy(value)
+            infer_inputs.append(tensor)
+        requested = [grpcclient.InferRequestedOutput(n) for n in outputs] if outputs else None
+        errors = []
+        for _ in range(len(self._clients)):  # fail over to the next endpoint
+            client = self._pick()
+            try:
+                result = await client.infer(model, infer_inputs, outputs=requested)
+            except InferenceServerException as e:
+                if _is_unavailable(e):
+                    errors.append(str(e))
+                    continue
+                raise
+            response = result.get_response()
+            return {o.name: result.as_numpy(o.name) for o in response.outputs}
+        raise RunnerUnavailable("Triton unavailable: " + "; ".join(errors))
+
+    async def ready(self) -> bool:
+        from tritonclient.utils import InferenceServerException
+
+        for client in self._clients or []:
+            try:
+                if await client.is_server_ready():
+                    return True
+            except InferenceServerException:
+                continue
+        return False
+
+
+def _is_unavailable(e: Exception) -> bool:
+    text = str(e).lower()
+    return any(s in text for s in ("unavailable", "connection refused", "failed to connect", "deadline", "socket closed"))
+
+
+def build_runner(repo: ModelRepository, settings: Settings):
+    return EmbeddedRunner(repo, settings) if settings.runtime == "embedded" else TritonRunner(settings)

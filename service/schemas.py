@@ -1,0 +1,86 @@
+"""Request and response bodies (OpenAPI at /docs)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorDetail
+
+
+class EncodeRequest(BaseModel):
+    image: str = Field(..., description="the image file (PNG, JPEG, WebP...) as base64")
+    model: str | None = Field(None, description="autoencoder name; default: the loaded one")
+    scaled: bool = Field(False, description="multiply by the scaling factor (the diffusion-space latent)")
+    tile: bool = Field(False, description="encode in overlapping 512-px tiles (large images)")
+
+
+class EncodeResponse(BaseModel):
+    latent: str = Field(..., description="the latent as a base64 .npy file (float32, (1, C, h, w))")
+    shape: list[int]
+    dtype: str
+    model: str
+    scaling_factor: float
+    scaled: bool
+    image_size: list[int] = Field(..., description="[height, width] of the input; decode crops to it")
+
+
+class DecodeRequest(BaseModel):
+    latent: str = Field(..., description="a base64 .npy file, (C, h, w) or (N, C, h, w), float32/float16")
+    scaled: bool = Field(False, description="the latent is in diffusion space (divide by the scaling factor)")
+    image_size: list[int] | None = Field(None, min_length=2, max_length=2, description="[height, width] crop")
+    format: Literal["png", "jpeg", "webp"] = "png"
+    response_format: Literal["image", "b64_json"] = "image"
+    tile: bool = Field(False, description="decode in overlapping tiles (large latents)")
+
+
+class DecodedImage(BaseModel):
+    b64_json: str
+    format: str
+
+
+class DecodeResponse(BaseModel):
+    data: list[DecodedImage]
+    model: str
+
+
+class GenerateRequest(BaseModel):
+    prompt: str | None = Field(None, max_length=1000, description="text prompt (text-conditioned models)")
+    class_label: int | None = Field(None, ge=0, description="class index (class-conditioned models)")
+    n: int = Field(1, ge=1, description="number of images")
+    seed: int | None = Field(None, ge=0, le=2**31 - 1, description="image i uses seed + i; random if absent")
+    steps: int | None = Field(None, ge=1, description="sampler steps (default from the model)")
+    guidance: float | None = Field(None, ge=0.0, le=30.0, description="classifier-free guidance scale")
+    sampler: Literal["ddpm", "ddim", "dpmpp_2m", "euler"] | None = None
+    size: int | None = Field(None, description="image side in pixels; only the model's native size")
+    response_format: Literal["b64_json", "png"] = "b64_json"
+
+
+class GeneratedImage(BaseModel):
+    b64_json: str
+    seed: int
+
+
+class GenerateResponse(BaseModel):
+    created: int
+    data: list[GeneratedImage]
+
+
+class ModelInfo(BaseModel):
+    name: str
+    kind: str
+    details: dict
+
+
+class ModelsResponse(BaseModel):
+    runtime: str
+    data: list[ModelInfo]

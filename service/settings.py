@@ -1,0 +1,36 @@
+"""Gateway settings, read once from the environment (prefix DCAE_) through `get_settings`; tests
+override the dependency. Every field is documented in the README's settings table."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DCAE_", protected_namespaces=())
+
+    model_repository: Path = Field(Path("model_repository"), description="exported models (config.pbtxt + ONNX)")
+    runtime: Literal["embedded", "triton"] = Field("embedded", description="in-process ONNX Runtime, or Triton")
+    triton_urls: str = Field("127.0.0.1:8001", description="Triton gRPC endpoints, comma-separated (round robin)")
+    generate_loop: Literal["gateway", "triton"] = Field(
+        "gateway", description="triton runtime: run the sampling loop here (step batching) or call Triton's generate model")
+    micro_batching: bool = Field(True, description="embedded: batch concurrent requests per model")
+    max_batch_size: int = Field(8, ge=1, description="embedded micro-batching: rows per ONNX Runtime call")
+    max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded micro-batching: wait for more requests")
+    ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
+    max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")
+    max_body_bytes: int = Field(32 * 2**20, description="largest request body")
+    max_generate_n: int = Field(8, ge=1, description="most images per generate request")
+    max_steps: int = Field(100, ge=1, description="most sampler steps per generate request")
+    readiness_ttl_seconds: float = Field(2.0, ge=0, description="cache of the readiness probe's real inferences")
+    request_timeout_seconds: float = Field(300.0, gt=0, description="per-request deadline")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
