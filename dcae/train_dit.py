@@ -61,11 +61,12 @@ def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, 
     n_images = len(names)
     autoencoder = autoencoder.to(device).eval()
     latents, labels, heldout = [], [], []
-    order = list(range(len(dataset)))
-    for start in tqdm(range(0, len(order), batch_size), desc="encode crops", unit="batch"):
-        idx = order[start:start + batch_size]
-        x = torch.stack([dataset[i] for i in idx]).to(device)
-        latents.append(autoencoder.encode(x).half().cpu())
+    # Crops are decoded by worker processes (5K photographs are slow to decode); order is kept.
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False,
+                                         num_workers=min(8, max(0, (os.cpu_count() or 1) - 1)))
+    for b, x in enumerate(tqdm(loader, desc="encode crops", unit="batch")):
+        idx = range(b * batch_size, b * batch_size + len(x))
+        latents.append(autoencoder.encode(x.to(device)).half().cpu())
         labels += [i % n_images for i in idx]
         heldout += [i // n_images >= views for i in idx]  # the last `heldout_views` passes over the images
     return {"latents": torch.cat(latents), "labels": torch.tensor(labels), "heldout": torch.tensor(heldout),
@@ -116,6 +117,7 @@ class DiTTrainConfig:
     device: str | None = None
     precision: str | None = None  # bf16 on CUDA, fp32 on CPU
     resume: bool = False
+    time_limit: float = 0.0  # seconds; > 0 stops early (and saves) when the budget is spent
 
 
 def _autocast(device: torch.device, precision: str):
@@ -149,9 +151,17 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     labels = cache["labels"].to(device)
     c, s = z_all.shape[1], z_all.shape[2]
 
-    text = TextEncoder(device=device)
-    tokens, mask, _ = text.encode(cache["captions"], max_length=cfg.text_len)
-    tokens, mask = tokens.to(device), mask.to(device)
+    # Caption tokens, computed once; a prepared run dir may carry them (machines without the text encoder).
+    text_path = run / "text.safetensors"
+    if not text_path.is_file():
+        text = TextEncoder(device=device)
+        tokens, mask, _ = text.encode(cache["captions"], max_length=cfg.text_len)
+        save_file({"tokens": tokens.cpu().contiguous(), "mask": mask.cpu().contiguous()}, str(text_path))
+    text_cache = load_file(str(text_path))
+    tokens, mask = text_cache["tokens"].to(device), text_cache["mask"].to(device).bool()
+    if tokens.shape[:2] != (len(cache["captions"]), cfg.text_len):
+        raise ValueError(f"{text_path} holds {tuple(tokens.shape[:2])} tokens, expected "
+                         f"({len(cache['captions'])}, {cfg.text_len}); delete it to recompute")
 
     dit_cfg = get_config(cfg.preset).replace(in_channels=c, input_size=s, learn_sigma=False, num_classes=0,
                                              text_dim=tokens.shape[-1], text_len=cfg.text_len)
@@ -182,7 +192,7 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     bar = tqdm(total=cfg.steps, initial=step, desc="train-dit", unit="step", dynamic_ncols=True)
     losses, t_last = [], time.time()
     model.train()
-    while step < cfg.steps:
+    while step < cfg.steps and not (cfg.time_limit and time.time() - t_start > cfg.time_limit):
         pick = train_idx[torch.randint(len(train_idx), (cfg.batch_size,), generator=pick_gen)].to(device)
         x0, lab = z_all[pick], labels[pick]
         ctx, ctx_mask = tokens[lab], mask[lab]
@@ -205,12 +215,15 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
             rate = 20 * cfg.batch_size / max(time.time() - t_last, 1e-9)
             t_last = time.time()
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.4f}", latents_per_s=f"{rate:.0f}")
-        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+        if step % cfg.checkpoint_every == 0:
             torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
                         "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
         if cfg.sample_every and step % cfg.sample_every == 0 and step < cfg.steps:
-            _sample_grid(ema, objective, autoencoder, text, cache["captions"][:4], run / f"samples_{step:06d}.png")
+            _sample_grid(ema, objective, autoencoder, tokens[:4], mask[:4], run / f"samples_{step:06d}.png")
     bar.close()
+    torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+    _sample_grid(ema, objective, autoencoder, tokens[:4], mask[:4], run / "samples_final.png")
 
     wall = time.time() - t_start
     save_generator(ema.cpu(), objective, out, autoencoder_path=os.path.relpath(Path(cfg.autoencoder).resolve(), out.resolve()),
@@ -222,11 +235,22 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
 
 
 @torch.no_grad()
-def _sample_grid(dit: DiT, objective: Objective, autoencoder: DCAE, text, prompts: list[str], path: Path,
-                 seeds: tuple[int, ...] = (0, 1, 2, 3), steps: int = 20, guidance: float = 4.0) -> None:
-    pipe = LatentDiffusionPipeline(dit.eval(), objective, autoencoder, text)
-    rows = [pipe(prompt=p, n=len(seeds), seed=seeds[0], steps=steps, guidance=guidance) for p in prompts]
-    save_image(image_grid(torch.cat(rows).cpu(), nrow=len(seeds)), path)
+def _sample_grid(dit: DiT, objective: Objective, autoencoder: DCAE, tokens: torch.Tensor, mask: torch.Tensor,
+                 path: Path, seeds: tuple[int, ...] = (0, 1, 2, 3), steps: int = 20, guidance: float = 4.0) -> None:
+    """Rows: the first captions; columns: seeds. Uses cached caption tokens (no text encoder needed)."""
+    pipe = LatentDiffusionPipeline(dit.eval(), objective, autoencoder, text_encoder=_CachedText(tokens, mask))
+    rows = [pipe(prompt=i, n=len(seeds), seed=seeds[0], steps=steps, guidance=guidance) for i in range(len(tokens))]
+    save_image(image_grid(torch.cat(rows).float().cpu(), nrow=len(seeds)), path)
+
+
+class _CachedText:
+    """Stands in for the text encoder during training: a "prompt" is an index into the cached captions."""
+
+    def __init__(self, tokens: torch.Tensor, mask: torch.Tensor) -> None:
+        self.tokens, self.mask = tokens, mask
+
+    def encode(self, prompts: list[int], max_length: int) -> tuple[torch.Tensor, torch.Tensor, None]:
+        return self.tokens[prompts], self.mask[prompts], None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -270,7 +294,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--captions", required=True, help='JSON {"file name": "caption"}')
     p.add_argument("--out", required=True, help="output generator directory (run state in OUT/run)")
     for name in ("preset", "objective", "resolution", "views", "heldout_views", "steps", "batch_size", "lr",
-                 "warmup", "ema_decay", "caption_dropout", "text_len", "sample_every", "checkpoint_every", "seed"):
+                 "warmup", "ema_decay", "caption_dropout", "text_len", "sample_every", "checkpoint_every", "seed",
+                 "time_limit"):
         value = getattr(defaults, name)
         p.add_argument("--" + name.replace("_", "-"), type=type(value), default=value, help=f"(default {value})")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available)")
