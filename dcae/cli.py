@@ -277,6 +277,14 @@ def build_parser() -> argparse.ArgumentParser:
     train_ae.register_cli(sub)
     evaluate.register_cli(sub)
     train_dit.register_cli(sub)
+
+    try:  # `dcae export` lives in the export/ package, installed beside dcae (pyproject packages)
+        from export.cli import register_cli as register_export
+    except ModuleNotFoundError as e:
+        if e.name != "export":
+            raise
+    else:
+        register_export(sub)
     return parser
 
 

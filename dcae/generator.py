@@ -39,10 +39,13 @@ PUBLISHED = {
 
 
 def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoencoder_path: str,
-                   text_encoder: str | None = None, metadata: dict | None = None) -> Path:
+                   text_encoder: str | None = None, metadata: dict | None = None,
+                   dtype: torch.dtype | None = None) -> Path:
+    """`dtype` (e.g. torch.float16) sets the storage precision; loading casts back to float32."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    state = {k: v.detach().cpu().contiguous() for k, v in dit.state_dict().items()}
+    state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
+             for k, v in dit.state_dict().items()}
     save_file(state, str(directory / "model.safetensors"), metadata={"format": FORMAT_NAME})
     config = {"format": FORMAT_NAME, "dit": dit.config.to_dict(), "objective": asdict(objective),
               "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}

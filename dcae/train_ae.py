@@ -35,7 +35,8 @@ import random
 import shlex
 import sys
 import time
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -50,7 +51,7 @@ from dcae.checkpoint import load_pretrained, read_config, save_pretrained
 from dcae.images import to_uint8
 from dcae.losses import (PERCEPTUAL_CHOICES, NLayerDiscriminator, adaptive_gan_weight, build_perceptual_loss,
                          hinge_d_loss, hinge_g_loss, last_decoder_weight)
-from dcae.models.dc_ae import DCAE, DCAEConfig, create_model
+from dcae.models.dc_ae import DCAE, DCAEConfig, create_model, get_config
 
 CHECKPOINT_FILE = "checkpoint.pt"
 CHECKPOINT_VERSION = 1
@@ -218,6 +219,8 @@ class TrainConfig:
     torch_compile: bool = False
     resume: bool = False
     progress: bool = True
+    time_limit: float = 0.0  # seconds of training; > 0 ends the phase early (saving as usual) when spent
+    no_shortcuts: bool = False  # the paper's ablation: no residual-autoencoding shortcuts (with --preset)
 
     def command_line(self) -> str:
         """The `dcae train-ae` command that reproduces this configuration (non-default options only)."""
@@ -241,6 +244,8 @@ class TrainConfig:
             raise ValueError(f"phase must be 1, 2 or 3, got {self.phase}")
         if (self.preset is None) == (self.init is None):
             raise ValueError("give exactly one of --preset (random init) or --init (a checkpoint directory)")
+        if self.no_shortcuts and self.init:
+            raise ValueError("--no-shortcuts builds a new architecture: use it with --preset, not --init")
         d = PHASES[self.phase]
         c = copy.copy(self)
         c.resolution = c.resolution or d.resolution
@@ -306,7 +311,7 @@ class EpochIndexed(Dataset):
     """Wrap a seeded `RandomCropDataset` so that items are addressed by (epoch, index): each
     DataLoader worker holds its own copy, so the epoch must travel with the index."""
 
-    def __init__(self, dataset) -> None:
+    def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
     def __len__(self) -> int:
@@ -322,7 +327,8 @@ class StepBatchSampler(Sampler):
     """Endless batches of (epoch, index) keys: one shuffled permutation per epoch, global batch
     `step` split across ranks. Starts at `start_step`, so resuming needs no sampler state."""
 
-    def __init__(self, size: int, batch_size: int, rank: int, world_size: int, seed: int, start_step: int = 0):
+    def __init__(self, size: int, batch_size: int, rank: int, world_size: int, seed: int,
+                 start_step: int = 0) -> None:
         self.size, self.batch_size = size, batch_size
         self.rank, self.world_size = rank, world_size
         self.seed, self.start_step = seed, start_step
@@ -334,13 +340,13 @@ class StepBatchSampler(Sampler):
             self._perm_epoch, self._perm = epoch, np.random.default_rng([self.seed, epoch]).permutation(self.size)
         return epoch, int(self._perm[pos])
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[list[tuple[int, int]]]:
         for step in itertools.count(self.start_step):
             first = (step * self.world_size + self.rank) * self.batch_size
             yield [self._key(first + j) for j in range(self.batch_size)]
 
 
-def build_dataset(cfg: TrainConfig):
+def build_dataset(cfg: TrainConfig) -> Dataset:
     from dcae.data import RandomCropDataset
 
     return RandomCropDataset(cfg.data, cfg.resolution, seed=cfg.seed, max_short_side=cfg.max_short_side)
@@ -422,7 +428,7 @@ class Trainer:
                 self.disc_ddp = DDP(self.disc, device_ids=[self.device.index] if self.device.type == "cuda" else None)
             self.last_layer = last_decoder_weight(model)
 
-    def autocast(self):
+    def autocast(self) -> AbstractContextManager:
         if self.autocast_dtype is None:
             return nullcontext()
         return torch.autocast(self.device.type, dtype=self.autocast_dtype)
@@ -557,7 +563,8 @@ def save_checkpoint(trainer: Trainer, path: Path, extra: dict | None = None) -> 
 
 
 def load_checkpoint(trainer: Trainer, path: Path) -> dict:
-    state = torch.load(path, map_location=trainer.device, weights_only=True)
+    # On the CPU: RNG states must be CPU tensors; load_state_dict moves the rest to the parameters' device.
+    state = torch.load(path, map_location="cpu", weights_only=True)
     trainer.load_state_dict(state)
     return state.get("extra", {})
 
@@ -575,7 +582,8 @@ def save_sample_grid(inputs: torch.Tensor, recons: torch.Tensor, path: str | Pat
 
 
 @torch.no_grad()
-def estimate_scaling_factor(model: DCAE, batches, device: torch.device, autocast=nullcontext) -> tuple[float, int]:
+def estimate_scaling_factor(model: DCAE, batches: Iterable[torch.Tensor], device: torch.device,
+                            autocast: Callable[[], AbstractContextManager] = nullcontext) -> tuple[float, int]:
     """1 / RMS of the raw latents over the given batches (reference Sec. 3: z_diffusion = z * factor).
     Returns (factor, number of crops)."""
     sum_sq, count, crops = 0.0, 0, 0
@@ -589,7 +597,7 @@ def estimate_scaling_factor(model: DCAE, batches, device: torch.device, autocast
     return 1.0 / math.sqrt(sum_sq / count), crops
 
 
-def _fixed_batches(dataset: EpochIndexed, n: int, batch_size: int, epoch: int):
+def _fixed_batches(dataset: EpochIndexed, n: int, batch_size: int, epoch: int) -> Iterator[torch.Tensor]:
     """n crops from a reserved epoch of the seeded dataset, batched (same crops in every run)."""
     keys = [(epoch, i % len(dataset)) for i in range(n)]
     for i in range(0, n, batch_size):
@@ -611,12 +619,25 @@ class TrainResult:
     log: list[dict] = field(default_factory=list)
 
 
+def _time_is_up(cfg: TrainConfig, t_start: float, dist_info: DistInfo) -> bool:
+    """--time-limit, decided by rank 0 so that every rank stops after the same step."""
+    if not cfg.time_limit:
+        return False
+    up = time.perf_counter() - t_start > cfg.time_limit
+    if dist_info.world_size > 1:
+        flag = torch.tensor(float(up), device=dist_info.device)
+        dist.broadcast(flag, src=0)
+        up = bool(flag.item())
+    return up
+
+
 def _load_start_model(cfg: TrainConfig) -> tuple[DCAE, dict]:
     if cfg.init:
         meta = read_config(cfg.init)
         model = load_pretrained(cfg.init).train()
         return model, meta.get("training", {}) if isinstance(meta.get("training"), dict) else {}
-    return create_model(cfg.preset), {}
+    arch = get_config(cfg.preset)
+    return create_model(arch.replace(residual_shortcuts=False) if cfg.no_shortcuts else arch), {}
 
 
 def train(cfg: TrainConfig) -> TrainResult:
@@ -691,16 +712,18 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
     sums: dict[str, torch.Tensor] = {}
     n_since, t_since = 0, time.perf_counter()
     data_iter = iter(loader)
-    while trainer.step_count < cfg.steps:
+    last_step = False
+    while not last_step:
         x = next(data_iter)
         losses = trainer.step(x)
         step = trainer.step_count
+        last_step = step >= cfg.steps or _time_is_up(cfg, t_start, dist_info)
         for k, v in losses.items():  # summed on the device: no host sync until a log step
             sums[k] = v if k == "lr" else sums.get(k, 0.0) + v.float()
         n_since += 1
         if bar is not None:
             bar.update(1)
-        if step % cfg.log_every == 0 or step == cfg.steps:
+        if step % cfg.log_every == 0 or last_step:
             means = {k: (v / n_since if k != "lr" else v) for k, v in sums.items()}
             if world > 1:  # average the logged losses over ranks
                 keys = sorted(means)
@@ -714,6 +737,11 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
             if dist_info.device.type == "cuda":
                 record["max_memory_gib"] = torch.cuda.max_memory_allocated(dist_info.device) / 2**30
             log.append(record)
+            if not math.isfinite(record["loss"]):
+                hint = (" fp16 overflows in the DC-AE decoder (reference Sec. 7): use --precision bf16 or fp32."
+                        if trainer.precision == "fp16" else "")
+                raise FloatingPointError(f"non-finite loss at step {step} (precision {trainer.precision});"
+                                         f"{hint} The last checkpoint in {run_dir} is intact.")
             if main:
                 log_file.write(json.dumps(record) + "\n")
                 log_file.flush()
@@ -721,11 +749,11 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
                     bar.set_postfix(loss=f"{record['loss']:.4f}", l1=f"{record['l1']:.4f}",
                                     img_s=f"{record['images_per_second']:.1f}")
             sums, n_since, t_since = {}, 0, time.perf_counter()
-        if main and ((cfg.sample_every and step % cfg.sample_every == 0) or step == cfg.steps):
+        if main and ((cfg.sample_every and step % cfg.sample_every == 0) or last_step):
             with torch.no_grad(), trainer.autocast():
                 recon = trainer.ema(sample_inputs.to(dist_info.device)).float()
             save_sample_grid(sample_inputs, recon, run_dir / "samples" / f"step-{step:07d}.png")
-        if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and step < cfg.steps and main:
+        if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not last_step and main:
             save_checkpoint(trainer, ckpt_path, extra_state())
     if bar is not None:
         bar.close()
@@ -779,6 +807,8 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
             "hardware": hardware_name(dist_info.device, world),
             "wall_seconds": round(wall_seconds(), 1),
             "start": cfg.init or cfg.preset,
+            "residual_shortcuts": ema.config.residual_shortcuts,
+            "stopped_by": "time limit" if trainer.step_count < cfg.steps else "steps",
             "command": cfg.command_line(),
             "history": history,
         }}
@@ -841,7 +871,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--disc-norm", choices=("group", "batch", "none"), default="group",
                    help="PatchGAN normalisation (default group; taming uses batch)")
     p.add_argument("--precision", choices=("bf16", "fp16", "fp32"),
-                   help="autocast precision (default bf16 on CUDA, fp32 on CPU)")
+                   help="autocast precision (default bf16 on CUDA, fp32 on CPU; fp16 uses loss scaling "
+                        "but trained DC-AE decoders overflow in it)")
     p.add_argument("--device", help="torch device (default cuda if available; torchrun: cuda:LOCAL_RANK)")
     p.add_argument("--seed", type=int, default=0, help="initial weights and data order (default 0)")
     p.add_argument("--num-workers", type=int, help="data loader processes per rank (default: CPUs per rank - 1, max 8)")
@@ -854,6 +885,10 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--torch-compile", action="store_true", help="torch.compile the autoencoder")
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    p.add_argument("--time-limit", type=float, default=0.0,
+                   help="seconds; end the phase early when spent, saving as usual (default 0: no limit)")
+    p.add_argument("--no-shortcuts", action="store_true",
+                   help="ablation: train the preset without residual-autoencoding shortcuts (paper Sec. 3.2)")
     p.add_argument("--json", action="store_true", help="print a JSON summary at the end")
     p.set_defaults(func=cmd_train_ae)
     return p

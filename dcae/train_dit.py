@@ -191,8 +191,9 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
 
     bar = tqdm(total=cfg.steps, initial=step, desc="train-dit", unit="step", dynamic_ncols=True)
     losses, t_last = [], time.time()
+    t_train = time.time()  # the time limit counts training steps, not the latent encoding before them
     model.train()
-    while step < cfg.steps and not (cfg.time_limit and time.time() - t_start > cfg.time_limit):
+    while step < cfg.steps and not (cfg.time_limit and time.time() - t_train > cfg.time_limit):
         pick = train_idx[torch.randint(len(train_idx), (cfg.batch_size,), generator=pick_gen)].to(device)
         x0, lab = z_all[pick], labels[pick]
         ctx, ctx_mask = tokens[lab], mask[lab]
@@ -226,9 +227,10 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     _sample_grid(ema, objective, autoencoder, tokens[:4], mask[:4], run / "samples_final.png")
 
     wall = time.time() - t_start
-    save_generator(ema.cpu(), objective, out, autoencoder_path=os.path.relpath(Path(cfg.autoencoder).resolve(), out.resolve()),
+    save_generator(ema.cpu(), objective, out, dtype=torch.float16, autoencoder_path=os.path.relpath(Path(cfg.autoencoder).resolve(), out.resolve()),
                    text_encoder="all-MiniLM-L6-v2",
                    metadata={"training": {**asdict(cfg), "final_loss": float(np.mean(losses[-100:])) if losses else None,
+                                          "steps_done": step, "stopped_by": "time limit" if step < cfg.steps else "steps",
                                           "wall_seconds": round(wall, 1), "hardware": hardware_name(device),
                                           "command": " ".join(sys.argv)}})
     return {"steps": step, "wall_seconds": wall, "final_loss": float(np.mean(losses[-100:])) if losses else None}

@@ -1,70 +1,67 @@
 #!/usr/bin/env bash
-# Train the shipped models and the paper-claim measurements in one run on one GPU:
-#   1. dc-ae-f32c32-small, the three phases of decoupled high-resolution adaptation
+# Train the shipped models in one run on one GPU:
+#   1. dc-ae-f32c32-small through the three phases of decoupled high-resolution adaptation
 #      (256 px full training -> 512 px latent adaptation -> 256 px head refinement with PatchGAN);
-#   2. the adaptation claim: phase-1 and phase-2 models evaluated at 1024 px;
-#   3. the residual-autoencoding ablation: f32 and f64 small models, with and without shortcuts,
-#      same data and steps, evaluated at 256 and 512 px;
-#   4. DiT-mini/1, text-conditioned, on 512-px crops encoded by the model of step 1.
-# Each stage has a wall-clock budget (the shipped models' cards record the steps reached).
+#   2. the adaptation claim: the phase-1 and phase-2 models evaluated at 1024 px;
+#   3. DiT-mini/1, text-conditioned, on 512-px crops encoded by the model of step 1.
+# Each stage has a wall-clock budget (the models' cards record the steps it reached).
 #
-#   scripts/train_shipped_models.sh DATA_DIR RUNS_DIR
+#   scripts/train_shipped_models.sh DATA_DIR RUNS_DIR [EXPORT_DIR]
 # DATA_DIR holds train/, eval/, captions.json and text.safetensors (scripts/prepare_gpu_data.py).
+# EXPORT_DIR, when given, receives each finished model at once (split in 15 MB parts).
 set -euo pipefail
 DATA=${1:-data/gpu}
 RUNS=${2:-runs/shipped}
-P1_SECONDS=${P1_SECONDS:-150}
-P2_SECONDS=${P2_SECONDS:-35}
-P3_SECONDS=${P3_SECONDS:-35}
-ABLATION_STEPS=${ABLATION_STEPS:-1200}
-ABLATION_SECONDS=${ABLATION_SECONDS:-30}
-DIT_SECONDS=${DIT_SECONDS:-110}
+EXPORT=${3:-}
+AE_PRESET=${AE_PRESET:-dc-ae-f32c32-small}
+DIT_PRESET=${DIT_PRESET:-DiT-mini/1}
+RES_LO=${RES_LO:-256}; RES_HI=${RES_HI:-512}; RES_EVAL=${RES_EVAL:-1024}; RES_DIT=${RES_DIT:-512}
+BATCH_LO=${BATCH_LO:-32}; BATCH_HI=${BATCH_HI:-16}; BATCH_DIT=${BATCH_DIT:-128}
+P1_SECONDS=${P1_SECONDS:-75}; P2_SECONDS=${P2_SECONDS:-20}; P3_SECONDS=${P3_SECONDS:-15}; DIT_SECONDS=${DIT_SECONDS:-45}
+SCALING_CROPS=${SCALING_CROPS:-256}
 WORKERS=${WORKERS:-14}
-DCAE="python -m dcae.cli"
+DEVICE=${DEVICE:-cuda}
+PY=${PY:-python3}
+DCAE="$PY -m dcae.cli"
 mkdir -p "$RUNS"
 log() { echo "[$(date +%T)] $*" | tee -a "$RUNS/stages.log"; }
+ship() {  # ship DIR NAME: a tar of the model directory, in parts small enough to travel
+  [ -n "$EXPORT" ] || return 0
+  tar -C "$(dirname "$1")" -cf - "$(basename "$1")" | split -b 15M -d - "$EXPORT/$2.tar.part"
+}
+COMMON=(--num-workers "$WORKERS" --no-progress --log-every 50 --checkpoint-every 100000 --sample-every 0
+        --device "$DEVICE" --steps 1000000 --scaling-crops "$SCALING_CROPS")
 
 log "phase 1"
-$DCAE train-ae --phase 1 --preset dc-ae-f32c32-small --data "$DATA/train" --run-dir "$RUNS/ae-p1" \
-  --resolution 256 --batch-size 32 --lr 4e-4 --steps 1000000 --time-limit "$P1_SECONDS" \
-  --num-workers "$WORKERS" --no-progress --log-every 100 --checkpoint-every 100000 --json > "$RUNS/ae-p1.json"
+$DCAE train-ae --phase 1 --preset "$AE_PRESET" --data "$DATA/train" --run-dir "$RUNS/ae-p1" \
+  --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr 4e-4 --time-limit "$P1_SECONDS" "${COMMON[@]}" --json \
+  > "$RUNS/ae-p1.json"
 log "phase 2"
 $DCAE train-ae --phase 2 --init "$RUNS/ae-p1/model" --data "$DATA/train" --run-dir "$RUNS/ae-p2" \
-  --resolution 512 --batch-size 16 --lr 1e-4 --steps 1000000 --time-limit "$P2_SECONDS" \
-  --num-workers "$WORKERS" --no-progress --log-every 100 --checkpoint-every 100000 --json > "$RUNS/ae-p2.json"
+  --resolution "$RES_HI" --batch-size "$BATCH_HI" --lr 1e-4 --time-limit "$P2_SECONDS" "${COMMON[@]}" --json \
+  > "$RUNS/ae-p2.json"
 log "phase 3"
 $DCAE train-ae --phase 3 --init "$RUNS/ae-p2/model" --data "$DATA/train" --run-dir "$RUNS/ae-p3" \
-  --out "$RUNS/dc-ae-f32c32-small" --resolution 256 --batch-size 32 --lr 1e-4 --steps 1000000 \
-  --time-limit "$P3_SECONDS" --num-workers "$WORKERS" --no-progress --log-every 100 \
-  --checkpoint-every 100000 --json > "$RUNS/ae-p3.json"
+  --out "$RUNS/dc-ae-f32c32-small" --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr 1e-4 \
+  --time-limit "$P3_SECONDS" "${COMMON[@]}" --json > "$RUNS/ae-p3.json"
+$DCAE convert "$RUNS/dc-ae-f32c32-small" "$RUNS/ship/dc-ae-f32c32-small" --dtype float16 > /dev/null
+ship "$RUNS/ship/dc-ae-f32c32-small" autoencoder
 
-log "adaptation: phase 1 vs phase 2 at 1024 px"
+log "adaptation: phase 1 vs phase 2 at $RES_EVAL px"
 for m in ae-p1 ae-p2; do
-  $DCAE eval-ae --model "$RUNS/$m/model" --images "$DATA/eval" --resolution 1024 --device cuda --json \
-    > "$RUNS/eval-$m-1024.json"
+  $DCAE eval-ae --model "$RUNS/$m/model" --images "$DATA/eval" --resolution "$RES_EVAL" --device "$DEVICE" \
+    --json > "$RUNS/eval-$m-$RES_EVAL.json"
 done
 
 log "DiT"
 mkdir -p "$RUNS/dit-mini-wallpapers/run"
 cp "$DATA/text.safetensors" "$RUNS/dit-mini-wallpapers/run/text.safetensors"
 $DCAE train-dit --autoencoder "$RUNS/dc-ae-f32c32-small" --data "$DATA/train" --captions "$DATA/captions.json" \
-  --out "$RUNS/dit-mini-wallpapers" --preset DiT-mini/1 --resolution 512 --batch-size 128 --lr 3e-4 \
-  --steps 1000000 --time-limit "$DIT_SECONDS" --sample-every 0 --checkpoint-every 100000 \
-  --adherence-samples 0 --json > "$RUNS/dit.json"
-
-log "ablation: residual autoencoding"
-for preset in dc-ae-f32c32-small dc-ae-f64c128-small; do
-  for shortcuts in on off; do
-    name="abl-${preset#dc-ae-}-shortcuts-$shortcuts"
-    flag=""; [ "$shortcuts" = off ] && flag="--no-shortcuts"
-    $DCAE train-ae --phase 1 --preset "$preset" $flag --data "$DATA/train" --run-dir "$RUNS/$name" \
-      --resolution 256 --batch-size 16 --lr 4e-4 --steps "$ABLATION_STEPS" --time-limit "$ABLATION_SECONDS" \
-      --num-workers "$WORKERS" --no-progress --log-every 100 --checkpoint-every 100000 --scaling-crops 0 \
-      --json > "$RUNS/$name.json"
-    for res in 256 512; do
-      $DCAE eval-ae --model "$RUNS/$name/model" --images "$DATA/eval" --resolution $res --device cuda --json \
-        > "$RUNS/eval-$name-$res.json"
-    done
-  done
-done
+  --out "$RUNS/dit-mini-wallpapers" --preset "$DIT_PRESET" --resolution "$RES_DIT" --batch-size "$BATCH_DIT" --views 32 \
+  --lr 3e-4 --steps 1000000 --time-limit "$DIT_SECONDS" --sample-every 0 --checkpoint-every 100000 \
+  --device "$DEVICE" --adherence-samples 0 --json > "$RUNS/dit.json"
+if [ -n "$EXPORT" ]; then  # the generator without its run state (latent cache, optimiser checkpoint)
+  tar -C "$RUNS" --exclude run/checkpoint.pt --exclude run/latents.safetensors --exclude run/text.safetensors -cf - dit-mini-wallpapers \
+    | split -b 15M -d - "$EXPORT/generator.tar.part"
+fi
 log "done"

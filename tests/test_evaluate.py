@@ -21,6 +21,15 @@ def images(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _one_thread():
+    # Tiny models: one intra-op thread is as fast on an idle machine and much faster on a busy one.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(autouse=True)
 def _no_lpips(monkeypatch):
     monkeypatch.delenv(LPIPS_WEIGHTS_ENV, raising=False)
 

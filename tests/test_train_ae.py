@@ -8,7 +8,7 @@ import torch.multiprocessing as mp
 
 from dcae.checkpoint import load_pretrained, read_config
 from dcae.cli import main
-from dcae.models.dc_ae import DCAE, count_parameters, create_model, get_config
+from dcae.models.dc_ae import DCAE, create_model, get_config
 from dcae.train_ae import (TrainConfig, Trainer, apply_phase, model_units, phase_parameter_groups, train)
 from synthetic import write_images
 
