@@ -3,10 +3,13 @@ PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+REPO   := model_repository
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
-.PHONY: run test test-slow clean
+.PHONY: run test test-slow model-repository triton-env clean
 
-$(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
+$(STAMP): requirements.txt requirements-service.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
@@ -14,17 +17,26 @@ $(STAMP): requirements.txt requirements-dev.txt requirements-nodeps.txt pyprojec
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Serving arrives with the gateway; until then this shows what the shipped tools do.
-run: $(STAMP)
-	@echo "The HTTP gateway is not part of this release yet. Available now:"
-	@$(BIN)/dcae --help
+# The Triton server's own environment (numpy<2), for the tests that start a real Triton.
+triton-env: $(STAMP)
+	$(BIN)/python -m export.triton_env setup
+
+# The shipped models (weights/) exported to ONNX + Triton configs; skipped when up to date.
+$(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json)
+	$(BIN)/dcae export --generator weights/dit-mini-wallpapers -o $(REPO)
+
+model-repository: $(REPO)/encoder/config.pbtxt
+
+# Serve the shipped models on http://$(HOST):$(PORT) (embedded ONNX Runtime, no GPU, no Triton).
+run: model-repository
+	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/uvicorn service.main:app --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when no test ran, which fails this target (and CI) as it should.
-test: $(STAMP)
+test: $(STAMP) triton-env
 	$(BIN)/python -m pytest -m "not slow" -q
 
-test-slow: $(STAMP)
+test-slow: $(STAMP) triton-env
 	$(BIN)/python -m pytest -m slow -q
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VENV)-triton .pytest_cache

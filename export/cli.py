@@ -1,0 +1,50 @@
+"""`dcae export`: checkpoints -> ONNX graphs in a Triton model repository."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from export.repository import export_repository
+
+    te = args.text_encoder
+    text_encoder = False if te is None else True if te == "" else Path(te)
+    written = export_repository(args.output, autoencoder=args.autoencoder, generator=args.generator,
+                                text_encoder=text_encoder, fp16=args.fp16,
+                                cpu_python_backend=args.cpu_python_backend, reuse_onnx=args.reuse_onnx,
+                                log=(lambda *a: None) if args.json else print)
+    result = {"repository": str(args.output), "models": {k: str(v) for k, v in written.items()},
+              "variant": "cpu-python" if args.cpu_python_backend else "gpu",
+              "precision": "float16" if args.fp16 else "float32"}
+    if args.json:
+        print(json.dumps(result, indent=2))
+    return 0
+
+
+def register_cli(subparsers) -> None:
+    p = subparsers.add_parser(
+        "export", help="export checkpoints to ONNX and a Triton model repository",
+        description="Export the DC-AE encoder and decoder (dynamic batch, height, width), a generator's DiT "
+                    "denoiser step (fixed latent size, dynamic batch) and the text encoder to ONNX (opset 18) "
+                    "through explicit wrappers, and write a Triton model repository around them: one model per "
+                    "network plus a `generate` model (python backend, BLS). The I/O names are the serving "
+                    "contract (export/README.md).")
+    p.add_argument("--autoencoder", type=Path, help="DC-AE checkpoint directory (default: the generator's)")
+    p.add_argument("--generator", type=Path, help="generator checkpoint directory (adds dit and generate)")
+    p.add_argument("--text-encoder", nargs="?", const="", default=None, metavar="DIR",
+                   help="also export the text encoder (all-MiniLM-L6-v2 from its package, or DIR); "
+                        "implied by a text-conditioned generator")
+    p.add_argument("-o", "--output", type=Path, required=True, help="model repository directory to write")
+    p.add_argument("--fp16", action="store_true",
+                   help="GPU graphs in fp16 with norms, attention and timestep embedding in fp32 (I/O stays fp32)")
+    p.add_argument("--cpu-python-backend", action="store_true",
+                   help="write the CPU variant: each network a python-backend model running the ONNX file "
+                        "with ONNX Runtime (for the python-only tritonserver of the nvidia-pytriton wheel)")
+    p.add_argument("--reuse-onnx", type=Path, metavar="REPO",
+                   help="take the float32 graphs from a repository exported earlier from the same checkpoints "
+                        "(e.g. write the CPU variant after the GPU one without exporting again)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_export)

@@ -1,0 +1,276 @@
+"""Write a Triton model repository from our checkpoints: one model per network, plus `generate`.
+
+    <repo>/encoder/      image -> latent          (autoencoder)
+    <repo>/decoder/      latent -> image          (autoencoder)
+    <repo>/dit/          one denoiser step        (generator)
+    <repo>/text_encoder/ token ids -> embeddings  (text-conditioned generators, or --text-encoder)
+    <repo>/generate/     BLS: prompt/class -> images over the models above (generator)
+each as `<model>/config.pbtxt` + `<model>/1/model.onnx` (+ `model.py` for python-backend models).
+
+Two variants of the same networks and configs:
+  - GPU (default): `backend: "onnxruntime"` with the TensorRT execution accelerator, KIND_GPU
+    instances, dynamic batching and warm-up; `fp16=True` puts the fp16 graphs (norms, attention and
+    timestep embedding in fp32; inputs and outputs still fp32) in place of the fp32 ones.
+  - CPU (`cpu_python_backend=True`): every network a python-backend `model.py` running the same fp32
+    ONNX file with ONNX Runtime, for the python-only `tritonserver` of the nvidia-pytriton wheel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from export.precision import convert_to_fp16
+from export.to_onnx import check_signature, export_onnx
+from export.triton_config import METADATA_KEY, ModelConfig, TritonTensor, tensors_from_onnx, write
+from export.wrappers import (
+    DecoderExport, EncoderExport, ExportWrapper, TextEncoderExport, dit_wrapper, MAX_BATCH_DIT,
+)
+
+FORMAT = "dcae-triton"
+FORMAT_VERSION = 1
+QUEUE_DELAY_US = 2000  # dynamic batching: how long a request may wait for others to share a batch
+BACKENDS_DIR = Path(__file__).parent / "backends"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLING_SOURCE = REPO_ROOT / "service" / "sampling.py"
+TOKENIZE_SOURCE = REPO_ROOT / "dcae" / "text_tokenize.py"
+DEFAULT_STEPS, DEFAULT_GUIDANCE = 30, 4.0
+TEXT_ENCODER_NAME = "all-MiniLM-L6-v2"
+
+
+def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
+    from dcae.diffusion import DEFAULT_SAMPLER
+    from service.sampling import SAMPLERS
+
+    sampling_defaults = gen_config.get("sampling", {})
+    conditioning = "text" if dit_cfg.text_dim > 0 else "class" if dit_cfg.num_classes > 0 else "none"
+    if dit_cfg.in_channels != ae_cfg.latent_channels:
+        raise ValueError(f"the DiT takes {dit_cfg.in_channels} latent channels, {ae_cfg.name} makes {ae_cfg.latent_channels}")
+    return {
+        "dit": dit_cfg.to_dict(),
+        "objective": asdict(objective),
+        "conditioning": conditioning,
+        "latent_shape": [dit_cfg.in_channels, dit_cfg.input_size, dit_cfg.input_size],
+        "image_size": dit_cfg.input_size * ae_cfg.compression,
+        "out_channels": dit_cfg.out_channels,
+        "text_len": dit_cfg.text_len if conditioning == "text" else None,
+        "null_class": dit_cfg.num_classes if conditioning == "class" else None,
+        "null_context": "context_mask all False" if conditioning == "text" else None,
+        "class_names": "imagenet-1k" if dit_cfg.num_classes == 1000 else None,
+        "default_steps": int(sampling_defaults.get("steps", DEFAULT_STEPS)),
+        "default_guidance": float(sampling_defaults.get("guidance", DEFAULT_GUIDANCE)),
+        "default_sampler": sampling_defaults.get("sampler", DEFAULT_SAMPLER[objective.kind]),
+        "samplers": [s for s in SAMPLERS if not (s == "euler" and objective.kind != "flow")
+                     and not (s == "ddpm" and objective.kind != "ddpm")],
+        "max_images": MAX_BATCH_DIT // 2,
+    }
+
+
+def weights_digest(checkpoint_dir: str | Path) -> str:
+    """First 16 hex digits of the SHA-256 over a checkpoint's weight files: which weights a graph holds."""
+    h = hashlib.sha256()
+    files = sorted(Path(checkpoint_dir).glob("*.safetensors")) or sorted(Path(checkpoint_dir).glob("*.bin"))
+    if not files:
+        raise FileNotFoundError(f"{checkpoint_dir}: no weight files (*.safetensors)")
+    for f in files:
+        with open(f, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 24), b""):
+                h.update(block)
+    return h.hexdigest()[:16]
+
+
+def _clean(repo: Path) -> None:
+    """Remove the models an earlier `dcae export` wrote (configs carrying our metadata); keep the rest."""
+    if not repo.is_dir():
+        return
+    for d in repo.iterdir():
+        cfg = d / "config.pbtxt"
+        if d.is_dir() and cfg.is_file() and f'key: "{METADATA_KEY}"' in cfg.read_text():
+            shutil.rmtree(d)
+
+
+def _warmup(inputs: list[TritonTensor], profile: dict) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """Warm-up request dims: the TensorRT profile's optimal shape, without the batch axis."""
+    out = {}
+    for t in inputs:
+        opt = profile[t.name][1][1:]
+        dims = t.dims if t.reshape is not None else tuple(o if d == -1 else d for d, o in zip(t.dims, opt))
+        out[t.name] = (t.data_type, dims)
+    return out
+
+
+def _trtexec_args(profile: dict) -> str:
+    def shapes(k: int) -> str:
+        return ",".join(f"{name}:{'x'.join(str(d) for d in dims[k])}" for name, dims in profile.items())
+
+    return f"--minShapes={shapes(0)} --optShapes={shapes(1)} --maxShapes={shapes(2)}\n"
+
+
+def export_repository(output: str | Path, autoencoder: str | Path | None = None, generator: str | Path | None = None,
+                      text_encoder: bool | str | Path = False, fp16: bool = False,
+                      cpu_python_backend: bool = False, reuse_onnx: str | Path | None = None,
+                      log=print) -> dict[str, Path]:
+    """Export the given checkpoints into a model repository at `output`; returns {model: dir}.
+
+    `autoencoder` defaults to the generator's own. `text_encoder`: True for the packaged
+    all-MiniLM-L6-v2, a directory for another copy of it; implied by a text-conditioned generator.
+    `reuse_onnx`: a float32 repository exported earlier from the same checkpoints (either variant);
+    its graphs are taken instead of exporting again (large models take minutes), after checking that
+    its metadata names the same models.
+    """
+    import torch
+
+    from dcae.checkpoint import load_pretrained
+    from dcae.generator import load_generator
+
+    if fp16 and cpu_python_backend:
+        raise ValueError("--fp16 makes GPU graphs; the CPU python-backend repository runs the fp32 ones")
+    if autoencoder is None and generator is None:
+        raise ValueError("give an autoencoder checkpoint, a generator checkpoint, or both")
+    torch.manual_seed(0)  # example inputs for tracing are random
+    dit = objective = gen_config = None
+    if generator is not None:
+        dit, objective, gen_ae, gen_config = load_generator(generator)
+    ae = load_pretrained(autoencoder) if autoencoder is not None else gen_ae
+    ae_dir = Path(autoencoder) if autoencoder is not None else (Path(generator) / gen_config["autoencoder"]).resolve()
+    if dit is not None and dit.config.text_dim > 0 and not text_encoder:
+        text_encoder = True
+
+    networks: dict[str, ExportWrapper] = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
+    if dit is not None:
+        networks["dit"] = dit_wrapper(dit)
+    te_dir = None
+    if text_encoder:
+        from dcae.models.text_encoder import load_text_encoder
+        from dcae.text_tokenize import DEFAULT_MAX_LENGTH, model_dir
+
+        te_dir = model_dir() if text_encoder is True else Path(text_encoder)
+        max_length = dit.config.text_len if dit is not None and dit.config.text_dim > 0 else DEFAULT_MAX_LENGTH
+        te = TextEncoderExport(load_text_encoder(te_dir), max_length)
+        if dit is not None and dit.config.text_dim not in (0, te.width):
+            raise ValueError(f"the DiT takes text embeddings of width {dit.config.text_dim}, the text encoder makes {te.width}")
+        networks["text_encoder"] = te
+
+    cfg = ae.config
+    metadata = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "variant": "cpu-python" if cpu_python_backend else "gpu",
+        "precision": "float16" if fp16 else "float32",
+        "autoencoder": {"name": cfg.name, "compression": cfg.compression, "latent_channels": cfg.latent_channels,
+                        "scaling_factor": cfg.scaling_factor, "weights_sha256": weights_digest(ae_dir)},
+        "generator": ({**_generator_metadata(dit.config, objective, gen_config, cfg),
+                       "weights_sha256": weights_digest(generator)} if dit is not None else None),
+        "text_encoder": ({"name": TEXT_ENCODER_NAME, "width": networks["text_encoder"].width,
+                          "max_length": networks["text_encoder"].max_length, "weights_sha256": weights_digest(te_dir)}
+                         if "text_encoder" in networks else None),
+        "networks": {name: {"max_batch_size": w.max_batch_size, "inputs": [asdict(s) for s in w.inputs],
+                            "outputs": [asdict(s) for s in w.outputs]} for name, w in networks.items()},
+    }
+    metadata["networks"].update({"generate": {"max_batch_size": 0}} if dit is not None else {})
+
+    reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
+    output = Path(output)
+    if reused is not None and reused.resolve() == output.resolve():
+        raise ValueError("reuse_onnx must be another repository than the output")
+    _clean(output)
+    output.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for name, wrapper in networks.items():
+        model_dir = output / name
+        onnx_path = model_dir / "1" / "model.onnx"
+        log(f"exporting {name} -> {onnx_path}{' (fp16)' if fp16 else ''}")
+        with tempfile.TemporaryDirectory() as tmp:
+            if reused is not None:
+                fp32 = reused / name / "1" / "model.onnx"
+                check_signature(fp32, wrapper.inputs, wrapper.outputs)
+            else:
+                fp32 = export_onnx(wrapper, Path(tmp) / "model.onnx" if fp16 else onnx_path)
+            if fp16:
+                convert_to_fp16(fp32, onnx_path)
+            elif fp32 != onnx_path:
+                onnx_path.parent.mkdir(parents=True, exist_ok=True)
+                for f in fp32.parent.glob("model.onnx*"):  # the graph and any external weights
+                    shutil.copyfile(f, onnx_path.parent / f.name)
+        inputs, outputs = tensors_from_onnx(onnx_path, batched=True)
+        profile = wrapper.profile()
+        model_meta = {**metadata, "model": name, "role": wrapper.role}
+        if cpu_python_backend:
+            shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
+            config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
+                                 queue_delay_us=QUEUE_DELAY_US, warmup=_warmup(inputs, profile),
+                                 parameters={"intra_op_threads": "0"})
+        else:
+            config = ModelConfig(name, "onnxruntime", wrapper.max_batch_size, inputs, outputs, model_meta,
+                                 instance_kind="KIND_GPU", queue_delay_us=QUEUE_DELAY_US,
+                                 warmup=_warmup(inputs, profile), tensorrt_precision="FP16" if fp16 else "FP32")
+            (model_dir / "trtexec_shapes.txt").write_text(_trtexec_args(profile))
+        if name == "text_encoder":  # callers tokenise with the model's own vocabulary
+            shutil.copyfile(te_dir / "tokenizer.json", model_dir / "1" / "tokenizer.json")
+        write(config, model_dir)
+        written[name] = model_dir
+
+    if dit is not None:
+        written["generate"] = _write_generate(output / "generate", metadata, te_dir)
+    log(f"wrote {', '.join(written)} to {output}")
+    return written
+
+
+def _reusable(repo: str | Path, metadata: dict) -> Path:
+    """`repo` if its float32 graphs were exported from the checkpoints `metadata` describes."""
+    import json
+
+    repo = Path(repo)
+    for name in metadata["networks"]:
+        if name == "generate":
+            continue
+        cfg = repo / name / "config.pbtxt"
+        if not (repo / name / "1" / "model.onnx").is_file() or not cfg.is_file():
+            raise ValueError(f"{repo} has no exported {name} model to reuse")
+        theirs = _metadata_from_text(cfg.read_text())
+        source = {"encoder": "autoencoder", "decoder": "autoencoder", "dit": "generator"}.get(name, name)
+        if theirs.get(source) != json.loads(json.dumps(metadata[source])):
+            raise ValueError(f"{repo}/{name} was exported from another {source}; cannot reuse it")
+        if theirs.get("precision") != "float32":
+            raise ValueError(f"{repo}/{name} holds {theirs.get('precision')} graphs; reuse needs float32 ones")
+    return repo
+
+
+def _metadata_from_text(text: str) -> dict:
+    """Our metadata JSON from a config.pbtxt we rendered (one parameter line; no protobuf needed)."""
+    import json
+
+    for line in text.splitlines():
+        if line.startswith(f'parameters {{ key: "{METADATA_KEY}"'):
+            quoted = line.split("string_value: ", 1)[1].rsplit(" } }", 1)[0]
+            return json.loads(json.loads(quoted))  # the pbtxt string escapes are JSON's for our ASCII JSON
+    raise ValueError(f"no {METADATA_KEY!r} parameter")
+
+
+def _write_generate(model_dir: Path, metadata: dict, text_encoder_dir: Path | None) -> Path:
+    version = model_dir / "1"
+    version.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BACKENDS_DIR / "generate_model.py", version / "model.py")
+    shutil.copyfile(SAMPLING_SOURCE, version / "sampling.py")
+    text = metadata["generator"]["conditioning"] == "text"
+    if text:
+        shutil.copyfile(TOKENIZE_SOURCE, version / "text_tokenize.py")
+        shutil.copyfile(text_encoder_dir / "tokenizer.json", version / "tokenizer.json")
+
+    def scalar(name: str, data_type: str, optional: bool = False) -> TritonTensor:
+        return TritonTensor(name, data_type, (1,), optional=optional)
+
+    inputs = [scalar("prompt", "TYPE_STRING", optional=True), scalar("class_label", "TYPE_INT64", optional=True),
+              scalar("seed", "TYPE_INT64"), scalar("steps", "TYPE_INT32"), scalar("guidance", "TYPE_FP32"),
+              scalar("sampler", "TYPE_STRING", optional=True), scalar("n", "TYPE_INT32")]
+    outputs = [TritonTensor("images", "TYPE_UINT8", (-1, -1, -1, 3))]
+    config = ModelConfig("generate", "python", 0, inputs, outputs, {**metadata, "model": "generate", "role": "generate"},
+                         instance_kind="KIND_CPU", instance_count=1)
+    write(config, model_dir)
+    (model_dir / "README.md").write_text(
+        "Python backend (BLS): text_encoder -> dit x steps -> decoder. Generated by `dcae export`; "
+        "sampling.py is a copy of service/sampling.py" + (", text_tokenize.py of dcae/text_tokenize.py" if text else "")
+        + ".\n")
+    return model_dir

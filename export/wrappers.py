@@ -1,0 +1,273 @@
+"""Export wrappers: one module per served network, whose `forward` *is* the serving signature.
+
+Each wrapper holds the trained module (no copy, no monkeypatching) and declares its inputs and
+outputs as `TensorSpec`s. Those names are the serving contract (export/README.md): the ONNX files are
+exported with them, the Triton configs are rendered from the ONNX files, and the gateway calls them.
+
+Shapes use symbolic names for dynamic axes: N batch, H/W image pixels, h/w latent pixels, L tokens.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from dcae.models.dc_ae import DCAE
+from dcae.models.dit import DiT
+from export.spec import TensorSpec
+
+# Largest batch per network that Triton schedules and TensorRT profiles cover. The DiT sees twice
+# the images of a request (guidance runs cond and uncond in one batch).
+MAX_BATCH_AUTOENCODER = 8
+MAX_BATCH_DIT = 32
+MAX_BATCH_TEXT = 32
+# Image sides the autoencoder profiles cover (TensorRT) and warm up with (Triton).
+MAX_IMAGE_PIXELS_SIDE = 1024
+OPT_IMAGE_PIXELS_SIDE = 512
+
+
+Profile = dict[str, tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]]  # name -> (min, opt, max)
+
+
+class ExportWrapper(nn.Module):
+    """Base: `inputs`/`outputs` specs, example inputs for tracing, torch.export dynamic shapes, and
+    TensorRT min/opt/max shapes."""
+
+    role: str = ""
+    max_batch_size: int = 1
+    inputs: tuple[TensorSpec, ...] = ()
+    outputs: tuple[TensorSpec, ...] = ()
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        raise NotImplementedError
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        raise NotImplementedError
+
+    def profile(self) -> Profile:
+        raise NotImplementedError
+
+
+def _batch_dim(max_batch: int) -> torch.export.Dim:
+    return torch.export.Dim("N", min=1, max=max(max_batch, 1024))
+
+
+# ----------------------------------------------------------------------------------------------
+# DC-AE
+
+
+class EncoderExport(ExportWrapper):
+    """image (N, 3, H, W) float32 in [-1, 1], H and W multiples of the compression factor f ->
+    latent (N, C, H/f, W/f) float32, raw (not multiplied by the scaling factor).
+
+    DC-AE's attention picks its quadratic or linear form by token count; both compute the same
+    normalised sums, and the exported graph always holds the linear form (`LiteMLA.attend` checks
+    `torch.compiler.is_exporting()`), which is exact for every size the graph accepts. The
+    pixel-unshuffle is a reshape/transpose in the model, never ONNX SpaceToDepth (different order).
+    """
+
+    role = "encoder"
+    max_batch_size = MAX_BATCH_AUTOENCODER
+
+    def __init__(self, autoencoder: DCAE) -> None:
+        super().__init__()
+        self.encoder = autoencoder.encoder
+        self.compression = autoencoder.config.compression
+        self.latent_channels = autoencoder.config.latent_channels
+        self.inputs = (TensorSpec("image", "float32", ("N", 3, "H", "W")),)
+        self.outputs = (TensorSpec("latent", "float32", ("N", self.latent_channels, "h", "w")),)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.encoder(image)  # (N, C, H/f, W/f)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        f = self.compression
+        return (torch.rand(2, 3, 2 * f, 3 * f) * 2 - 1,)
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        f, side = self.compression, MAX_IMAGE_PIXELS_SIDE * 8 // self.compression
+        h, w = torch.export.Dim("h", min=1, max=side), torch.export.Dim("w", min=1, max=side)
+        return ({0: _batch_dim(self.max_batch_size), 2: f * h, 3: f * w},)
+
+    def profile(self) -> Profile:
+        f, opt, big = self.compression, OPT_IMAGE_PIXELS_SIDE, MAX_IMAGE_PIXELS_SIDE
+        return {"image": ((1, 3, f, f), (1, 3, opt, opt), (self.max_batch_size, 3, big, big))}
+
+
+class DecoderExport(ExportWrapper):
+    """latent (N, C, h, w) float32, raw -> image (N, 3, h*f, w*f) float32, nominally [-1, 1] but
+    not clamped. Same attention and pixel-shuffle remarks as `EncoderExport`."""
+
+    role = "decoder"
+    max_batch_size = MAX_BATCH_AUTOENCODER
+
+    def __init__(self, autoencoder: DCAE) -> None:
+        super().__init__()
+        self.decoder = autoencoder.decoder
+        self.compression = autoencoder.config.compression
+        self.latent_channels = autoencoder.config.latent_channels
+        self.inputs = (TensorSpec("latent", "float32", ("N", self.latent_channels, "h", "w")),)
+        self.outputs = (TensorSpec("image", "float32", ("N", 3, "H", "W")),)
+
+    def forward(self, latent: torch.Tensor) -> torch.Tensor:
+        return self.decoder(latent)  # (N, 3, h*f, w*f)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        return (torch.randn(2, self.latent_channels, 2, 3),)
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        side = MAX_IMAGE_PIXELS_SIDE * 8 // self.compression
+        h, w = torch.export.Dim("h", min=1, max=side), torch.export.Dim("w", min=1, max=side)
+        return ({0: _batch_dim(self.max_batch_size), 2: h, 3: w},)
+
+    def profile(self) -> Profile:
+        f, c = self.compression, self.latent_channels
+        opt, big = OPT_IMAGE_PIXELS_SIDE // f, MAX_IMAGE_PIXELS_SIDE // f
+        return {"latent": ((1, c, 1, 1), (1, c, opt, opt), (self.max_batch_size, c, big, big))}
+
+
+# ----------------------------------------------------------------------------------------------
+# DiT: one denoiser evaluation. Fixed latent size (the position embedding is fixed to the training
+# resolution), dynamic batch. Guidance batching (cond + uncond) is the caller's.
+
+
+class _DiTExport(ExportWrapper):
+    role = "dit"
+    max_batch_size = MAX_BATCH_DIT
+
+    def __init__(self, dit: DiT) -> None:
+        super().__init__()
+        self.dit = dit
+        c = dit.config
+        self.latent = TensorSpec("latent", "float32", ("N", c.in_channels, c.input_size, c.input_size))
+        self.timestep = TensorSpec("timestep", "float32", ("N",))
+        self.outputs = (TensorSpec("model_output", "float32", ("N", c.out_channels, c.input_size, c.input_size)),)
+
+    def _examples(self) -> tuple[torch.Tensor, torch.Tensor]:
+        c = self.dit.config
+        return torch.randn(2, c.in_channels, c.input_size, c.input_size), torch.tensor([999.0, 500.0])
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        n = _batch_dim(self.max_batch_size)  # every input shares the batch axis
+        return tuple({0: n} for _ in self.inputs)
+
+    def profile(self) -> Profile:
+        shapes: Profile = {}
+        for spec in self.inputs:
+            fixed = spec.shape[1:]
+            shapes[spec.name] = ((1, *fixed), (2, *fixed), (self.max_batch_size, *fixed))
+        return shapes
+
+
+class DiTClassExport(_DiTExport):
+    """latent (N, C, s, s) float32 diffusion-space, timestep (N,) float32 model time
+    (`Objective.model_time`), class_label (N,) int64 with `num_classes` meaning "no class" ->
+    model_output (N, out_channels, s, s) float32."""
+
+    def __init__(self, dit: DiT) -> None:
+        super().__init__(dit)
+        self.inputs = (self.latent, self.timestep, TensorSpec("class_label", "int64", ("N",)))
+
+    def forward(self, latent: torch.Tensor, timestep: torch.Tensor, class_label: torch.Tensor) -> torch.Tensor:
+        return self.dit(latent, timestep, y=class_label)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        return (*self._examples(), torch.tensor([1, self.dit.config.num_classes]))
+
+
+class DiTTextExport(_DiTExport):
+    """latent, timestep as `DiTClassExport`; context (N, L, text_dim) float32 text-encoder token
+    embeddings with L = text_len, context_mask (N, L) bool, True on real tokens -> model_output.
+
+    A row whose context_mask is all False is the unconditional input: it gets the model's learned
+    null context (all tokens attended), exactly what `DiT.null_context` gives the PyTorch pipeline.
+    So callers build the guidance batch without knowing the null context's values.
+    """
+
+    def __init__(self, dit: DiT) -> None:
+        super().__init__(dit)
+        c = dit.config
+        self.inputs = (self.latent, self.timestep, TensorSpec("context", "float32", ("N", c.text_len, c.text_dim)),
+                       TensorSpec("context_mask", "bool", ("N", c.text_len)))
+
+    def forward(self, latent: torch.Tensor, timestep: torch.Tensor, context: torch.Tensor,
+                context_mask: torch.Tensor) -> torch.Tensor:
+        uncond = ~context_mask.any(dim=1)  # (N,)
+        null = self.dit.text_embedder.null_context.to(context.dtype)[None]  # (1, L, D)
+        context = torch.where(uncond[:, None, None], null, context)
+        context_mask = context_mask | uncond[:, None]
+        return self.dit(latent, timestep, context=context, context_mask=context_mask)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        c = self.dit.config
+        mask = torch.zeros(2, c.text_len, dtype=torch.bool)
+        mask[0, :3] = True  # one conditional row, one unconditional
+        return (*self._examples(), torch.randn(2, c.text_len, c.text_dim), mask)
+
+
+class DiTUncondExport(_DiTExport):
+    """An unconditional DiT: latent, timestep -> model_output."""
+
+    def __init__(self, dit: DiT) -> None:
+        super().__init__(dit)
+        self.inputs = (self.latent, self.timestep)
+
+    def forward(self, latent: torch.Tensor, timestep: torch.Tensor) -> torch.Tensor:
+        return self.dit(latent, timestep)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        return self._examples()
+
+
+def dit_wrapper(dit: DiT) -> _DiTExport:
+    """The wrapper for a DiT's kind of conditioning."""
+    c = dit.config
+    if c.num_classes > 0 and c.text_dim > 0:
+        raise ValueError(f"{c.name}: exporting a DiT conditioned on both classes and text is not supported")
+    if c.text_dim > 0:
+        return DiTTextExport(dit)
+    if c.num_classes > 0:
+        return DiTClassExport(dit)
+    return DiTUncondExport(dit)
+
+
+# ----------------------------------------------------------------------------------------------
+# Text encoder
+
+
+class TextEncoderExport(ExportWrapper):
+    """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens), from
+    `dcae.text_tokenize.tokenize` -> tokens (N, L, D) float32 (last hidden state at every position,
+    padding included), pooled (N, D) float32 (masked mean, unit norm). D = 384 for all-MiniLM-L6-v2."""
+
+    role = "text_encoder"
+    max_batch_size = MAX_BATCH_TEXT
+
+    def __init__(self, model: nn.Module, max_length: int = 32) -> None:
+        super().__init__()
+        self.model = model
+        self.max_length = max_length
+        self.width = model.cfg.hidden_size
+        self.max_positions = model.cfg.max_position_embeddings
+        self.inputs = (TensorSpec("input_ids", "int64", ("N", "L")), TensorSpec("attention_mask", "int64", ("N", "L")))
+        self.outputs = (TensorSpec("tokens", "float32", ("N", "L", self.width)),
+                        TensorSpec("pooled", "float32", ("N", self.width)))
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        tokens, pooled = self.model(input_ids, attention_mask)
+        return tokens, pooled  # (N, L, D), (N, D)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        ids = torch.randint(1000, 2000, (2, 7))
+        mask = torch.ones(2, 7, dtype=torch.long)
+        mask[1, 4:] = 0
+        return ids, mask
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        n = _batch_dim(self.max_batch_size)
+        length = torch.export.Dim("L", min=2, max=self.max_positions)
+        return ({0: n, 1: length}, {0: n, 1: length})
+
+    def profile(self) -> Profile:
+        lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, max(self.max_length, 128))
+        return {"input_ids": (lo, opt, hi), "attention_mask": (lo, opt, hi)}
