@@ -307,6 +307,33 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=_cmd_train_dit)
 
+    p = subparsers.add_parser("eval-dit", help="prompt adherence of a text-conditioned generator",
+                              description="For each caption, generate samples and classify each generated latent by "
+                                          "its nearest neighbour among reference crops' latents of every captioned "
+                                          "image; report how often it lands on the captioned image, against chance.")
+    p.add_argument("--model", required=True, help="generator directory")
+    p.add_argument("--data", required=True, help="folder of the captioned images")
+    p.add_argument("--captions", required=True, help='JSON {"file name": "caption"}')
+    p.add_argument("--resolution", type=int, default=512, help="crop side (the generator's image size)")
+    p.add_argument("--reference-views", type=int, default=4, help="reference crops per image (default 4)")
+    p.add_argument("--samples", type=int, default=4, help="samples per caption (default 4)")
+    p.add_argument("--steps", type=int, default=20, help="sampler steps (default 20)")
+    p.add_argument("--guidance", type=float, default=4.0, help="guidance scale (default 4.0)")
+    p.add_argument("--seed", type=int, default=1234, help="reference crops' seed (default 1234, not training's)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_eval_dit)
+
+
+def _cmd_eval_dit(args: argparse.Namespace) -> int:
+    pipe = LatentDiffusionPipeline.from_pretrained(args.model)
+    # Reference crops from another seed than training used: views of the images the model never saw.
+    cache = encode_crops(pipe.autoencoder, args.data, read_captions(args.captions), args.resolution, views=0,
+                         heldout_views=args.reference_views, seed=args.seed)
+    result = prompt_adherence(pipe, cache, samples_per_caption=args.samples, steps=args.steps,
+                              guidance=args.guidance)
+    print(json.dumps(result, indent=2) if args.json else result)
+    return 0
+
 
 def _cmd_train_dit(args: argparse.Namespace) -> int:
     fields = {k: v for k, v in vars(args).items() if k in DiTTrainConfig.__dataclass_fields__}
