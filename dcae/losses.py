@@ -19,7 +19,6 @@ Perceptual term (paper Sec. 3.3: phase 1 trains with L1 + perceptual loss):
 
 from __future__ import annotations
 
-import math
 import os
 from pathlib import Path
 
@@ -27,7 +26,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from dcae.metrics import MS_SSIM_WEIGHTS, _ssim_and_cs, _WIN_SIZE
+from dcae.metrics import ms_ssim
 
 LPIPS_WEIGHTS_ENV = "DCAE_LPIPS_WEIGHTS"
 LPIPS_LIN_FILE = "vgg.pth"
@@ -154,25 +153,10 @@ def load_lpips(directory: str | Path | None = None) -> LPIPS | None:
 
 
 def ms_ssim_loss_term(x: torch.Tensor, y: torch.Tensor, data_range: float = 1.0) -> torch.Tensor:
-    """Differentiable MS-SSIM per image, (N,), on [0, data_range] inputs.
-
-    Same statistics and scale count as `dcae.metrics.ms_ssim`, but per-scale terms are clamped to
-    a small positive floor instead of 0: relu(t) ** w with a fractional w has an infinite
-    derivative at 0, which turns an untrained model's first gradients into NaN.
-    """
-    short = min(x.shape[-2], x.shape[-1])
-    levels = min(len(MS_SSIM_WEIGHTS), 1 + int(math.log2(short / _WIN_SIZE)) if short >= _WIN_SIZE else 1)
-    w = torch.tensor(MS_SSIM_WEIGHTS[:levels], dtype=x.dtype, device=x.device)
-    w = w / w.sum()
-    terms = []
-    for level in range(levels):
-        s, cs = _ssim_and_cs(x, y, data_range)
-        if level < levels - 1:
-            terms.append(cs.clamp(min=1e-4))
-            x, y = F.avg_pool2d(x, 2), F.avg_pool2d(y, 2)
-        else:
-            terms.append(s.clamp(min=1e-4))
-    return torch.prod(torch.stack(terms) ** w.view(-1, 1, 1), dim=0).mean(dim=1)
+    """Differentiable MS-SSIM per image, (N,), on [0, data_range] inputs: `dcae.metrics.ms_ssim`
+    with per-scale terms floored at 1e-4 instead of 0 (relu(t) ** w with a fractional w has an
+    infinite derivative at 0, which turns an untrained model's first gradients into NaN)."""
+    return ms_ssim(x, y, data_range, floor=1e-4)
 
 
 def log_spectrum_l1(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:

@@ -117,11 +117,13 @@ def ms_ssim(
     y: Tensor,
     data_range: float = 1.0,
     weights: tuple[float, ...] = MS_SSIM_WEIGHTS,
+    floor: float = 0.0,
 ) -> Tensor:
     """Multi-scale SSIM per image (Wang et al. 2003), 5 dyadic scales by default.
 
-    Computed per channel then averaged (like pytorch_msssim). Negative per-scale terms
-    are clamped to 0 so fractional powers stay real. Images too small for all scales
+    Computed per channel then averaged (like pytorch_msssim). Per-scale terms are clamped
+    to at least ``floor`` (0 by default) so fractional powers stay real; a loss wants a small
+    positive floor, since t ** w with a fractional w has an infinite derivative at 0. Images too small for all scales
     (coarsest scale must still hold an 11x11 window, i.e. short side < 176 px for 5
     scales) use as many scales as fit, with their weights renormalised to sum to 1;
     below 22 px this reduces to plain SSIM.
@@ -138,11 +140,11 @@ def ms_ssim(
     for level in range(levels):
         s, cs = _ssim_and_cs(x, y, data_range)
         if level < levels - 1:
-            terms.append(torch.relu(cs))
+            terms.append(cs.clamp(min=floor))
             x = F.avg_pool2d(x, kernel_size=2)
             y = F.avg_pool2d(y, kernel_size=2)
         else:
-            terms.append(torch.relu(s))
+            terms.append(s.clamp(min=floor))
     stacked = torch.stack(terms, dim=0)  # (levels, N, C)
     per_channel = torch.prod(stacked ** w.view(-1, 1, 1), dim=0)
     return per_channel.mean(dim=1)
