@@ -32,7 +32,7 @@ run: model-repository
 	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/uvicorn service.main:app --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when no test ran, which fails this target (and CI) as it should.
-test: $(STAMP) triton-env
+test: $(STAMP) triton-env model-repository
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test-slow: $(STAMP) triton-env
