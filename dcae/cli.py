@@ -271,8 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_generate)
 
-    from dcae import data, evaluate, train_ae, train_dit
+    from dcae import client, data, evaluate, train_ae, train_dit
 
+    client.register_cli(sub)
     data.register_cli(sub)
     train_ae.register_cli(sub)
     evaluate.register_cli(sub)
@@ -292,10 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     from dcae.checkpoint import CheckpointError
+    from dcae.client import ClientError
 
     try:
         return args.func(args) or 0
-    except (CheckpointError, KeyError, FileNotFoundError) as e:
+    except (CheckpointError, ClientError, KeyError, FileNotFoundError) as e:
         print(f"error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
         return 2
 

