@@ -120,6 +120,17 @@ class LatentDiffusionPipeline:
             text_encoder = TextEncoder()
         return cls(dit, objective, autoencoder, text_encoder)
 
+    def prompt_to_class(self, prompt: str) -> tuple[int, str, float]:
+        """The ImageNet class whose "a photo of a {name}" embedding is nearest to the prompt's
+        (all-MiniLM-L6-v2 pooled, cosine): lets class-conditional ImageNet generators answer text."""
+        if self.dit.config.num_classes != 1000:
+            raise ValueError("prompts map to classes for ImageNet-1k generators only; give a class label")
+        if self.text_encoder is None:
+            from dcae.models.text_encoder import TextEncoder
+
+            self.text_encoder = TextEncoder()
+        return self.text_encoder.nearest_class(prompt)
+
     @property
     def latent_shape(self) -> tuple[int, int, int]:
         c = self.dit.config
@@ -135,8 +146,10 @@ class LatentDiffusionPipeline:
             null, null_mask = self.dit.null_context(n)
             return {"context": tokens, "context_mask": mask}, {"context": null, "context_mask": null_mask}
         if cfg.num_classes > 0:
+            if class_label is None and prompt is not None:
+                class_label = self.prompt_to_class(prompt)[0]
             if class_label is None:
-                raise ValueError("this generator is class-conditional: give a class label")
+                raise ValueError("this generator is class-conditional: give a class label (or a prompt)")
             if not 0 <= class_label < cfg.num_classes:
                 raise ValueError(f"class_label must be in [0, {cfg.num_classes})")
             return ({"y": torch.full((n,), class_label, dtype=torch.long)},

