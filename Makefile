@@ -7,7 +7,7 @@ REPO   := model_repository
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-slow model-repository triton-env clean
+.PHONY: run test test-slow model-repository triton-env deploy-tools clean
 
 $(STAMP): requirements.txt requirements-service.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,13 @@ $(STAMP): requirements.txt requirements-service.txt requirements-dev.txt require
 triton-env: $(STAMP)
 	$(BIN)/python -m export.triton_env setup
 
+# Debian tools the deployment tests use: a real Prometheus (evaluates every dashboard query) and
+# docker-compose (validates docker-compose.yml; no Docker engine needed). Installs only what is missing.
+deploy-tools:
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v docker-compose >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      prometheus docker-compose >/dev/null; }
+
 # The shipped models (weights/) exported to ONNX + Triton configs; skipped when up to date.
 $(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json)
 	$(BIN)/dcae export --generator weights/dit-mini-wallpapers -o $(REPO)
@@ -32,10 +39,10 @@ run: model-repository
 	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/uvicorn service.main:app --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when no test ran, which fails this target (and CI) as it should.
-test: $(STAMP) triton-env model-repository
+test: $(STAMP) triton-env model-repository deploy-tools
 	$(BIN)/python -m pytest -m "not slow" -q
 
-test-slow: $(STAMP) triton-env
+test-slow: $(STAMP) triton-env deploy-tools
 	$(BIN)/python -m pytest -m slow -q
 
 clean:
