@@ -32,6 +32,8 @@ runs = Path(sys.argv[1])
 print("| model | shortcuts | steps | PSNR | SSIM |")
 print("|---|---|---|---|---|")
 for f in sorted(runs.glob("eval-*.json")):
-    e = json.loads(f.read_text()); name = f.stem[5:]; t = json.loads((runs / f"{name}.json").read_text())
+    e = json.loads(f.read_text()); name = f.stem[5:]
+    text = (runs / f"{name}.json").read_text()  # the phase's unit table, then the JSON summary
+    t = json.loads(text[text.rindex("\n{") + 1:])
     print(f"| {name.rsplit('-shortcuts-', 1)[0]} | {name.rsplit('-', 1)[1]} | {t['steps']} | {e['psnr']:.2f} | {e['ssim']:.3f} |")
 PY
