@@ -10,7 +10,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from service.metrics import BACKEND_UNAVAILABLE
+from service.runners import RunnerUnavailable
+
 log = logging.getLogger("dcae.service")
+
+BACKEND_RETRY_AFTER_SECONDS = 2  # about how long a restarting Triton takes to answer again
 
 
 class APIError(Exception):
@@ -45,8 +50,19 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        # 400: a body FastAPI or the multipart parser could not parse; 413: a streamed body over the limit.
+        code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed",
+                413: "body_too_large"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RunnerUnavailable)
+    async def _unavailable(request: Request, exc: RunnerUnavailable) -> JSONResponse:
+        # The model server's own words (addresses, paths) stay in the log.
+        log.warning("backend unavailable on %s %s: %s", request.method, request.url.path, exc)
+        BACKEND_UNAVAILABLE.inc()
+        return JSONResponse(error_body("backend_unavailable", "the model server is unavailable; retry after the "
+                                                              "Retry-After seconds"),
+                            status_code=503, headers={"Retry-After": str(BACKEND_RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -1,21 +1,22 @@
 """The gateway: `uvicorn service.main:app`. Models are loaded in the lifespan; blocking inference
-runs off the event loop (ONNX Runtime in worker threads, or Triton over async gRPC)."""
+runs off the event loop (ONNX Runtime in worker threads, or Triton over async gRPC). Requests pass
+`Observe` (metrics), CORS when configured, and `Guard` (keys, limits, deadlines; service/middleware.py)."""
 
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 
-from service.errors import error_body, install_handlers
-from service.metrics import IN_FLIGHT, REQUEST_SECONDS
+from service.errors import install_handlers
+from service.middleware import Guard, GuardState, Observe
 from service.pipeline import Pipelines
 from service.repository import load_repository
 from service.routers import (
-    decode_router, encode_router, generate_router, health_router, metrics_router, models_router,
+    decode_router, document_limits, encode_router, generate_router, health_router, metrics_router, models_router,
 )
 from service.runners import build_runner
 from service.settings import Settings, get_settings
@@ -23,17 +24,35 @@ from service.settings import Settings, get_settings
 log = logging.getLogger("dcae.service")
 
 
+def _configure_logging() -> None:
+    """Our messages beside uvicorn's, unless the host application configured logging itself."""
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s:     %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app; `settings` overrides the environment (tests)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        _configure_logging()
         s = settings or get_settings()
+        guard = GuardState.from_settings(s)  # a bad key configuration stops the start here
+        if guard.access.enabled:
+            log.info("authentication on: %d API key(s); public paths: %s", len(guard.access.keys),
+                     ", ".join(sorted(guard.access.public_paths)))
+        else:
+            log.warning("AUTHENTICATION IS OFF: no API keys configured (DCAE_API_KEYS, DCAE_API_KEYS_FILE); "
+                        "anyone who can reach this port can call every endpoint")
         repo = load_repository(s.model_repository)
         runner = build_runner(repo, s)
         await runner.start()
         app.state.runner = runner
         app.state.pipelines = Pipelines(repo, runner.infer, s)
+        app.state.guard = guard
         log.info("serving %s (%s runtime) from %s", repo.autoencoder["name"], s.runtime, s.model_repository)
         try:
             yield
@@ -48,26 +67,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in (encode_router, decode_router, generate_router, models_router, health_router, metrics_router):
         app.include_router(router)
 
-    @app.middleware("http")
-    async def observe(request: Request, call_next):
-        s = settings or get_settings()
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > s.max_body_bytes:
-            return JSONResponse(error_body("body_too_large", f"the body is {length} bytes; the limit is "
-                                                             f"{s.max_body_bytes}"), status_code=413)
-        t0 = time.perf_counter()
-        IN_FLIGHT.inc()
-        status = 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-            return response
-        finally:
-            IN_FLIGHT.dec()
-            route = request.scope.get("route")
-            label = getattr(route, "path", None) or "unmatched"
-            REQUEST_SECONDS.labels(label, request.method, str(status)).observe(time.perf_counter() - t0)
+    # Added innermost first: Observe sees every request, CORS answers preflights before the guard.
+    app.add_middleware(Guard)
+    origins = [o.strip() for o in (settings or get_settings()).cors_origins.split(",") if o.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type", "Accept"],
+                           expose_headers=["Retry-After", "X-Latent-Shape", "X-Image-Size", "X-Seed"])
+    app.add_middleware(Observe)
 
+    def openapi() -> dict:
+        """The schema, with the API-key security of the protected paths when keys are configured."""
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        guard: GuardState | None = getattr(app.state, "guard", None)
+        if guard is not None:
+            document_limits(schema, app.state.pipelines, guard.settings)
+        if guard is not None and guard.access.enabled:
+            schema.setdefault("components", {})["securitySchemes"] = {
+                "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+                "bearer": {"type": "http", "scheme": "bearer"}}
+            for path, operations in schema["paths"].items():
+                if path not in guard.access.public_paths:
+                    for op in operations.values():
+                        op["security"] = [{"apiKey": []}, {"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
     return app
 
 

@@ -20,6 +20,14 @@ BATCH_SIZE = Histogram("dcae_batch_size", "Rows per model execution (micro-batch
                        buckets=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64))
 QUEUE_DEPTH = Gauge("dcae_queue_depth", "Requests waiting for a model execution", ["model"])
 IN_FLIGHT = Gauge("dcae_requests_in_flight", "HTTP requests being served")
+ADMITTED = Gauge("dcae_requests_admitted", "Requests admitted per endpoint, running or waiting (DCAE_MAX_QUEUE)",
+                 ["endpoint"])
+REJECTED = Counter("dcae_requests_rejected_total", "Requests refused before any work: unauthorized, forbidden, "
+                   "rate_limited, body_too_large, overloaded", ["reason"])
+CANCELLED = Counter("dcae_requests_cancelled_total", "Requests whose work was cancelled: deadline, "
+                    "client_disconnected", ["reason"])
+BACKEND_UNAVAILABLE = Counter("dcae_backend_unavailable_total", "Requests answered 503 because the model server "
+                              "could not be reached")
 IMAGES_GENERATED = Counter("dcae_images_generated_total", "Images generated")
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from service import sampling
 from service.errors import APIError
@@ -25,33 +25,59 @@ Infer = Callable[[str, dict[str, np.ndarray]], Awaitable[dict[str, np.ndarray]]]
 # Images in and out
 
 
+IMAGE_FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")  # what Pillow may parse here (no EPS, PDF, ...)
+
+
+def _invalid(message: str) -> APIError:
+    return APIError(422, "invalid_image", message, field="image")
+
+
+def _too_large(message: str) -> APIError:
+    return APIError(413, "image_too_large", message, field="image")
+
+
 def decode_image_bytes(data: bytes, max_pixels: int) -> np.ndarray:
     """Upload bytes -> (H, W, 3) uint8 RGB. The pixel cap is checked from the header, before any
-    pixel is decoded (decompression bombs); modes are converted (alpha over white, 16-bit scaled)."""
+    pixel is decoded (decompression bombs); modes are converted (alpha over white, 16-bit scaled,
+    CMYK and palettes to RGB) or refused with the reason."""
     if not data:
-        raise APIError(422, "invalid_image", "the image is empty", field="image")
+        raise _invalid("the image is empty")
     try:
-        img = Image.open(io.BytesIO(data))
-        w, h = img.size
-        if w * h > max_pixels:
-            raise APIError(413, "image_too_large", f"the image is {w}x{h} = {w * h} pixels; the limit is {max_pixels}",
-                           field="image")
+        img = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
+    except Image.DecompressionBombError:  # Pillow's own header check (above 2 x 89.5 M pixels)
+        raise _too_large(f"the image's header declares over {2 * Image.MAX_IMAGE_PIXELS} pixels; the limit is "
+                         f"{max_pixels}") from None
+    except Exception as e:  # noqa: BLE001 - untrusted bytes: whatever the parser trips on is the client's
+        raise _invalid(f"not an image in a supported format ({', '.join(IMAGE_FORMATS)}): "
+                       f"{type(e).__name__}") from None
+    w, h = img.size
+    if w < 1 or h < 1:
+        raise _invalid(f"the image is {w}x{h}")
+    if w * h > max_pixels:
+        raise _too_large(f"the image is {w}x{h} = {w * h} pixels; the limit is {max_pixels}")
+    try:
         if getattr(img, "n_frames", 1) > 1:
-            raise APIError(422, "invalid_image", "animated images are not supported; send a single frame",
-                           field="image")
+            raise _invalid("animated or multi-frame images are not supported; send a single frame")
         img.load()
         img = ImageOps.exif_transpose(img)
     except APIError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError) as e:
-        raise APIError(422, "invalid_image", f"cannot decode the image: {type(e).__name__}", field="image") from None
-    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):
-        arr = np.asarray(img, dtype=np.float64)
-        img = Image.fromarray(np.clip(np.rint(arr / (257.0 if arr.max(initial=0) > 255 else 1.0)), 0, 255).astype(np.uint8))
-    if img.mode in ("RGBA", "LA", "PA", "P") and (img.mode != "P" or "transparency" in img.info):
-        rgba = img.convert("RGBA")
-        img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-    return np.asarray(img.convert("RGB"), dtype=np.uint8)
+    except Exception as e:  # noqa: BLE001 - truncated or corrupt data, whichever way the decoder says it
+        raise _invalid(f"cannot decode the image (truncated or corrupt?): {type(e).__name__}") from None
+    if img.mode == "F":
+        raise _invalid("32-bit float images are not supported; send 8- or 16-bit")
+    try:
+        if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):  # 16-bit (and 32-bit integer) grey
+            arr = np.asarray(img, dtype=np.float64)
+            scale = 257.0 if arr.max(initial=0) > 255 else 1.0
+            img = Image.fromarray(np.clip(np.rint(arr / scale), 0, 255).astype(np.uint8))
+        if img.mode in ("RGBA", "LA", "PA", "RGBa", "La", "P") and (img.mode != "P" or "transparency" in img.info):
+            rgba = img.convert("RGBA")
+            img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+        return np.asarray(img.convert("RGB"), dtype=np.uint8)
+    except Exception as e:  # noqa: BLE001 - e.g. LAB, which Pillow cannot convert
+        raise _invalid(f"images in mode {img.mode} cannot be converted to RGB ({type(e).__name__}); "
+                       "send RGB, greyscale, palette or CMYK") from None
 
 
 def encode_image_bytes(image: np.ndarray, fmt: str = "png") -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorDetail(BaseModel):
@@ -18,6 +18,8 @@ class ErrorResponse(BaseModel):
 
 
 class EncodeRequest(BaseModel):
+    model_config = ConfigDict(strict=True)  # JSON types as declared: `"tile": "yes"` is a mistake, not a value
+
     image: str = Field(..., description="the image file (PNG, JPEG, WebP...) as base64")
     model: str | None = Field(None, description="autoencoder name; default: the loaded one")
     scaled: bool = Field(False, description="multiply by the scaling factor (the diffusion-space latent)")
@@ -35,12 +37,15 @@ class EncodeResponse(BaseModel):
 
 
 class DecodeRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     latent: str = Field(..., description="a base64 .npy file, (C, h, w) or (N, C, h, w), float32/float16")
     scaled: bool = Field(False, description="the latent is in diffusion space (divide by the scaling factor)")
     image_size: list[int] | None = Field(None, min_length=2, max_length=2, description="[height, width] crop")
     format: Literal["png", "jpeg", "webp"] = "png"
     response_format: Literal["image", "b64_json"] = "image"
     tile: bool = Field(False, description="decode in overlapping tiles (large latents)")
+    model: str | None = Field(None, description="autoencoder name; default: the loaded one")
 
 
 class DecodedImage(BaseModel):
@@ -54,6 +59,8 @@ class DecodeResponse(BaseModel):
 
 
 class GenerateRequest(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     prompt: str | None = Field(None, max_length=1000, description="text prompt (text-conditioned models)")
     class_label: int | None = Field(None, ge=0, description="class index (class-conditioned models)")
     n: int = Field(1, ge=1, description="number of images")
@@ -63,6 +70,7 @@ class GenerateRequest(BaseModel):
     sampler: Literal["ddpm", "ddim", "dpmpp_2m", "euler"] | None = None
     size: int | None = Field(None, description="image side in pixels; only the model's native size")
     response_format: Literal["b64_json", "png"] = "b64_json"
+    model: str | None = Field(None, description="generator name; default: the loaded one")
 
 
 class GeneratedImage(BaseModel):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,21 @@ class Settings(BaseSettings):
     max_generate_n: int = Field(8, ge=1, description="most images per generate request")
     max_steps: int = Field(100, ge=1, description="most sampler steps per generate request")
     readiness_ttl_seconds: float = Field(2.0, ge=0, description="cache of the readiness probe's real inferences")
-    request_timeout_seconds: float = Field(300.0, gt=0, description="per-request deadline")
+    request_timeout_seconds: float = Field(300.0, gt=0, description="per-request deadline (504 beyond it)")
+    max_queue: int = Field(32, ge=1, description="requests per endpoint (encode, decode, generate) admitted at "
+                                                 "once, running or waiting; beyond it 503 with Retry-After")
+    # Who may call (service/security.py). No keys configured: authentication is off.
+    api_keys: str = Field("", description="API keys as comma-separated `name:sha256hex:scopes:rate_per_minute` "
+                                          "(scopes joined by +, or *; rate 0: unlimited)")
+    api_keys_file: Path | None = Field(None, description="JSON list of {name, sha256, scopes, rate_per_minute, burst}")
+    public_paths: str = Field("/health/live,/health/ready,/metrics,/docs,/docs/oauth2-redirect,/openapi.json,/redoc",
+                              description="paths served without a key when authentication is on")
+    cors_origins: str = Field("", description="origins allowed by CORS, comma-separated; empty: CORS off")
+
+    @field_validator("api_keys_file", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value):
+        return None if value == "" else value  # DCAE_API_KEYS_FILE= means no file, not the current directory
 
 
 @lru_cache

@@ -1,0 +1,248 @@
+"""The gateway's front door, as plain ASGI middleware (no BaseHTTPMiddleware: it must see the raw
+`receive` to bound chunked bodies and notice disconnects, and cancel the handler).
+
+`Observe` (outermost) counts every request in the metrics. `Guard`, in this order:
+  1. who may call: the API key (401), its scope (403), its rate limit (429 + Retry-After);
+  2. a declared Content-Length over `max_body_bytes` (413), before anything is read;
+  3. admission: at most `max_queue` requests per endpoint in the building (503 + Retry-After),
+     so that overload turns into fast refusals instead of unbounded latency;
+  4. the handler runs as its own task, with the body counted as it streams in (413 for chunked
+     bodies too), a deadline (504 after `request_timeout_seconds`), and a watch on the connection:
+     a client that goes away cancels its work (the denoising loop stops at its next step).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import time
+from dataclasses import dataclass, field
+
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from service.errors import error_body
+from service.metrics import ADMITTED, CANCELLED, IN_FLIGHT, REJECTED, REQUEST_SECONDS
+from service.security import SCOPES, AccessControl
+from service.settings import Settings
+
+WORK = ("encode", "decode", "generate")  # the endpoints that run models, behind admission
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from `receive` when a streamed body passes the limit (FastAPI re-raises HTTP errors)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the body is larger than the limit of {limit} bytes (DCAE_MAX_BODY_BYTES)")
+
+
+def normalise(path: str) -> str:
+    return path.rstrip("/") or "/"
+
+
+async def send_error(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
+    body = json.dumps(error_body(code, message)).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+def retry_after(seconds: float) -> dict[str, str]:
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+# ----------------------------------------------------------------------------------------------
+# Metrics of every request
+
+
+class Observe:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        t0, status = time.perf_counter(), [500]
+
+        async def observed_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        IN_FLIGHT.inc()
+        try:
+            await self.app(scope, receive, observed_send)
+        finally:
+            IN_FLIGHT.dec()
+            route = scope.get("route")
+            path = normalise(scope["path"])
+            label = getattr(route, "path", None) or (path if path in SCOPES else "unmatched")
+            if scope.get("dcae.cancelled") == "client_disconnected":
+                status[0] = 499  # nginx's "client closed request": no response was sent
+            REQUEST_SECONDS.labels(label, scope["method"], str(status[0])).observe(time.perf_counter() - t0)
+
+
+# ----------------------------------------------------------------------------------------------
+# Admission: a bounded number of requests per endpoint
+
+
+@dataclass
+class Admission:
+    limit: int
+    admitted: dict[str, int] = field(default_factory=lambda: dict.fromkeys(WORK, 0))
+    seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(WORK, 1.0))  # EWMA of durations
+
+    def enter(self, endpoint: str) -> bool:
+        if self.admitted[endpoint] >= self.limit:
+            return False
+        self.admitted[endpoint] += 1
+        ADMITTED.labels(endpoint).set(self.admitted[endpoint])
+        return True
+
+    def leave(self, endpoint: str, seconds: float) -> None:
+        self.admitted[endpoint] -= 1
+        ADMITTED.labels(endpoint).set(self.admitted[endpoint])
+        self.seconds[endpoint] = 0.8 * self.seconds[endpoint] + 0.2 * seconds
+
+    def retry_after_seconds(self, endpoint: str) -> float:
+        """About when a place frees up: one typical request's duration (1 s to 60 s)."""
+        return min(60.0, max(1.0, self.seconds[endpoint]))
+
+
+@dataclass
+class GuardState:
+    """What the guard needs, made in the lifespan (the key file is read once, at start-up)."""
+    settings: Settings
+    access: AccessControl
+    admission: Admission
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> GuardState:
+        return cls(settings, AccessControl.from_settings(settings), Admission(settings.max_queue))
+
+
+# ----------------------------------------------------------------------------------------------
+# The guard
+
+
+class Guard:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        state: GuardState | None = getattr(scope["app"].state, "guard", None)
+        if state is None:  # the lifespan has not run: nothing is loaded
+            return await send_error(send, 503, "not_started", "the gateway is starting")
+        s, path = state.settings, normalise(scope["path"])
+        endpoint = SCOPES.get(path)
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+
+        # 1. Who may call
+        access = state.access
+        if not access.is_public(path):
+            key = access.authenticate(headers)
+            if key is None:
+                REJECTED.labels("unauthorized").inc()
+                return await send_error(send, 401, "unauthorized", "send an API key as `Authorization: Bearer KEY` "
+                                        "or `X-API-Key: KEY`", {"WWW-Authenticate": "Bearer"})
+            if not key.allows(endpoint):
+                REJECTED.labels("forbidden").inc()
+                return await send_error(send, 403, "forbidden", f"this key may not call {path}")
+            wait = access.wait_seconds(key)
+            if wait > 0:
+                REJECTED.labels("rate_limited").inc()
+                return await send_error(send, 429, "rate_limited", f"this key's limit is {key.rate_per_minute:g} "
+                                        "requests per minute; retry after the Retry-After seconds", retry_after(wait))
+
+        # 2. A declared body over the limit
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > s.max_body_bytes:
+            REJECTED.labels("body_too_large").inc()
+            return await send_error(send, 413, "body_too_large", f"the body is {length} bytes; the limit is "
+                                    f"{s.max_body_bytes} (DCAE_MAX_BODY_BYTES)")
+
+        # 3. Admission
+        admission = state.admission if endpoint in WORK else None
+        if admission is not None and not admission.enter(endpoint):
+            REJECTED.labels("overloaded").inc()
+            return await send_error(send, 503, "overloaded", f"{s.max_queue} {endpoint} requests are already "
+                                    "queued or running (DCAE_MAX_QUEUE); retry after the Retry-After seconds",
+                                    retry_after(admission.retry_after_seconds(endpoint)))
+        t0 = time.perf_counter()
+        try:
+            await self._run(scope, receive, send, s)
+        finally:
+            if admission is not None:
+                admission.leave(endpoint, time.perf_counter() - t0)
+
+    async def _run(self, scope: Scope, receive: Receive, send: Send, s: Settings) -> None:
+        """The handler as a task, raced against its deadline and its client's departure."""
+        limit, received = s.max_body_bytes, [0]
+        body_done = asyncio.Event()
+        started, complete = [False], [False]
+
+        async def counted_receive() -> Message:
+            if body_done.is_set():  # the body is in; only the watcher reads the connection now
+                return await asyncio.shield(watcher)
+            message = await receive()
+            if message["type"] == "http.request":
+                received[0] += len(message.get("body", b""))
+                if received[0] > limit:
+                    REJECTED.labels("body_too_large").inc()
+                    raise BodyTooLarge(limit)
+                if not message.get("more_body", False):
+                    body_done.set()
+            elif message["type"] == "http.disconnect":
+                body_done.set()
+                disconnected.set_result(message)
+            return message
+
+        async def tracked_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                started[0] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                complete[0] = True
+            await send(message)
+
+        async def watch() -> Message:
+            """After the body, the next message on the connection is its end."""
+            await body_done.wait()
+            if disconnected.done():
+                return disconnected.result()
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return message
+
+        loop = asyncio.get_running_loop()
+        disconnected: asyncio.Future = loop.create_future()
+        handler = asyncio.ensure_future(self.app(scope, counted_receive, tracked_send))
+        watcher = asyncio.ensure_future(watch())
+        try:
+            done, _ = await asyncio.wait({handler, watcher}, timeout=s.request_timeout_seconds,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:  # the server is going down hard
+            handler.cancel()
+            watcher.cancel()
+            raise
+        if handler in done or complete[0]:  # complete: the response is out, the handler is winding down
+            watcher.cancel()
+            try:
+                return await handler
+            except BodyTooLarge as e:  # raised where no handler turned it into a response
+                if started[0]:
+                    raise
+                return await send_error(send, 413, "body_too_large", e.detail)
+        reason = "client_disconnected" if watcher in done else "deadline"
+        scope["dcae.cancelled"] = reason
+        CANCELLED.labels(reason).inc()
+        handler.cancel()
+        watcher.cancel()
+        await asyncio.gather(handler, watcher, return_exceptions=True)
+        if reason == "deadline" and not started[0]:
+            await send_error(send, 504, "deadline_exceeded", f"the request took longer than "
+                             f"{s.request_timeout_seconds:g} s (DCAE_REQUEST_TIMEOUT_SECONDS)")
