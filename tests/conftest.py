@@ -13,6 +13,16 @@ def _deterministic_fp32():
     yield
 
 
+@pytest.fixture
+def one_thread():
+    """Tiny models: one intra-op thread is as fast as several on an idle machine and far faster on a
+    busy one (OpenMP threads spin-waiting on shared cores)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture(scope="session")
 def tiny_repository(tmp_path_factory) -> Path:
     """A model repository exported from tiny random models (a text-conditioned flow DiT on

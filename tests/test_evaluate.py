@@ -20,13 +20,7 @@ def images(tmp_path_factory):
     return write_images(tmp_path_factory.mktemp("eval_images"), count=5, size=(112, 96), seed=1)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # Tiny models: one intra-op thread is as fast on an idle machine and much faster on a busy one.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(autouse=True)

@@ -15,14 +15,7 @@ from synthetic import write_images
 TINY = "dc-ae-f32c32-tiny"
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    # These models are tiny: one intra-op thread is as fast as several on an idle machine and far
-    # faster on a busy one (OpenMP threads spin-waiting on shared cores).
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 @pytest.fixture(scope="module")
