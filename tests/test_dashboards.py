@@ -19,13 +19,11 @@ Skipped, saying why, where the `prometheus` binary is missing (`make deploy-tool
 from __future__ import annotations
 
 import concurrent.futures
-import io
 import json
 import math
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -35,7 +33,9 @@ import httpx
 import numpy as np
 import pytest
 import yaml
-from PIL import Image
+
+from test_service import free_port, png_bytes
+from test_service import npy as npy_bytes
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARDS = REPO_ROOT / "deploy" / "grafana" / "dashboards"
@@ -139,12 +139,6 @@ def test_metric_names_parser():
 # The stack
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def wait_for(check, what: str, timeout_s: float = 60.0, proc: subprocess.Popen | None = None, log: Path | None = None):
     """Poll `check()` until it returns a truthy value (bounded); fail naming `what`."""
     deadline = time.monotonic() + timeout_s
@@ -227,18 +221,6 @@ class Prometheus:
             return len(result) > 0 and all(float(r["value"][1]) > after for r in result)
 
         wait_for(done, f"a scrape of {jobs} after the traffic", 30)
-
-
-def png_bytes(h: int, w: int, seed: int) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)).save(buf, "PNG")
-    return buf.getvalue()
-
-
-def npy_bytes(array: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, array, allow_pickle=False)
-    return buf.getvalue()
 
 
 def traffic(url: str, wave: int) -> dict[str, int]:
