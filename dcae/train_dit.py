@@ -189,6 +189,10 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
         with _autocast(device, precision):
             return model(x, t, context=ctx, context_mask=ctx_mask).float()
 
+    def save_state() -> None:  # what --resume continues from
+        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
+                    "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+
     bar = tqdm(total=cfg.steps, initial=step, desc="train-dit", unit="step", dynamic_ncols=True)
     losses, t_last = [], time.time()
     t_train = time.time()  # the time limit counts training steps, not the latent encoding before them
@@ -217,13 +221,11 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
             t_last = time.time()
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.4f}", latents_per_s=f"{rate:.0f}")
         if step % cfg.checkpoint_every == 0:
-            torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                        "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+            save_state()
         if cfg.sample_every and step % cfg.sample_every == 0 and step < cfg.steps:
             _sample_grid(ema, objective, autoencoder, tokens[:4], mask[:4], run / f"samples_{step:06d}.png")
     bar.close()
-    torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+    save_state()
     _sample_grid(ema, objective, autoencoder, tokens[:4], mask[:4], run / "samples_final.png")
 
     wall = time.time() - t_start
