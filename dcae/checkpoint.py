@@ -341,3 +341,99 @@ def diffusers_config(config: dict) -> DCAEConfig:
         if preset.replace(name=cfg.name) == cfg:
             return preset
     return cfg
+
+
+# ----------------------------------------------------------------------------------------------
+# Ours -> diffusers (to run diffusers.AutoencoderDC on our weights: comparisons and benchmarks)
+
+_TO_DIFFUSERS_NORMS = {v: k for k, v in _DIFFUSERS_NORMS.items()}
+_TO_DIFFUSERS_BLOCK_RULES = [
+    (r"(conv1|conv2|norm)\.(\w+)", r"\1.\2"),
+    (r"attn\.multiscale\.(\d+)\.depthwise\.weight", r"attn.to_qkv_multiscale.\1.proj_in.weight"),
+    (r"attn\.multiscale\.(\d+)\.pointwise\.weight", r"attn.to_qkv_multiscale.\1.proj_out.weight"),
+    (r"attn\.proj\.weight", r"attn.to_out.weight"),
+    (r"attn\.norm\.(\w+)", r"attn.norm_out.\1"),
+    (r"mlp\.inverted_conv\.(weight|bias)", r"conv_out.conv_inverted.\1"),
+    (r"mlp\.depth_conv\.(weight|bias)", r"conv_out.conv_depth.\1"),
+    (r"mlp\.point_conv\.weight", r"conv_out.conv_point.weight"),
+    (r"mlp\.norm\.(\w+)", r"conv_out.norm.\1"),
+]
+
+
+def diffusers_config_dict(cfg: DCAEConfig) -> dict:
+    """Our config -> the `AutoencoderDC` config.json (the inverse of `diffusers_config`)."""
+    def block_types(kinds: tuple[str, ...]) -> list[str]:
+        return ["ResBlock" if k == "res" else "EfficientViTBlock" for k in kinds]
+
+    def scales(kinds: tuple[str, ...]) -> list[list[int]]:
+        return [[5] if k == "evit_ms" else [] for k in kinds]
+
+    if not cfg.residual_shortcuts:
+        raise CheckpointError(f"{cfg.name}: diffusers' AutoencoderDC has no variant without residual shortcuts")
+    return {
+        "_class_name": "AutoencoderDC", "in_channels": cfg.in_channels, "latent_channels": cfg.latent_channels,
+        "attention_head_dim": cfg.head_dim,
+        "encoder_block_types": block_types(cfg.encoder_blocks), "decoder_block_types": block_types(cfg.decoder_blocks),
+        "encoder_block_out_channels": list(cfg.width_list), "decoder_block_out_channels": list(cfg.width_list),
+        "encoder_layers_per_block": list(cfg.encoder_depths), "decoder_layers_per_block": list(cfg.decoder_depths),
+        "encoder_qkv_multiscales": scales(cfg.encoder_blocks), "decoder_qkv_multiscales": scales(cfg.decoder_blocks),
+        "upsample_block_type": "interpolate" if cfg.upsample == "interpolate" else "pixel_shuffle",
+        "downsample_block_type": "pixel_unshuffle" if cfg.downsample == "pixel_unshuffle" else "Conv",
+        "decoder_norm_types": [_TO_DIFFUSERS_NORMS[n] for n in cfg.decoder_norms],
+        "decoder_act_fns": list(cfg.decoder_acts), "encoder_out_shortcut": True, "decoder_in_shortcut": True,
+        "decoder_conv_act_fn": "relu", "scaling_factor": cfg.scaling_factor,
+    }
+
+
+def to_diffusers_state(cfg: DCAEConfig, state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Our state dict -> diffusers' key names and shapes (fused qkv split in thirds, attention output
+    as a Linear). Checked by mapping the result back with `diffusers_key`: it must give `state` exactly."""
+    n = len(cfg.width_list)
+    fixed = [(r"encoder\.project_in\.(.+)", r"encoder.conv_in.\1"),
+             (r"encoder\.project_out\.(weight|bias)", r"encoder.conv_out.\1"),
+             (r"decoder\.project_in\.(weight|bias)", r"decoder.conv_in.\1"),
+             (r"decoder\.norm_out\.(\w+)", r"decoder.norm_out.\1"),
+             (r"decoder\.project_out\.(.+)", r"decoder.conv_out.\1")]
+    out: dict[str, torch.Tensor] = {}
+    unknown = []
+    for key, tensor in state.items():
+        m = re.fullmatch(r"(encoder|decoder)\.stages\.(\d+)\.(?:blocks\.(\d+)|resample)\.(.+)", key)
+        if m is None:
+            new = _rewrite(key, fixed)
+        else:
+            part, s, i, rest = m.group(1), int(m.group(2)), m.group(3), m.group(4)
+            depths = cfg.encoder_depths if part == "encoder" else cfg.decoder_depths
+            has_resample = s < n - 1 and depths[s] > 0
+            prefix = f"encoder.down_blocks.{s}" if part == "encoder" else f"decoder.up_blocks.{s}"
+            if i is None:  # the resampler: last in an encoder stage, first in a decoder stage
+                new = f"{prefix}.{depths[s] if part == 'encoder' else 0}.{rest}" if rest.startswith("conv.") else None
+            else:
+                j = int(i) + (1 if part == "decoder" and has_resample else 0)
+                if rest == "attn.qkv.weight":  # fused 1x1 conv -> to_q, to_k, to_v Linear weights
+                    for name, third in zip("qkv", tensor[:, :, 0, 0].chunk(3)):
+                        out[f"{prefix}.{j}.attn.to_{name}.weight"] = third.contiguous()
+                    continue
+                if rest == "attn.proj.weight":
+                    tensor = tensor[:, :, 0, 0]
+                block = _rewrite(rest, _TO_DIFFUSERS_BLOCK_RULES)
+                new = None if block is None else f"{prefix}.{j}.{block}"
+        if new is None:
+            unknown.append(key)
+            continue
+        out[new] = tensor.contiguous()
+    if unknown:
+        raise CheckpointError(f"no diffusers name for: {', '.join(unknown[:12])}")
+    back = rename_state(out, diffusers_key(cfg))
+    if set(back) != set(state) or any(not torch.equal(back[k], state[k]) for k in state):
+        raise CheckpointError(f"{cfg.name}: the diffusers mapping does not invert exactly")
+    return out
+
+
+def save_diffusers(model: DCAE, directory: str | Path) -> Path:
+    """Write `model` in the diffusers layout (`AutoencoderDC.from_pretrained(directory)` loads it)."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    save_file(to_diffusers_state(model.config, state), str(directory / DIFFUSERS_WEIGHTS_FILE))
+    (directory / CONFIG_FILE).write_text(json.dumps(diffusers_config_dict(model.config), indent=2) + "\n")
+    return directory

@@ -6,8 +6,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from dcae.checkpoint import convert, load_pretrained
-from dcae.models.dc_ae import count_parameters, get_config
+from dcae.checkpoint import convert, diffusers_config_dict, load_pretrained, save_diffusers
+from dcae.models.dc_ae import DCAE, count_parameters, get_config
 from helpers import diffusers_kwargs, diffusers_to_efficientvit, randomize_
 
 diffusers = pytest.importorskip("diffusers")
@@ -67,6 +67,20 @@ def test_efficientvit_format_converts_and_matches(cfg, tmp_path, monkeypatch):
     fmt, _ = convert(evit, tmp_path / "ours")
     assert fmt == "efficientvit"
     check_same_outputs(load_pretrained(tmp_path / "ours"), ref, cfg, [(64, 96)])
+
+
+@pytest.mark.parametrize("cfg", [NARROW_IN, NARROW_SANA], ids=lambda c: c.name)
+def test_ours_saved_in_diffusers_format_loads_in_diffusers_and_matches(cfg, tmp_path):
+    ours = randomize_(DCAE(cfg), seed=1).eval()
+    save_diffusers(ours, tmp_path / "diffusers")
+    kwargs = diffusers_kwargs(cfg)  # written independently in the tests
+    written = diffusers_config_dict(cfg)
+    assert {k: written[k] for k in kwargs} == json.loads(json.dumps(kwargs))
+    ref = diffusers.AutoencoderDC.from_pretrained(tmp_path / "diffusers").eval()
+    check_same_outputs(ours, ref, cfg, [(64, 96)])
+    back = load_pretrained(tmp_path / "diffusers")  # and read back: the very same tensors
+    for k, v in ours.state_dict().items():
+        assert torch.equal(back.state_dict()[k], v), k
 
 
 @pytest.mark.slow
