@@ -24,14 +24,19 @@ class RunnerUnavailable(RuntimeError):
     """The backend cannot serve right now (Triton down or restarting)."""
 
 
+def create_session(path, settings: Settings):
+    """An ONNX Runtime CPU session over one exported network, as the gateway runs it (the benchmarks
+    time this very function)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = settings.ort_threads or (os.cpu_count() or 1)
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
 class EmbeddedRunner:
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
-        import onnxruntime as ort
-
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = settings.ort_threads or (os.cpu_count() or 1)
-        self.sessions = {name: ort.InferenceSession(str(repo.onnx_path(name)), opts, providers=["CPUExecutionProvider"])
-                         for name in repo.networks}
+        self.sessions = {name: create_session(repo.onnx_path(name), settings) for name in repo.networks}
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.micro_batching:
             for name in self.sessions:
