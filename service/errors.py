@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.metrics import BACKEND_UNAVAILABLE
-from service.runners import RunnerUnavailable
+from service.runners import RunnerRejected, RunnerUnavailable
 
 log = logging.getLogger("dcae.service")
 
@@ -63,6 +63,14 @@ def install_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body("backend_unavailable", "the model server is unavailable; retry after the "
                                                               "Retry-After seconds"),
                             status_code=503, headers={"Retry-After": str(BACKEND_RETRY_AFTER_SECONDS)})
+
+    @app.exception_handler(RunnerRejected)
+    async def _rejected(request: Request, exc: RunnerRejected) -> JSONResponse:
+        # Triton's INVALID_ARG: the model's own reason (the generate model's messages are written for
+        # clients: "n must be in [1, 16], got 0"), for an input the gateway's checks let through.
+        log.warning("model server refused %s %s: %s", request.method, request.url.path, exc)
+        return JSONResponse(error_body("rejected_by_model", f"the {exc.model} model refused the request: "
+                                                            f"{exc.message[:300]}"), status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

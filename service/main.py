@@ -54,6 +54,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pipelines = Pipelines(repo, runner.infer, s)
         app.state.guard = guard
         log.info("serving %s (%s runtime) from %s", repo.autoencoder["name"], s.runtime, s.model_repository)
+        if repo.generator is not None and s.runtime == "triton":
+            log.info("generate: the sampling loop runs %s", "in Triton's generate model (DCAE_GENERATE_LOOP=triton)"
+                     if s.generate_loop == "triton" else "in the gateway, one dit request per step")
+        elif s.generate_loop == "triton":
+            log.warning("DCAE_GENERATE_LOOP=triton applies to the triton runtime only; the %s runtime runs the "
+                        "sampling loop in the gateway", s.runtime)
         try:
             yield
         finally:

@@ -15,7 +15,8 @@ REQUEST_SECONDS = Histogram("dcae_request_duration_seconds", "HTTP request laten
                             ["endpoint", "method", "status"], buckets=LATENCY_BUCKETS)
 STAGE_SECONDS = Histogram("dcae_stage_duration_seconds",
                           "Pipeline stage latency: image_decode, encoder, text_encoder, denoise_step, "
-                          "denoise_loop, decoder, image_encode", ["stage"], buckets=LATENCY_BUCKETS)
+                          "denoise_loop, decoder, image_encode; generate_model (the whole call of Triton's "
+                          "generate model, DCAE_GENERATE_LOOP=triton)", ["stage"], buckets=LATENCY_BUCKETS)
 BATCH_SIZE = Histogram("dcae_batch_size", "Rows per model execution (micro-batching)", ["model"],
                        buckets=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64))
 QUEUE_DEPTH = Gauge("dcae_queue_depth", "Requests waiting for a model execution", ["model"])

@@ -174,6 +174,8 @@ class Pipelines:
         self.scaling_factor = float(ae["scaling_factor"])
         self.generator = repo.generator
         self.tokenizer_path = repo.tokenizer_path()
+        # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
+        self.loop_in_model_server = settings.runtime == "triton" and settings.generate_loop == "triton"
 
     # -- encode / decode
     async def encode(self, image: np.ndarray, tile: bool = False) -> np.ndarray:
@@ -251,12 +253,36 @@ class Pipelines:
         STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
         return state.x
 
+    async def generate_in_model_server(self, params: GenerateParams) -> np.ndarray:
+        """The model server's `generate` model (Triton BLS, export/backends/generate_model.py): text
+        encoder, the same sampling loop (a copy of service/sampling.py), decoder, in one request.
+        Same start noise, same arithmetic: the same images as `generate_latents` + `decode` on the
+        same server. -> (n, H, W, 3) uint8."""
+        inputs = {"seed": np.array([params.seed], np.int64), "steps": np.array([params.steps], np.int32),
+                  "guidance": np.array([params.guidance], np.float32), "n": np.array([params.n], np.int32),
+                  "sampler": np.array([params.sampler.encode()], dtype=object)}
+        conditioning = self.generator["conditioning"]
+        if conditioning == "text":
+            inputs["prompt"] = np.array([params.prompt.encode()], dtype=object)
+        elif conditioning == "class":
+            inputs["class_label"] = np.array([params.class_label], np.int64)
+        with stage("generate_model"):
+            images = (await self.infer("generate", inputs))["images"]
+        expected = (params.n, self.generator["image_size"], self.generator["image_size"], 3)
+        if images.shape != expected or images.dtype != np.uint8:
+            raise RuntimeError(f"the generate model returned {images.dtype} {list(images.shape)}, not uint8 "
+                               f"{list(expected)}")
+        return images
+
     async def generate(self, params: GenerateParams, on_step=None) -> np.ndarray:
-        """-> (n, H, W, 3) uint8."""
-        z = await self.generate_latents(params, on_step)
-        images = await self.decode(z / self.scaling_factor)
+        """-> (n, H, W, 3) uint8. `on_step(done, total)` is called by the gateway's loop only."""
+        if self.loop_in_model_server:
+            images = await self.generate_in_model_server(params)
+        else:
+            z = await self.generate_latents(params, on_step)
+            images = to_uint8(await self.decode(z / self.scaling_factor))
         IMAGES_GENERATED.inc(params.n)
-        return to_uint8(images)
+        return images
 
     async def check(self) -> None:
         """One real inference per network (readiness): tiny inputs, results checked for finiteness."""
@@ -266,7 +292,10 @@ class Pipelines:
             gen = self.generator
             params = GenerateParams("ready" if gen["conditioning"] == "text" else None,
                                     0 if gen["conditioning"] == "class" else None, 1, 0, 1, 1.0, gen["default_sampler"])
-            outs.append(await self.generate_latents(params))
+            if self.loop_in_model_server:  # the model that serves /v1/generate (its uint8 output is finite)
+                await self.generate_in_model_server(params)
+            else:
+                outs.append(await self.generate_latents(params))
         for o in outs:
             if not np.isfinite(o).all():
                 raise RuntimeError("a model returned non-finite values")

@@ -24,6 +24,14 @@ class RunnerUnavailable(RuntimeError):
     """The backend cannot serve right now (Triton down or restarting)."""
 
 
+class RunnerRejected(ValueError):
+    """The model server refused a request as invalid (Triton's INVALID_ARG), saying why."""
+
+    def __init__(self, model: str, message: str) -> None:
+        super().__init__(f"{model}: {message}")
+        self.model, self.message = model, message
+
+
 def create_session(path, settings: Settings):
     """An ONNX Runtime CPU session over one exported network, as the gateway runs it (the benchmarks
     time this very function)."""
@@ -145,6 +153,8 @@ class TritonRunner:
                 if _is_unavailable(e):
                     errors.append(str(e))
                     continue
+                if "invalid_argument" in str(e.status()).lower():
+                    raise RunnerRejected(model, e.message()) from None
                 raise
             response = result.get_response()
             return {o.name: result.as_numpy(o.name) for o in response.outputs}

@@ -10,6 +10,7 @@ Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), class_labe
 seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32.
 Output: images UINT8 (n, H, W, 3). Image i starts from noise seeded with seed + i (numpy's PCG64),
 the same start as the PyTorch pipeline and the gateway, so a seed gives one image everywhere.
+A request the client cancels (`request.is_cancelled()`, Triton >= 23.10) stops at its next step.
 """
 
 import json
@@ -27,6 +28,10 @@ ANCESTRAL_SEED_OFFSET = 1_000_003  # ddpm sampler noise: seeded apart from the s
 
 class RequestError(ValueError):
     """Something the client should fix."""
+
+
+class Cancelled(Exception):
+    """The client cancelled the request (a gRPC cancel, e.g. the gateway's deadline or a disconnect)."""
 
 
 class TritonPythonModel:
@@ -131,7 +136,10 @@ class TritonPythonModel:
         except ValueError as e:
             raise RequestError(str(e)) from e
         guided = bool(cond) and guidance != 1.0
+        cancellable = hasattr(request, "is_cancelled")  # Triton >= 23.10
         for i in range(steps):
+            if cancellable and request.is_cancelled():  # once per step: a cancelled generation stops here
+                raise Cancelled(f"generate cancelled by the client after {i} of {steps} steps")
             t = state.timestep(i)[:, None]  # (n, 1): a per-item scalar, as Triton clients send it
             if guided:
                 feeds = {"latent": np.concatenate([state.x, state.x]), "timestep": np.concatenate([t, t]),
@@ -152,9 +160,15 @@ class TritonPythonModel:
                 images = self._generate(request)
                 responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("images", images)]))
             except RequestError as e:
-                code = getattr(pb_utils.TritonError, "INVALID_ARG", None)
-                error = pb_utils.TritonError(str(e), code) if code is not None else pb_utils.TritonError(str(e))
-                responses.append(pb_utils.InferenceResponse(error=error))
+                responses.append(pb_utils.InferenceResponse(error=_error(str(e), "INVALID_ARG")))
+            except Cancelled as e:
+                responses.append(pb_utils.InferenceResponse(error=_error(str(e), "CANCELLED")))
             except Exception as e:  # noqa: BLE001 - reported to the client, the model stays up
                 responses.append(pb_utils.InferenceResponse(error=pb_utils.TritonError(f"generate failed: {e}")))
         return responses
+
+
+def _error(message, code_name):
+    """A TritonError with the named code where this Triton has it (INVALID_ARG, CANCELLED)."""
+    code = getattr(pb_utils.TritonError, code_name, None)
+    return pb_utils.TritonError(message, code) if code is not None else pb_utils.TritonError(message)
