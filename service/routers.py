@@ -333,6 +333,10 @@ def _generate_params(body: GenerateRequest, gen: dict, settings: Settings) -> Ge
     steps = body.steps or gen["default_steps"]
     if steps > settings.max_steps:
         raise APIError(422, "invalid_request", f"steps: at most {settings.max_steps}", "steps")
+    levels = gen["objective"]["num_timesteps"]
+    if gen["objective"]["kind"] == "ddpm" and steps > levels:  # reachable with a DCAE_MAX_STEPS above it
+        raise APIError(422, "invalid_request", f"steps: at most {levels}, the noise levels of this DDPM model",
+                       "steps")
     sampler = body.sampler or gen["default_sampler"]
     if sampler not in gen["samplers"]:
         raise APIError(422, "invalid_request", f"sampler: {sampler!r} does not fit this model; use one of "
