@@ -15,6 +15,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = export_repository(args.output, autoencoder=args.autoencoder, generator=args.generator,
                                 text_encoder=text_encoder, fp16=args.fp16,
                                 cpu_python_backend=args.cpu_python_backend, reuse_onnx=args.reuse_onnx,
+                                generate_instances=args.generate_instances,
                                 log=(lambda *a: None) if args.json else print)
     result = {"repository": str(args.output), "models": {k: str(v) for k, v in written.items()},
               "variant": "cpu-python" if args.cpu_python_backend else "gpu",
@@ -46,5 +47,8 @@ def register_cli(subparsers) -> None:
     p.add_argument("--reuse-onnx", type=Path, metavar="REPO",
                    help="take the float32 graphs from a repository exported earlier from the same checkpoints "
                         "(e.g. write the CPU variant after the GPU one without exporting again)")
+    p.add_argument("--generate-instances", type=int, default=1, metavar="N",
+                   help="instances of the generate model: generations it runs at once (default 1; the "
+                        "gateway's default sampling loop does not use it, see DCAE_GENERATE_LOOP)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_export)

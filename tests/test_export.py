@@ -368,11 +368,13 @@ def test_cli_writes_a_repository(tmp_path, capsys):
     out = tmp_path / "repo"
     # The CLI itself, reusing the shared graphs so that the default tier does not export again.
     code = main(["export", "--generator", str(checkpoints() / "gen_text"), "-o", str(out), "--cpu-python-backend",
-                 "--reuse-onnx", str(cpu_repository()), "--json"])
+                 "--reuse-onnx", str(cpu_repository()), "--generate-instances", "3", "--json"])
     assert code == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result["models"]) == {"encoder", "decoder", "dit", "text_encoder", "generate"}
     assert result["variant"] == "cpu-python"
+    assert "instance_group [ { kind: KIND_CPU count: 3 } ]" in (out / "generate" / "config.pbtxt").read_text()
+    assert "count: 1 }" in (out / "dit" / "config.pbtxt").read_text()  # the networks keep one instance each
     with pytest.raises(ValueError, match="fp16"):
         main(["export", "--autoencoder", str(checkpoints() / "ae"), "-o", str(out), "--fp16", "--cpu-python-backend"])
 
