@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+from typing import Callable
 
 import numpy as np
 
@@ -34,12 +35,33 @@ class RunnerRejected(ValueError):
 
 def create_session(path, settings: Settings):
     """An ONNX Runtime CPU session over one exported network, as the gateway runs it (the benchmarks
-    time this very function)."""
+    time this very function, called through `session_runner`). Worker threads sleep instead of
+    spinning between parallel sections: the gateway shares its cores with the event loop, the image
+    codecs and, without micro-batching, other calls; spinning workers took their CPU (on a loaded
+    2-core machine, spinning made a 512 px decode 1.2-1.7x slower; docs/BENCHMARKS.md)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = settings.ort_threads or (os.cpu_count() or 1)
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    """inputs -> {output name: array}. Every call gives the memory arena's unused chunks back to the
+    OS when it ends: one call on 8 images of 512 px grows a network's arena by ~0.8 GB, and each of
+    the four networks kept its own high-water mark (the gateway reached 4 GB; docs/BENCHMARKS.md)."""
+    import onnxruntime as ort
+
+    output_names = [o.name for o in session.get_outputs()]
+    options = ort.RunOptions()
+    if session.get_session_options().enable_cpu_mem_arena:
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return dict(zip(output_names, session.run(output_names, inputs, options)))
+
+    return run
 
 
 class EmbeddedRunner:
@@ -53,13 +75,7 @@ class EmbeddedRunner:
                                                    settings.max_batch_wait_ms)
 
     def _runner(self, name: str):
-        session = self.sessions[name]
-        output_names = [o.name for o in session.get_outputs()]
-
-        def run(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-            return dict(zip(output_names, session.run(output_names, inputs)))
-
-        return run
+        return session_runner(self.sessions[name])
 
     async def start(self) -> None:
         for b in self.batchers.values():
