@@ -7,7 +7,7 @@ REPO   := model_repository
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-slow model-repository triton-env deploy-tools clean
+.PHONY: run test test-slow bench bench-quick model-repository triton-env deploy-tools clean
 
 $(STAMP): requirements.txt requirements-service.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ test: $(STAMP) triton-env model-repository deploy-tools
 
 test-slow: $(STAMP) triton-env deploy-tools
 	$(BIN)/python -m pytest -m slow -q
+
+# CPU benchmarks -> bench/results/*.json and docs/BENCHMARKS.md (not part of `make test`). Run on a
+# quiet machine: about an hour on 2 cores. bench-quick: the same suite shrunk, in minutes.
+bench: $(STAMP) model-repository
+	$(BIN)/python -m bench
+
+bench-quick: $(STAMP) model-repository
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(VENV) $(VENV)-triton .pytest_cache

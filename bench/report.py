@@ -1,0 +1,584 @@
+"""docs/BENCHMARKS.md and its plots, from the JSON under bench/results/ (nothing is measured here).
+
+The CPU sections read cpu-autoencoder.json, cpu-profile.json and cpu-service.json; the GPU section
+reads every gpu-*.json present (written by the GPU benchmarks) and says "not measured yet" otherwise.
+Each target is judged here, from the numbers, with its margin.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from pathlib import Path
+
+from bench.common import REPO_ROOT, RESULTS_DIR
+
+DOC = REPO_ROOT / "docs" / "BENCHMARKS.md"
+PLOTS = REPO_ROOT / "docs" / "benchmarks"
+IMPL_NAMES = {"ort": "ONNX Runtime (ours)", "torch": "PyTorch eager (ours)", "diffusers": "diffusers eager"}
+
+# The targets (the benchmark issue)
+SPEEDUP_TARGET = 1.5  # our ONNX Runtime images/s over diffusers eager, same weights
+OVERHEAD_SHARE_TARGET, OVERHEAD_MS_TARGET = 0.05, 5.0  # gateway overhead, 512 px decode, concurrency 1
+BATCHING_THROUGHPUT_TARGET, BATCHING_P95_LIMIT = 1.5, 2.0  # micro-batching on vs off, concurrency 16
+RSS_TARGET_MIB = 2048  # embedded service peak RSS, shipped models
+
+
+def _load(results: Path, name: str) -> dict | None:
+    path = results / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def _ms(seconds: float | None) -> str:
+    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+        return "–"
+    ms = seconds * 1e3
+    return f"{ms:,.0f}" if ms >= 100 else f"{ms:.1f}"
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:+.0f}%"
+
+
+def _geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+def _status(met: bool) -> str:
+    return "**met**" if met else "**missed**"
+
+
+# ----------------------------------------------------------------------------------------------
+# Autoencoder
+
+
+def _rows(ae: dict, preset: str, op: str) -> dict[tuple[int, int], dict[str, dict]]:
+    table: dict[tuple[int, int], dict[str, dict]] = {}
+    for r in ae["rows"]:
+        if r["preset"] == preset and r["op"] == op:
+            table.setdefault((r["resolution"], r["batch"]), {})[r["impl"]] = r
+    return dict(sorted(table.items()))
+
+
+def speedups(ae: dict) -> dict[str, dict[str, list[tuple[tuple[int, int], float]]]]:
+    """{preset: {op: [((resolution, batch), ort images/s / diffusers images/s)]}} where both ran."""
+    out: dict = {}
+    for preset in ae["presets"]:
+        for op in ("encode", "decode"):
+            pairs = []
+            for key, impls in _rows(ae, preset, op).items():
+                ort, ref = impls.get("ort"), impls.get("diffusers")
+                if ort and ref and ort["status"] == ref["status"] == "ok":
+                    pairs.append((key, ort["images_per_second"] / ref["images_per_second"]))
+            out.setdefault(preset, {})[op] = pairs
+    return out
+
+
+def _cell(r: dict | None) -> str:
+    if r is None:
+        return "–"
+    if r["status"] == "skipped":
+        return "skipped¹"
+    if r["status"] == "error":
+        return "error²"
+    spread = f"{_ms(r['min_seconds'])}–{_ms(r['max_seconds'])}" if r["n"] > 1 else "n=1"
+    cold = "†" if r.get("warmup") == 0 else ""
+    return (f"{_ms(r['median_seconds'])}{cold} ({spread}) · {r['images_per_second']:.2f}/s · "
+            f"{r['peak_rss_mib']:,.0f} MiB")
+
+
+def autoencoder_section(ae: dict, flops: dict) -> list[str]:
+    t = ae["timing"]
+    lines = ["## Autoencoder, CPU", "",
+             "Three implementations on the same weights: **ONNX Runtime** runs the exported graphs (export/) in a "
+             "session made by the gateway's own `service.runners.create_session` (the measuring process never "
+             "imports torch); **PyTorch eager** is `dcae.models.dc_ae`; **diffusers eager** is "
+             "`diffusers.AutoencoderDC` loaded from our weights written in its layout (`dcae.checkpoint.save_diffusers`, "
+             "which checks that the key mapping inverts exactly). Inputs: uniform noise images in [-1, 1] (encode) "
+             "and normal latents with the RMS of real ones, 1 / scaling factor (decode).", "",
+             f"Scheme: every configuration in a fresh process (its peak RSS, `VmHWM`, is that configuration's "
+             f"memory, weights included); {t['warmup']} untimed warm-up call, then timed calls until {t['repeats']} "
+             f"calls or {t['budget_seconds']:.0f} s of timed calls (at least one). Cells: **median ms (min–max over "
+             f"the timed calls) · images/s · peak RSS**. Implementations are interleaved per configuration, so load "
+             f"drifts hit all three alike. A configuration whose predicted call time (the same implementation's "
+             f"seconds per pixel at the largest smaller configuration) exceeds {ae['max_call_seconds']:.0f} s is "
+             f"skipped, and one predicted over {ae['warmup_limit_seconds']:.0f} s runs without warm-up (its one-time "
+             f"costs are a small part of it).", ""]
+    lines += ["Numerical agreement with diffusers (max |Δ| / max |reference|, 2 × 64×96 px):", "",
+              "| preset | weights | parameters | encode: ours, ORT | decode: ours, ORT |", "|---|---|---|---|---|"]
+    for preset, info in ae["presets"].items():
+        a = info["agreement"]
+        lines.append(f"| {preset} | {info['weights']} | {info['parameters']:,} | {a['encode']['torch']:.1e}, "
+                     f"{a['encode']['ort']:.1e} | {a['decode']['torch']:.1e}, {a['decode']['ort']:.1e} |")
+    lines.append("")
+    skipped = []
+    for preset in ae["presets"]:
+        gflop = flops.get(preset, {})
+        for op in ("encode", "decode"):
+            per_image = gflop.get(f"{op}_gflop_per_image")
+            note = (f" ({per_image:,.0f} GFLOP per 256 px image, ∝ pixels)" if per_image else "")
+            lines += [f"### {preset}: {op}{note}", "",
+                      f"| px | batch | {' | '.join(IMPL_NAMES[i] for i in ('ort', 'torch', 'diffusers'))} | ORT ÷ diffusers |",
+                      "|---|---|---|---|---|---|"]
+            for (res, batch), impls in _rows(ae, preset, op).items():
+                ort, ref = impls.get("ort"), impls.get("diffusers")
+                ratio = (f"{ort['images_per_second'] / ref['images_per_second']:.2f}×"
+                         if ort and ref and ort["status"] == ref["status"] == "ok" else "–")
+                lines.append(f"| {res} | {batch} | " + " | ".join(_cell(impls.get(i)) for i in ("ort", "torch", "diffusers"))
+                             + f" | {ratio} |")
+                for impl in ("ort", "torch", "diffusers"):
+                    r = impls.get(impl)
+                    if r and r["status"] != "ok":
+                        skipped.append(f"{preset} {op} {res} px × {batch}, {IMPL_NAMES[impl]}: {r['reason']}")
+            lines.append("")
+    if any(r.get("warmup") == 0 for r in ae["rows"] if r["status"] == "ok"):
+        lines += ["† no warm-up call (predicted over the warm-up limit): the first call is measured.", ""]
+    if skipped:
+        lines += ["¹ skipped / ² error, and why:", ""] + [f"- {s}" for s in skipped] + [""]
+    lines += ["![images per second](benchmarks/autoencoder-throughput.png)", ""]
+    return lines
+
+
+def plot_autoencoder(ae: dict, plots: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    presets = list(ae["presets"])
+    fig, axes = plt.subplots(len(presets), 2, figsize=(11, 3.6 * len(presets)), squeeze=False)
+    colors = {"ort": "#1f77b4", "torch": "#ff7f0e", "diffusers": "#2ca02c"}
+    for i, preset in enumerate(presets):
+        for j, op in enumerate(("encode", "decode")):
+            ax = axes[i][j]
+            rows = _rows(ae, preset, op)
+            keys = list(rows)
+            for k, impl in enumerate(("ort", "torch", "diffusers")):
+                values = [rows[key].get(impl, {}).get("images_per_second", 0.0) or 0.0 for key in keys]
+                ax.bar([x + (k - 1) * 0.27 for x in range(len(keys))], values, 0.27, label=IMPL_NAMES[impl],
+                       color=colors[impl])
+            ax.set_xticks(range(len(keys)), [f"{r}px\n×{b}" for r, b in keys], fontsize=8)
+            ax.set_yscale("log")
+            ax.set_ylabel("images/s (log)")
+            ax.set_title(f"{preset}: {op}", fontsize=10)
+            ax.grid(axis="y", alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle("Autoencoder on CPU: images/s (missing bars: skipped)", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(plots / "autoencoder-throughput.png", dpi=110)
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------------
+# Profiles
+
+
+def profile_section(prof: dict, ae: dict | None) -> list[str]:
+    lines = ["## Where the time goes", ""]
+    gemm = prof.get("gemm") or {}
+    if "gflops_all_threads" in gemm:
+        lines += [f"This machine's float32 GEMM ({gemm['n']}³, torch) runs at **{gemm['gflops_all_threads']:.0f} "
+                  f"GFLOP/s** on {gemm['threads']} threads ({gemm['gflops_one_thread']:.0f} on one): the practical "
+                  f"ceiling for convolutions.", ""]
+    if ae:
+        lines += ["Achieved GFLOP/s at batch 1 (FLOPs counted by `torch.utils.flop_counter` on our model; the "
+                  "three implementations compute the same FLOPs):", "",
+                  "| preset | op | px | ONNX Runtime | PyTorch eager | diffusers eager |", "|---|---|---|---|---|---|"]
+        for preset in ae["presets"]:
+            f = prof.get("flops", {}).get(preset, {})
+            for op in ("encode", "decode"):
+                per_256 = f.get(f"{op}_gflop_per_image")
+                if not per_256:
+                    continue
+                for (res, batch), impls in _rows(ae, preset, op).items():
+                    if batch != 1:
+                        continue
+                    gflop = per_256 * (res / 256) ** 2
+                    cells = [f"{gflop / impls[i]['median_seconds']:.0f}" if impls.get(i, {}).get("status") == "ok"
+                             else "–" for i in ("ort", "torch", "diffusers")]
+                    lines.append(f"| {preset} | {op} | {res} | " + " | ".join(cells) + " |")
+        lines.append("")
+    for entry in prof.get("ops", []):
+        if "error" in entry:
+            lines += [f"Op profile of {entry['preset']} {entry['op']} failed: {entry['error'][-300:]}", ""]
+            continue
+        lines += [f"### Top ops: {entry['preset']} {entry['op']}, {entry['resolution']} px, batch 1", "",
+                  f"ONNX Runtime one run {entry['ort']['run_ms']:,.0f} ms (node time by op type) · diffusers eager "
+                  f"one run {entry['diffusers']['run_ms']:,.0f} ms (self CPU time by aten op, under the profiler)", "",
+                  "| ONNX Runtime op | share | ms | nodes | diffusers (aten) op | share | ms | calls |",
+                  "|---|---|---|---|---|---|---|---|"]
+        a, b = entry["ort"]["top"], entry["diffusers"]["top"]
+        for k in range(max(len(a), len(b))):
+            left = (f"{a[k]['op']} | {a[k]['share'] * 100:.0f}% | {a[k]['ms']:,.1f} | {a[k]['calls']}" if k < len(a)
+                    else " | | | ")
+            right = (f"{b[k]['op']} | {b[k]['share'] * 100:.0f}% | {b[k]['ms']:,.1f} | {b[k]['calls']}" if k < len(b)
+                     else " | | | ")
+            lines.append(f"| {left} | {right} |")
+        lines.append("")
+    if prof.get("options"):
+        lines += ["### ONNX Runtime session options", "",
+                  "Each variant changes one thing against the gateway's session; variants interleaved call by call. "
+                  "Speed > 1 is faster than the gateway's session; the error column is each variant's output "
+                  "against the gateway's (max |Δ| / max |y|).", ""]
+        for entry in prof["options"]:
+            if "error" in entry:
+                lines += [f"Options sweep of {entry['preset']} {entry['op']} failed: {entry['error'][-300:]}", ""]
+                continue
+            lines += [f"{entry['preset']} {entry['op']}, {entry['resolution']} px, batch 1:", "",
+                      "| variant | median ms (min–max, n) | speed vs gateway | max rel. error |", "|---|---|---|---|"]
+            for v in entry["variants"]:
+                lines.append(f"| {v['variant']} | {_ms(v['median_seconds'])} ({_ms(v['min_seconds'])}–"
+                             f"{_ms(v['max_seconds'])}, {v['n']}) | {v['speed_vs_gateway']:.2f}× | "
+                             f"{v['max_rel_error']:.1e} |")
+            lines.append("")
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------
+# Service
+
+
+def _phase(run: dict, endpoint: str, c: int) -> dict | None:
+    return next((p for p in run["phases"] if p["endpoint"] == endpoint and p["concurrency"] == c), None)
+
+
+def overhead(svc: dict) -> dict:
+    """512 px decode at concurrency 1, batching on (the default): HTTP latency vs model time."""
+    run = next(r for r in svc["runs"] if r["micro_batching"])
+    p = _phase(run, "decode", 1)
+    model = svc["decode_model_time"]["median_seconds"]
+    http = p["p50_seconds"]
+    stages = p.get("stages", {})
+    return {"http_seconds": http, "model_seconds": model, "overhead_seconds": http - model,
+            "share": (http - model) / model, "decoder_stage_seconds": stages.get("decoder", {}).get("mean_seconds"),
+            "image_encode_seconds": stages.get("image_encode", {}).get("mean_seconds"), "n": p["ok"]}
+
+
+def service_section(svc: dict) -> list[str]:
+    plan, s = svc["plan"], svc["settings"]
+    lines = ["## Service, CPU", "",
+             f"A real gateway (`uvicorn service.main:app` on 127.0.0.1, embedded ONNX Runtime, "
+             f"{s['ort_threads']} intra-op threads) serving the shipped models ({svc['models']['autoencoder']}, "
+             f"{svc['models']['generator']}), driven by an asyncio httpx load generator: `c` clients send requests "
+             f"back to back. Encode: a {svc['image_pixels']} px PNG upload, raw .npy latent back. Decode: a "
+             f"{svc['image_pixels']} px latent (.npy), PNG back. Generate: one {svc['image_pixels']} px image, "
+             f"{svc['models']['generate_steps']} sampler steps, guidance on (default), PNG back. Per phase: a warm-up "
+             f"of `c` requests, then max({plan['min_requests']}, {plan['requests_per_client']}·c) requests "
+             f"(generate: max({max(4, plan['min_requests'] // 3)}, {plan['generate_requests_per_client']}·c)), no new "
+             f"request after {plan['phase_seconds']:.0f} s. Micro-batching on: up to {s['max_batch_size']} rows per "
+             f"ONNX Runtime call, waiting at most {s['max_batch_wait_ms']:g} ms for company (the defaults). Latency "
+             f"is client-side; stage times and rows per call come from the gateway's own /metrics over the phase.", "",
+             "| batching | endpoint | c | ok | req/s | p50 ms | p95 ms | p99 ms | rows per model call | model-stage mean ms |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for run in svc["runs"]:
+        for p in run["phases"]:
+            stage = {"encode": "encoder", "decode": "decoder", "generate": "denoise_loop"}[p["endpoint"]]
+            model = "encoder" if p["endpoint"] == "encode" else "dit" if p["endpoint"] == "generate" else "decoder"
+            rows = p.get("batches", {}).get(model, {}).get("mean_rows")
+            lines.append(f"| {'on' if run['micro_batching'] else 'off'} | {p['endpoint']} | {p['concurrency']} | "
+                         f"{p['ok']}/{p['requests']} | {p['throughput_rps']:.2f} | {_ms(p.get('p50_seconds'))} | "
+                         f"{_ms(p.get('p95_seconds'))} | {_ms(p.get('p99_seconds'))} | "
+                         f"{'–' if rows is None else f'{rows:.1f} ({model})'} | "
+                         f"{_ms(p.get('stages', {}).get(stage, {}).get('mean_seconds'))} ({stage}) |")
+    lines += ["", "![gateway throughput and p95](benchmarks/service.png)", ""]
+    o = overhead(svc)
+    m = svc["decode_model_time"]
+    lines += ["### Gateway overhead (512 px decode, concurrency 1, micro-batching on)", "",
+              f"| | ms |", "|---|---|",
+              f"| HTTP latency, client-side p50 (n = {o['n']}) | {_ms(o['http_seconds'])} |",
+              f"| the same ONNX Runtime call in a process of its own, median (n = {m['n']}, "
+              f"{_ms(m['min_seconds'])}–{_ms(m['max_seconds'])}) | {_ms(o['model_seconds'])} |",
+              f"| **overhead** = HTTP − model | **{_ms(o['overhead_seconds'])}** ({o['share'] * 100:.1f}% of model time) |",
+              f"| of which, from /metrics: decoder stage mean (model call + batching wait + thread hand-off) | "
+              f"{_ms(o['decoder_stage_seconds'])} |",
+              f"| of which, from /metrics: PNG encoding of the output (image_encode stage) | {_ms(o['image_encode_seconds'])} |",
+              ""]
+    lines += ["### Peak memory of the gateway process", "", "| micro-batching | RSS when ready MiB | peak RSS MiB |",
+              "|---|---|---|"]
+    for run in svc["runs"]:
+        lines.append(f"| {'on' if run['micro_batching'] else 'off'} | {run['rss_ready_mib']:,.0f} | "
+                     f"{run['peak_rss_mib']:,.0f} |")
+    lines.append("")
+    return lines
+
+
+def plot_service(svc: dict, plots: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(2, 3, figsize=(12, 6.5))
+    for j, endpoint in enumerate(("encode", "decode", "generate")):
+        for run in svc["runs"]:
+            label = f"batching {'on' if run['micro_batching'] else 'off'}"
+            phases = [p for p in run["phases"] if p["endpoint"] == endpoint]
+            cs = [p["concurrency"] for p in phases]
+            axes[0][j].plot(cs, [p["throughput_rps"] for p in phases], "o-", label=label)
+            axes[1][j].plot(cs, [p.get("p95_seconds", float("nan")) * 1e3 for p in phases], "o-", label=label)
+        axes[0][j].set_title(endpoint)
+        axes[0][j].set_ylabel("requests/s")
+        axes[1][j].set_ylabel("p95 latency, ms")
+        for ax in (axes[0][j], axes[1][j]):
+            ax.set_xscale("log", base=2)
+            ax.set_xticks([1, 4, 16], ["1", "4", "16"])
+            ax.set_xlabel("concurrency")
+            ax.grid(alpha=0.3)
+    axes[0][0].legend(fontsize=8)
+    fig.suptitle("Gateway on CPU (shipped models)", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(plots / "service.png", dpi=110)
+    plt.close(fig)
+
+
+# ----------------------------------------------------------------------------------------------
+# Targets
+
+
+def targets_section(ae: dict | None, svc: dict | None, prof: dict | None) -> list[str]:
+    lines = ["## Targets", "", "| target | measured | status |", "|---|---|---|"]
+    if ae:
+        for preset, ops in speedups(ae).items():
+            for op, pairs in ops.items():
+                if not pairs:
+                    lines.append(f"| ORT {op} ≥ {SPEEDUP_TARGET}× diffusers images/s ({preset}) | no configuration "
+                                 f"measured by both | – |")
+                    continue
+                ratios = [r for _, r in pairs]
+                worst_key, worst = min(pairs, key=lambda kr: kr[1])
+                met = worst >= SPEEDUP_TARGET
+                lines.append(f"| ORT {op} ≥ {SPEEDUP_TARGET}× diffusers images/s ({preset}) | "
+                             f"{min(ratios):.2f}×–{max(ratios):.2f}× over {len(pairs)} configurations "
+                             f"(geometric mean {_geomean(ratios):.2f}×; lowest at {worst_key[0]} px × {worst_key[1]}, "
+                             f"{_pct(worst / SPEEDUP_TARGET - 1)} vs target) | {_status(met)} |")
+    else:
+        lines.append("| ORT ≥ 1.5× diffusers | not measured | – |")
+    if svc:
+        o = overhead(svc)
+        met = o["share"] <= OVERHEAD_SHARE_TARGET or o["overhead_seconds"] * 1e3 <= OVERHEAD_MS_TARGET
+        lines.append(f"| gateway overhead ≤ {OVERHEAD_SHARE_TARGET:.0%} of model time or ≤ {OVERHEAD_MS_TARGET:g} ms "
+                     f"(512 px decode, c = 1) | {_ms(o['overhead_seconds'])} ms = {o['share'] * 100:.1f}% of "
+                     f"{_ms(o['model_seconds'])} ms | {_status(met)} |")
+        on = next(r for r in svc["runs"] if r["micro_batching"])
+        off = next(r for r in svc["runs"] if not r["micro_batching"])
+        for endpoint in ("encode", "decode", "generate"):
+            a, b = _phase(on, endpoint, 16), _phase(off, endpoint, 16)
+            if not (a and b and a.get("p95_seconds") and b.get("p95_seconds")):
+                continue
+            gain, p95 = a["throughput_rps"] / b["throughput_rps"], a["p95_seconds"] / b["p95_seconds"]
+            met = gain >= BATCHING_THROUGHPUT_TARGET and p95 <= BATCHING_P95_LIMIT
+            lines.append(f"| micro-batching ≥ {BATCHING_THROUGHPUT_TARGET}× throughput at c = 16, p95 ≤ "
+                         f"{BATCHING_P95_LIMIT:g}× ({endpoint}) | {gain:.2f}× throughput "
+                         f"({a['throughput_rps']:.2f} vs {b['throughput_rps']:.2f} req/s), p95 {p95:.2f}× | "
+                         f"{_status(met)} |")
+        peak = max(r["peak_rss_mib"] for r in svc["runs"])
+        lines.append(f"| embedded service peak RSS ≤ 2 GB (shipped models) | {peak:,.0f} MiB (batching on "
+                     f"{on['peak_rss_mib']:,.0f}, off {off['peak_rss_mib']:,.0f}; "
+                     f"{_pct(peak / RSS_TARGET_MIB - 1)} vs 2,048 MiB) | {_status(peak <= RSS_TARGET_MIB)} |")
+    else:
+        lines.append("| service targets | not measured | – |")
+    lines.append("")
+    return lines
+
+
+# ----------------------------------------------------------------------------------------------
+# GPU (results written by the GPU benchmarks)
+
+
+def gpu_section(results: Path) -> list[str]:
+    lines = ["## GPU", ""]
+    files = sorted(results.glob("gpu-*.json"))
+    if not files:
+        return lines + ["Not measured yet (no bench/results/gpu-*.json).", ""]
+    for path in files:
+        data = json.loads(path.read_text())
+        lines += [f"### {path.name}: {data.get('device', '?')}, torch {data.get('torch', '?')}", ""]
+        steps = data.get("dit_step") or []
+        if steps:
+            lines += ["One DiT forward (ms):", "",
+                      "| model | latent | px | batch | tokens | eager | CUDA graph | compiled |", "|---|---|---|---|---|---|---|---|"]
+            for r in steps:
+                lines.append(f"| {r.get('model', '?')} | {r.get('latent', '?')} | {r.get('resolution', '?')} | "
+                             f"{r.get('batch', '?')} | {r.get('tokens', '?')} | {_num(r.get('eager_ms'))} | "
+                             f"{_num(r.get('cuda_graph_ms'))} | {_num(r.get('compile_ms'))} |")
+            lines.append("")
+        decode = data.get("decode") or []
+        if decode:
+            lines += ["Decode (ms per call):", "", "| autoencoder | px | batch | ms | images/s |", "|---|---|---|---|---|"]
+            for r in decode:
+                ms, batch = r.get("ms"), r.get("batch")
+                ips = f"{batch / ms * 1e3:.1f}" if isinstance(ms, (int, float)) and ms and batch else "–"
+                lines.append(f"| {r.get('autoencoder', '?')} | {r.get('resolution', '?')} | {batch} | {_num(ms)} | {ips} |")
+            lines.append("")
+    return lines
+
+
+def _num(x) -> str:
+    return f"{x:.2f}" if isinstance(x, (int, float)) else "–"
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def _header(results: list[dict]) -> list[str]:
+    first = results[0]
+    m = first["machine"]
+    lines = ["# Benchmarks", "",
+             "Written by `make bench` (`python -m bench`) from the raw results in bench/results/; do not edit by "
+             "hand. `make bench-quick` (`python -m bench --quick`) runs the same suite with fewer repeats and "
+             "tighter call limits.", "",
+             f"- mode: **{first['mode']}**, {first['started']} – {results[-1]['finished']}, commit {m.get('git_commit')}",
+             f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; load average at start "
+             f"{', '.join(f'{x:.2f}' for x in m['load_average_1_5_15'])}",
+             f"- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), ""]
+    if first["mode"] == "quick" or any(r["machine"]["load_average_1_5_15"][0] > 0.5 * r["machine"]["cores"]
+                                       for r in results):
+        lines += ["> **Noisy numbers.** " + ("Quick mode (fewer repeats, more configurations skipped). "
+                                             if first["mode"] == "quick" else "")
+                  + "The machine was busy with other work while this ran (see the load average): latencies are "
+                    "inflated and spreads wide. Run `make bench` on a quiet machine for numbers to quote.", ""]
+    return lines
+
+
+def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
+    """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
+    ae, prof, svc = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service"))
+    present = [r for r in (ae, prof, svc) if r]
+    lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
+    plots = doc.parent / PLOTS.name
+    plots.mkdir(parents=True, exist_ok=True)
+    lines += targets_section(ae, svc, prof)
+    lines += _limits_section(ae, svc, prof)
+    if ae:
+        plot_autoencoder(ae, plots)
+        lines += autoencoder_section(ae, (prof or {}).get("flops", {}))
+    if prof:
+        lines += profile_section(prof, ae)
+    if svc:
+        plot_service(svc, plots)
+        lines += service_section(svc)
+    lines += gpu_section(results)
+    doc.write_text("\n".join(lines).rstrip() + "\n")
+    return doc
+
+
+def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> list[str]:
+    """Reading the misses: the measured facts next to each target that was not met."""
+    facts = []
+    if ae and prof:
+        gemm = prof.get("gemm") or {}
+        for preset, ops in speedups(ae).items():
+            for op, pairs in ops.items():
+                if not pairs or min(r for _, r in pairs) >= SPEEDUP_TARGET:
+                    continue
+                text = f"- **ONNX Runtime vs diffusers, {preset} {op}** ({min(r for _, r in pairs):.2f}× at worst)."
+                entry = next((e for e in prof.get("ops", []) if e["preset"] == preset and e["op"] == op
+                              and "ort" in e), None)
+                if entry:
+                    o, d = entry["ort"]["top"][0], entry["diffusers"]["top"][0]
+                    text += (f" Both spend most of their time in convolutions: {o['share']:.0%} of ONNX Runtime's "
+                             f"node time is {o['op']}, {d['share']:.0%} of diffusers' self time {d['op']}.")
+                rates = _rates(ae, prof, preset, op)
+                if rates:
+                    text += (f" At batch 1, {rates['resolution']} px, ONNX Runtime computes {rates['ort']:.0f} GFLOP/s "
+                             f"and diffusers {rates['diffusers']:.0f} GFLOP/s")
+                    if "gflops_all_threads" in gemm:
+                        ceiling = gemm["gflops_all_threads"]
+                        headroom = ceiling / rates["diffusers"]
+                        text += (f", against {ceiling:.0f} GFLOP/s for a large float32 GEMM on the same cores: "
+                                 f"diffusers runs at {1 / headroom:.0%} of that ceiling")
+                        text += (f", so in float32 no runtime can be {SPEEDUP_TARGET}× faster on these FLOPs "
+                                 f"(headroom {headroom:.2f}×)" if headroom < SPEEDUP_TARGET else
+                                 f" (headroom {headroom:.2f}×; ONNX Runtime reaches {rates['ort'] / ceiling:.0%} of it)")
+                    text += "."
+                sweep = next((e for e in prof.get("options", []) if e["preset"] == preset and e["op"] == op
+                              and "variants" in e), None)
+                if sweep:
+                    exact = [v for v in sweep["variants"] if v["max_rel_error"] < 1e-5 and not v["variant"].startswith("gateway")]
+                    best = max(exact, key=lambda v: v["speed_vs_gateway"], default=None)
+                    if best:
+                        text += (f" No exact ONNX Runtime option beats the gateway's session by more than "
+                                 f"{best['speed_vs_gateway']:.2f}× ({best['variant']}).")
+                    fp16 = next((v for v in sweep["variants"] if v["variant"].startswith("fp16")), None)
+                    if fp16:
+                        text += (f" The fp16 graph runs at {fp16['speed_vs_gateway']:.2f}× (x86 ONNX Runtime has few "
+                                 f"fp16 kernels).")
+                facts.append(text + " What could reach it is fewer or cheaper operations, not a runtime switch: "
+                                    "int8 (VNNI) or bf16 convolutions, which change the numerics and need their own "
+                                    "quality check.")
+    if svc:
+        o = overhead(svc)
+        if not (o["share"] <= OVERHEAD_SHARE_TARGET or o["overhead_seconds"] * 1e3 <= OVERHEAD_MS_TARGET):
+            facts.append(f"- **Gateway overhead** {_ms(o['overhead_seconds'])} ms: of it, PNG encoding of the output "
+                         f"takes {_ms(o['image_encode_seconds'])} ms; the decoder stage (model call, batching wait, "
+                         f"thread hand-off) takes {_ms(o['decoder_stage_seconds'])} ms against "
+                         f"{_ms(o['model_seconds'])} ms for the bare call in a process of its own.")
+        on = next(r for r in svc["runs"] if r["micro_batching"])
+        off = next(r for r in svc["runs"] if not r["micro_batching"])
+        for endpoint in ("encode", "decode", "generate"):
+            a, b = _phase(on, endpoint, 16), _phase(off, endpoint, 16)
+            if not (a and b and b["throughput_rps"] and a.get("p95_seconds") and b.get("p95_seconds")):
+                continue
+            gain, p95 = a["throughput_rps"] / b["throughput_rps"], a["p95_seconds"] / b["p95_seconds"]
+            if gain >= BATCHING_THROUGHPUT_TARGET and p95 <= BATCHING_P95_LIMIT:
+                continue
+            model = {"encode": "encoder", "decode": "decoder", "generate": "dit"}[endpoint]
+            rows = a.get("batches", {}).get(model, {}).get("mean_rows")
+            text = (f"- **Micro-batching, {endpoint}**: {gain:.2f}× throughput, p95 {p95:.2f}×, with "
+                    f"{'–' if rows is None else f'{rows:.1f}'} rows per {model} call on average.")
+            op = {"encode": "encode", "decode": "decode", "generate": "decode"}[endpoint]
+            ceiling = _batch_gain(ae, op) if ae else None
+            if ceiling:
+                text += (f" In a process of its own, ONNX Runtime {op}s {ceiling['b8']:.2f} images/s at batch 8 and "
+                         f"{ceiling['b1']:.2f} at batch 1 ({ceiling['b8'] / ceiling['b1']:.2f}×, {svc['image_pixels']} px, "
+                         f"shipped preset): a convolution-bound model on {ae_cores(ae)} cores gains little from "
+                         f"bigger batches, so the gateway cannot either; a batch of 8 makes every request in it "
+                         f"wait for all 8.")
+            if endpoint == "generate":
+                st = _phase(off, "generate", 1)
+                if st:
+                    loop = st.get("stages", {}).get("denoise_loop", {}).get("mean_seconds")
+                    dec = st.get("stages", {}).get("decoder", {}).get("mean_seconds")
+                    if loop and dec:
+                        text += (f" A generation at c = 1 spends {_ms(loop)} ms in the denoising loop and "
+                                 f"{_ms(dec)} ms in the decoder.")
+            facts.append(text)
+        peak = max(r["peak_rss_mib"] for r in svc["runs"])
+        if peak > RSS_TARGET_MIB:
+            facts.append(f"- **Peak RSS** {peak:,.0f} MiB: see the per-configuration peaks of the autoencoder table "
+                         f"(ONNX Runtime, batch 8) for what one call of each network needs.")
+    if not facts:
+        return []
+    return ["## What limits the misses", ""] + facts + ["", "The sections below hold the measurements these come from.", ""]
+
+
+def ae_cores(ae: dict) -> int:
+    return ae.get("machine", {}).get("cores", 0)
+
+
+def _batch_gain(ae: dict, op: str) -> dict | None:
+    """ONNX Runtime images/s at batch 8 and batch 1, 512 px, shipped preset."""
+    from bench.autoencoder import SHIPPED
+
+    rows = _rows(ae, SHIPPED, op)
+    b1, b8 = rows.get((512, 1), {}).get("ort"), rows.get((512, 8), {}).get("ort")
+    if b1 and b8 and b1["status"] == b8["status"] == "ok":
+        return {"b1": b1["images_per_second"], "b8": b8["images_per_second"]}
+    return None
+
+
+def _rates(ae: dict, prof: dict, preset: str, op: str) -> dict | None:
+    per_256 = prof.get("flops", {}).get(preset, {}).get(f"{op}_gflop_per_image")
+    if not per_256:
+        return None
+    rows = _rows(ae, preset, op)
+    for (res, batch), impls in sorted(rows.items(), key=lambda kv: -kv[0][0]):
+        if batch == 1 and all(impls.get(i, {}).get("status") == "ok" for i in ("ort", "diffusers")):
+            gflop = per_256 * (res / 256) ** 2
+            return {"resolution": res, **{i: gflop / impls[i]["median_seconds"] for i in ("ort", "diffusers")}}
+    return None
+
+
+if __name__ == "__main__":
+    print(write())

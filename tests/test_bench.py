@@ -1,0 +1,126 @@
+"""The benchmark suite's own logic, without measuring anything: the repeat scheme, and the report
+judging targets and rendering the GPU results written by another benchmark."""
+
+import json
+
+import numpy as np
+import pytest
+
+from bench import report
+from bench.common import Timing, measure, percentile
+
+MACHINE = {"cpu": "test CPU", "cores": 2, "memory_gib": 24.0, "load_average_1_5_15": [0.1, 0.1, 0.1],
+           "python": "3.11", "versions": {"onnxruntime": "x"}, "git_commit": "abc1234"}
+
+
+def test_measure_stops_at_repeats_or_budget():
+    calls = []
+    out = measure(lambda: calls.append(1), Timing(warmup=2, repeats=5, budget_seconds=60))
+    assert len(calls) == 7 and out["n"] == 5 and out["first_call_seconds"] is not None
+    calls.clear()
+    out = measure(lambda: calls.append(1), Timing(warmup=0, repeats=5, budget_seconds=0))
+    assert len(calls) == 1 and out["n"] == 1 and out["first_call_seconds"] is None  # at least one timed call
+
+
+def test_percentile_matches_numpy():
+    values = list(np.random.default_rng(0).random(37))
+    for q in (0, 10, 50, 95, 99, 100):
+        assert percentile(values, q) == pytest.approx(np.percentile(values, q))
+
+
+def _ae_row(impl, op, res, batch, seconds):
+    return {"preset": "p", "impl": impl, "op": op, "resolution": res, "batch": batch, "status": "ok", "warmup": 1,
+            "n": 3, "median_seconds": seconds, "min_seconds": seconds * 0.9, "max_seconds": seconds * 1.1,
+            "images_per_second": batch / seconds, "peak_rss_mib": 300.0, "predicted_call_seconds": None}
+
+
+def _results(tmp_path, encode_ratio, decode_ratio, batching_gain, peak_rss_mib, gpu=True):
+    """Synthetic results: ORT `encode_ratio`/`decode_ratio` times diffusers' speed, micro-batching
+    `batching_gain` times the throughput without, the given peak RSS."""
+    rows = []
+    for op, ratio in (("encode", encode_ratio), ("decode", decode_ratio)):
+        for res, batch in ((256, 1), (512, 1), (512, 8)):
+            base = 0.1 * (res / 256) ** 2 * batch
+            rows += [_ae_row("diffusers", op, res, batch, base), _ae_row("torch", op, res, batch, base * 0.9),
+                     _ae_row("ort", op, res, batch, base / ratio)]
+    rows.append({"preset": "p", "impl": "diffusers", "op": "decode", "resolution": 1024, "batch": 8,
+                 "status": "skipped", "reason": "predicted 400 s per call > the 300 s call limit",
+                 "predicted_call_seconds": 400.0})
+    stamp = {"mode": "full", "started": "2026-01-01 00:00", "finished": "2026-01-01 01:00", "machine": MACHINE}
+    ae = {**stamp, "presets": {"p": {"weights": "random", "parameters": 1000, "weights_sha256": "0",
+                                     "agreement": {"encode": {"torch": 1e-7, "ort": 2e-7},
+                                                   "decode": {"torch": 1e-7, "ort": 3e-7}, "finite": True}}},
+          "timing": {"warmup": 1, "repeats": 10, "budget_seconds": 20.0}, "max_call_seconds": 300.0,
+          "warmup_limit_seconds": 30.0, "rows": rows}
+    top = [{"op": "Conv", "ms": 90.0, "share": 0.9, "calls": 40}, {"op": "Add", "ms": 10.0, "share": 0.1, "calls": 9}]
+    prof = {**stamp, "gemm": {"n": 2048, "threads": 2, "gflops_all_threads": 150.0, "gflops_one_thread": 75.0},
+            "flops": {"p": {"resolution": 256, "encode_gflop_per_image": 10.0, "decode_gflop_per_image": 20.0}},
+            "ops": [{"preset": "p", "op": op, "resolution": 256, "batch": 1, "ort": {"run_ms": 100.0, "top": top},
+                     "diffusers": {"run_ms": 120.0, "top": top}} for op in ("encode", "decode")],
+            "options": [{"preset": "p", "op": "decode", "resolution": 256, "batch": 1, "variants": [
+                {"variant": "gateway (create_session + session_runner)", "median_seconds": 0.1, "n": 10,
+                 "min_seconds": 0.09, "max_seconds": 0.11, "speed_vs_gateway": 1.0, "max_rel_error": 0.0},
+                {"variant": "1 intra-op thread", "median_seconds": 0.2, "n": 10, "min_seconds": 0.19,
+                 "max_seconds": 0.21, "speed_vs_gateway": 0.5, "max_rel_error": 0.0}]}]}
+
+    def phase(endpoint, c, rps, p95):
+        return {"endpoint": endpoint, "concurrency": c, "requests": 10, "ok": 10, "errors": {}, "wall_seconds": 10 / rps,
+                "throughput_rps": rps, "p50_seconds": 0.41 if c == 1 else p95 * 0.8, "p95_seconds": p95, "p99_seconds": p95 * 1.1,
+                "mean_seconds": p95 * 0.85, "stages": {"decoder": {"count": 10, "mean_seconds": 0.402},
+                                                       "image_encode": {"count": 10, "mean_seconds": 0.002}},
+                "batches": {"decoder": {"executions": 10, "mean_rows": 1.0}}}
+
+    runs = []
+    for on in (True, False):
+        gain = batching_gain if on else 1.0
+        runs.append({"micro_batching": on, "settings": {}, "rss_ready_mib": 300.0,
+                     "peak_rss_mib": peak_rss_mib if on else 900.0,
+                     "phases": [phase(e, c, 2.0 * gain if c == 16 else 2.0, 0.45 if c == 1 else 4.0)
+                                for e in ("encode", "decode", "generate") for c in (1, 4, 16)]})
+    svc = {**stamp, "plan": {"min_requests": 24, "requests_per_client": 4, "phase_seconds": 90.0, "generate_steps": 30,
+                             "generate_requests_per_client": 2}, "image_pixels": 512, "prompt": "x",
+           "settings": {"max_batch_size": 8, "max_batch_wait_ms": 4.0, "ort_threads": 2, "max_queue": 32},
+           "models": {"autoencoder": "ae", "generator": "dit", "generate_steps": 30},
+           "decode_model_time": {"median_seconds": 0.4, "min_seconds": 0.39, "max_seconds": 0.42, "n": 30},
+           "runs": runs}
+    results = tmp_path / "results"
+    results.mkdir()
+    for name, payload in (("cpu-autoencoder", ae), ("cpu-profile", prof), ("cpu-service", svc)):
+        (results / f"{name}.json").write_text(json.dumps(payload))
+    if gpu:
+        (results / "gpu-h100.json").write_text(json.dumps({
+            "device": "NVIDIA H100 80GB HBM3", "torch": "2.13.0",
+            "dit_step": [{"model": "DiT-XL/2", "latent": "sd-vae-f8", "resolution": 512, "batch": 16, "tokens": 1024,
+                          "eager_ms": 50.3, "cuda_graph_ms": 48.7, "compile_ms": 47.0}],
+            "decode": [{"autoencoder": "dc-ae-f32c32-in-1.0", "resolution": 512, "batch": 8, "ms": 40.0}]}))
+    return results
+
+
+def _target_line(doc: str, start: str) -> str:
+    return next(line for line in doc.splitlines() if line.startswith(start))
+
+
+def test_report_judges_targets_and_renders_gpu_results(tmp_path):
+    doc_path = report.write(_results(tmp_path, encode_ratio=2.0, decode_ratio=1.2, batching_gain=1.1,
+                                     peak_rss_mib=1800.0), tmp_path / "docs" / "BENCHMARKS.md")
+    doc = doc_path.read_text()
+    assert "**met**" in _target_line(doc, "| ORT encode ≥ 1.5× diffusers images/s (p)")
+    decode = _target_line(doc, "| ORT decode ≥ 1.5× diffusers images/s (p)")
+    assert "1.20×–1.20×" in decode and "**missed**" in decode
+    overhead = _target_line(doc, "| gateway overhead")  # 410 ms HTTP - 400 ms model = 10 ms = 2.5%
+    assert "2.5%" in overhead and "**met**" in overhead
+    assert "**missed**" in _target_line(doc, "| micro-batching ≥ 1.5× throughput at c = 16, p95 ≤ 2× (decode)")
+    assert "**met**" in _target_line(doc, "| embedded service peak RSS ≤ 2 GB")
+    assert "## What limits the misses" in doc and "ONNX Runtime vs diffusers, p decode" in doc
+    assert "predicted 400 s per call > the 300 s call limit" in doc  # skipped configurations say why
+    assert "NVIDIA H100 80GB HBM3" in doc and "| DiT-XL/2 | sd-vae-f8 | 512 | 16 | 1024 | 50.30 | 48.70 | 47.00 |" in doc
+    assert "| dc-ae-f32c32-in-1.0 | 512 | 8 | 40.00 | 200.0 |" in doc
+    for png in ("autoencoder-throughput.png", "service.png"):
+        assert (tmp_path / "docs" / "benchmarks" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_without_gpu_results_says_so(tmp_path):
+    doc = report.write(_results(tmp_path, 2.0, 2.0, 2.0, 2100.0, gpu=False), tmp_path / "BENCHMARKS.md").read_text()
+    assert "## GPU\n\nNot measured yet" in doc
+    assert "**missed**" in _target_line(doc, "| embedded service peak RSS ≤ 2 GB")
+    assert "**met**" in _target_line(doc, "| micro-batching ≥ 1.5× throughput at c = 16, p95 ≤ 2× (encode)")
