@@ -6,19 +6,19 @@ back), decode (512 px: a 16x16 latent as .npy, PNG back) and generate (the shipp
 generator, one 512 px PNG) at concurrency 1, 4 and 16; client-side latency percentiles and
 throughput, the gateway's own per-stage Prometheus histograms over each phase, and the process's
 peak RSS. Gateway overhead: HTTP latency of a 512 px decode at concurrency 1 minus the time of the
-same ONNX Runtime call made in a process of its own (a worker, before the gateway starts).
+same ONNX Runtime call made here, in pairs (request, then call, alternately), so that both halves of
+a pair see the same machine.
 
-Loopback only; every phase is bounded in requests and seconds.
+Loopback only; every phase is bounded in requests and seconds. Run through `python -m bench`.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import io
-import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -28,9 +28,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
-from bench.common import (
-    REPO_ROOT, WORK_DIR, Timing, log, measure, percentile, proc_status_kib, run_worker, summarize,
-)
+from bench.common import REPO_ROOT, WORK_DIR, log, percentile, proc_status_kib, summarize
 
 REPOSITORY = REPO_ROOT / "model_repository"
 ENDPOINTS = ("encode", "decode", "generate")
@@ -49,6 +47,7 @@ class LoadPlan:
     phase_seconds: float = 60.0
     generate_steps: int = 30
     generate_requests_per_client: int = 2
+    overhead_pairs: int = 30
 
     def requests(self, endpoint: str, concurrency: int) -> int:
         per_client = self.generate_requests_per_client if endpoint == "generate" else self.requests_per_client
@@ -98,19 +97,6 @@ def _request(endpoint: str, payloads: dict, steps: int, i: int) -> dict:
     if endpoint == "decode":
         return {"url": "/v1/decode", "content": payloads["npy"], "headers": {"Content-Type": "application/x-npy"}}
     return {"url": "/v1/generate", "json": {"prompt": PROMPT, "steps": steps, "seed": i, "response_format": "png"}}
-
-
-# ----------------------------------------------------------------------------------------------
-# Model time outside the gateway (worker process, before the gateway starts)
-
-
-def _model_time(spec: dict) -> dict:
-    from service.runners import create_session, session_runner
-    from service.settings import Settings
-
-    run_session = session_runner(create_session(REPOSITORY / "decoder" / "1" / "model.onnx", Settings()))
-    feed = {"latent": _latent_512(_metadata())}
-    return measure(lambda: run_session(feed), Timing(**spec["timing"]))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -228,7 +214,30 @@ async def _phase(base: str, endpoint: str, payloads: dict, concurrency: int, tot
     return out
 
 
-def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict) -> dict:
+async def _overhead(base: str, payloads: dict, pairs: int, run_model, feed: dict) -> dict:
+    """512 px decode, concurrency 1: each HTTP request is followed by the same ONNX Runtime call made
+    in this process (`create_session` + `session_runner`, as the gateway makes it); the overhead is
+    the median of the pairwise differences. The first pair warms up."""
+    http, model = [], []
+    async with httpx.AsyncClient(base_url=base, timeout=300) as client:
+        for i in range(pairs + 1):
+            req = _request("decode", payloads, 0, i)
+            t0 = time.perf_counter()
+            r = await client.post(req.pop("url"), **req)
+            t1 = time.perf_counter()
+            r.raise_for_status()
+            run_model(feed)
+            t2 = time.perf_counter()
+            if i:
+                http.append(t1 - t0)
+                model.append(t2 - t1)
+    diffs = [h - m for h, m in zip(http, model)]
+    return {"pairs": pairs, "http": summarize(http), "model": summarize(model),
+            "overhead_median_seconds": statistics.median(diffs), "overhead_p10_seconds": percentile(diffs, 10),
+            "overhead_p90_seconds": percentile(diffs, 90)}
+
+
+def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict, meta: dict) -> dict:
     port = free_port()
     env = {"DCAE_MICRO_BATCHING": "true" if micro_batching else "false"}
     proc = start_gateway(env, port)
@@ -236,6 +245,18 @@ def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict) -> dict:
     phases = []
     try:
         rss_ready = proc_status_kib(proc.pid)
+        from service.runners import create_session, session_runner
+        from service.settings import Settings
+
+        run_model = session_runner(create_session(REPOSITORY / "decoder" / "1" / "model.onnx", Settings()))
+        before = scrape(base)
+        overhead = asyncio.run(_overhead(base, payloads, plan.overhead_pairs, run_model,
+                                         {"latent": _latent_512(meta)}))
+        overhead.update(stage_means(before, scrape(base)))
+        del run_model
+        log(f"  gateway batching={'on' if micro_batching else 'off'} overhead: "
+            f"{overhead['overhead_median_seconds'] * 1e3:.1f} ms (HTTP {overhead['http']['median_seconds'] * 1e3:.0f} "
+            f"ms, model {overhead['model']['median_seconds'] * 1e3:.0f} ms)")
         for endpoint in ENDPOINTS:
             for c in CONCURRENCY:
                 total = plan.requests(endpoint, c)
@@ -259,40 +280,23 @@ def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict) -> dict:
             proc.kill()
             proc.wait()
     return {"micro_batching": micro_batching, "settings": env, "rss_ready_mib": rss_ready["VmRSS"] / 1024,
-            "peak_rss_mib": rss["VmHWM"] / 1024, "phases": phases}
+            "peak_rss_mib": rss["VmHWM"] / 1024, "overhead": overhead, "phases": phases}
 
 
-def run(plan: LoadPlan, model_timing: Timing) -> dict:
+def run(plan: LoadPlan) -> dict:
     from service.settings import Settings
 
     meta = _metadata()
     if meta["generator"] is None:
         raise RuntimeError(f"{REPOSITORY} has no generator; run `make model-repository`")
     payloads = {"png": _png_512(), "npy": _npy(_latent_512(meta))}
-    log("service: in-process ONNX Runtime time of the 512 px decode")
-    model = run_worker("bench.service", {"timing": asdict(model_timing)}, timeout_seconds=900)
-    if "error" in model:
-        raise RuntimeError(f"model timing failed: {model['error']}")
     defaults = Settings()
-    runs = [run_gateway(on, plan, payloads) for on in (True, False)]
+    runs = [run_gateway(on, plan, payloads, meta) for on in (True, False)]
     return {"plan": asdict(plan), "image_pixels": IMAGE_PIXELS, "prompt": PROMPT,
             "settings": {"max_batch_size": defaults.max_batch_size, "max_batch_wait_ms": defaults.max_batch_wait_ms,
                          "ort_threads": defaults.ort_threads or os.cpu_count(), "max_queue": defaults.max_queue},
             "models": {"autoencoder": meta["autoencoder"]["name"], "generator": meta["generator"]["dit"]["name"],
                        "generate_steps": plan.generate_steps},
-            "decode_model_time": model, "runs": runs}
+            "runs": runs}
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--worker", help="the in-process model timing, as JSON (internal)")
-    args = p.parse_args(argv)
-    if args.worker:
-        print(json.dumps(_model_time(json.loads(args.worker))))
-        return 0
-    p.error("run the benchmarks with `python -m bench`")
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main())
