@@ -108,10 +108,18 @@ def read_checkpoint(directory: str | Path) -> tuple[DCAEConfig, dict[str, torch.
 
 
 def convert(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> tuple[str, DCAE]:
-    """Read any supported checkpoint, check it strictly, write it in our format."""
+    """Read any supported checkpoint, check it strictly, write it in our format. From our own
+    format, the metadata (training provenance) travels along; storage precision is recorded."""
     fmt = detect_format(src)
     model = load_pretrained(src)
-    save_pretrained(model, dst, dtype=dtype, metadata={"converted_from": {"format": fmt, "path": str(src)}})
+    metadata = {}
+    if fmt == FORMAT_NAME:
+        skip = {"format", "format_version", "architecture", "config", "converted_from", "storage"}
+        metadata = {k: v for k, v in read_config(src).items() if k not in skip}
+    if dtype is not None:
+        metadata["storage"] = str(dtype).removeprefix("torch.")
+    metadata["converted_from"] = {"format": fmt, "path": str(src)}
+    save_pretrained(model, dst, dtype=dtype, metadata=metadata)
     return fmt, model
 
 

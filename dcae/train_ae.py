@@ -212,11 +212,13 @@ class TrainConfig:
     seed: int = 0
     num_workers: int | None = None
     max_short_side: int | None = None
+    data_on_device: bool = False  # decode the corpus once into device memory and crop there (DeviceCrops)
     log_every: int = 10
     sample_every: int = 500
     checkpoint_every: int = 1000
     scaling_crops: int = 256
     torch_compile: bool = False
+    channels_last: bool = False  # NHWC activations and weights (faster convolutions on recent GPUs)
     resume: bool = False
     progress: bool = True
     time_limit: float = 0.0  # seconds of training; > 0 ends the phase early (saving as usual) when spent
@@ -386,6 +388,8 @@ class Trainer:
         self.dist = dist_info or DistInfo(0, 1, next(model.parameters()).device, False)
         self.device = self.dist.device
         self.model = model
+        self.memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
+        model.to(memory_format=self.memory_format)
         self.selection = apply_phase(model, cfg.phase, cfg.adapt_stages, cfg.head_stages)
         set_train_mode(model, cfg.phase, cfg.adapt_stages, cfg.head_stages)
         self.params = [p for p in model.parameters() if p.requires_grad]
@@ -444,7 +448,7 @@ class Trainer:
             if opt is not None:
                 for g in opt.param_groups:
                     g["lr"] = lr
-        x = x.to(self.device, non_blocking=True)
+        x = x.to(self.device, non_blocking=True, memory_format=self.memory_format)
         use_gan = self.disc is not None and self.step_count >= cfg.disc_start
 
         with self.autocast():
@@ -687,13 +691,29 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
         print(f"warning: {ckpt_path} exists and will be overwritten (pass --resume to continue it)",
               file=sys.stderr)
 
-    dataset = EpochIndexed(build_dataset(cfg))
-    workers = cfg.num_workers if cfg.num_workers is not None else min(8, max(0, (os.cpu_count() or 1) // world - 1))
-    loader = DataLoader(dataset, batch_sampler=StepBatchSampler(len(dataset), cfg.batch_size, dist_info.rank, world,
-                                                                cfg.seed, trainer.step_count),
-                        num_workers=workers, pin_memory=dist_info.device.type == "cuda",
-                        persistent_workers=workers > 0)
-    sample_inputs = next(_fixed_batches(dataset, min(8, cfg.batch_size), 8, _SAMPLE_EPOCH)) if main else None
+    if cfg.data_on_device:
+        from dcae.data import DeviceCrops
+
+        crops = DeviceCrops(cfg.data, cfg.resolution, dist_info.device, max_short_side=cfg.max_short_side,
+                            seed=cfg.seed)
+        data_iter = (crops.batch(step, cfg.batch_size, dist_info.rank) for step in itertools.count(trainer.step_count))
+
+        def fixed_batches(n: int, epoch: int) -> Iterator[torch.Tensor]:
+            for i in range(0, n, cfg.batch_size):
+                yield crops.batch(epoch + i, min(cfg.batch_size, n - i))
+    else:
+        dataset = EpochIndexed(build_dataset(cfg))
+        workers = (cfg.num_workers if cfg.num_workers is not None
+                   else min(8, max(0, (os.cpu_count() or 1) // world - 1)))
+        loader = DataLoader(dataset, batch_sampler=StepBatchSampler(len(dataset), cfg.batch_size, dist_info.rank,
+                                                                    world, cfg.seed, trainer.step_count),
+                            num_workers=workers, pin_memory=dist_info.device.type == "cuda",
+                            persistent_workers=workers > 0)
+        data_iter = iter(loader)
+
+        def fixed_batches(n: int, epoch: int) -> Iterator[torch.Tensor]:
+            return _fixed_batches(dataset, n, cfg.batch_size, epoch)
+    sample_inputs = next(fixed_batches(min(8, cfg.batch_size), _SAMPLE_EPOCH)) if main else None
 
     def wall_seconds() -> float:
         return elapsed_before + time.perf_counter() - t_start
@@ -711,7 +731,6 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
                    desc=f"phase {cfg.phase}")
     sums: dict[str, torch.Tensor] = {}
     n_since, t_since = 0, time.perf_counter()
-    data_iter = iter(loader)
     last_step = False
     while not last_step:
         x = next(data_iter)
@@ -759,7 +778,7 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
         bar.close()
     if log_file is not None:
         log_file.close()
-    del data_iter, loader
+    del data_iter
 
     ema = trainer.ema
     if world > 1:
@@ -776,7 +795,7 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
         save_checkpoint(trainer, ckpt_path, extra_state())  # a longer --steps can --resume from here
         if cfg.phase in (1, 2) and cfg.scaling_crops > 0:
             factor, crops = estimate_scaling_factor(
-                ema, _fixed_batches(dataset, cfg.scaling_crops, cfg.batch_size, _SCALING_EPOCH),
+                ema, fixed_batches(cfg.scaling_crops, _SCALING_EPOCH),
                 dist_info.device, trainer.autocast)
             ema.config = ema.config.replace(scaling_factor=factor)
             scaling = {"value": factor, "source": f"1 / RMS of raw latents over {crops} training crops at "
@@ -877,12 +896,17 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--seed", type=int, default=0, help="initial weights and data order (default 0)")
     p.add_argument("--num-workers", type=int, help="data loader processes per rank (default: CPUs per rank - 1, max 8)")
     p.add_argument("--max-short-side", type=int, help="treat larger images as downscaled to this short side")
+    p.add_argument("--data-on-device", action="store_true",
+                   help="decode the corpus once into the training device's memory and cut the crops there "
+                        "(GPU: removes the JPEG-decoding bottleneck; needs the corpus to fit)")
     p.add_argument("--log-every", type=int, default=10, help="steps between log.jsonl records (default 10)")
     p.add_argument("--sample-every", type=int, default=500, help="steps between sample grids; 0: only at the end")
     p.add_argument("--checkpoint-every", type=int, default=1000, help="steps between checkpoints (default 1000)")
     p.add_argument("--scaling-crops", type=int, default=256,
                    help="training crops for the latent scaling factor (phases 1, 2; 0 keeps the old one)")
     p.add_argument("--torch-compile", action="store_true", help="torch.compile the autoencoder")
+    p.add_argument("--channels-last", action="store_true",
+                   help="NHWC memory format for weights and activations (faster convolutions on GPUs)")
     p.add_argument("--resume", action="store_true", help="continue from RUN_DIR/checkpoint.pt")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     p.add_argument("--time-limit", type=float, default=0.0,

@@ -70,8 +70,10 @@ def test_efficientvit_checkpoint_with_unknown_model_name(tmp_path):
 
 def test_convert_command(tmp_path, capsys):
     model = randomize_(create_model("dc-ae-f32c32-tiny"))
-    save_pretrained(model, tmp_path / "src")
+    save_pretrained(model, tmp_path / "src", metadata={"training": {"phase": 3, "steps": 7}})
     assert main(["convert", str(tmp_path / "src"), str(tmp_path / "dst"), "--dtype", "float16", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["source_format"] == "dcae" and out["preset"] == "dc-ae-f32c32-tiny"
-    assert json.loads((tmp_path / "dst" / "config.json").read_text())["converted_from"]["format"] == "dcae"
+    config = json.loads((tmp_path / "dst" / "config.json").read_text())
+    assert config["converted_from"]["format"] == "dcae" and config["storage"] == "float16"
+    assert config["training"] == {"phase": 3, "steps": 7}  # provenance survives a precision change

@@ -13,6 +13,7 @@ from PIL import Image
 import dcae.data as data
 from dcae.data import (
     CenterCropDataset,
+    DeviceCrops,
     RandomCropDataset,
     compute_fingerprint,
     deduplicate,
@@ -170,6 +171,33 @@ def test_random_crop_smallest_scale_covers_short_side(tmp_path):
 def test_random_crop_max_short_side(image_dir):
     ds = RandomCropDataset(image_dir, 64, views_per_image=2, max_short_side=128, seed=0)
     assert all(ds[i].shape == (3, 64, 64) for i in range(len(ds)))
+
+
+def test_device_crops_shapes_range_and_determinism(image_dir):
+    crops = DeviceCrops(image_dir, 32, "cpu", max_short_side=256, seed=5)
+    a = crops.batch(7, 6)
+    assert a.shape == (6, 3, 32, 32) and a.min() >= -1 and a.max() <= 1
+    assert torch.equal(a, crops.batch(7, 6))  # a pure function of (seed, step, rank): resumable
+    assert not torch.equal(a, crops.batch(8, 6))
+    assert not torch.equal(a, crops.batch(7, 6, rank=1))  # ranks see different crops
+    assert max(min(img.shape[1:]) for img in crops.images) <= 256
+
+
+def test_device_crops_native_scale_is_pixel_exact(tmp_path):
+    arr = np.random.default_rng(0).integers(0, 256, (50, 70, 3), dtype=np.uint8)
+    save(tmp_path / "noise.png", Image.fromarray(arr))
+    crops = DeviceCrops(tmp_path, 16, "cpu", scales=(1.0,), flip=False, seed=3)
+    windows = np.lib.stride_tricks.sliding_window_view(arr, (16, 16, 3))[:, :, 0]
+    for crop in crops.batch(0, 5):
+        assert (windows == to_uint8(crop)).all(axis=(2, 3, 4)).any()
+
+
+def test_device_crops_smallest_scale_covers_short_side(tmp_path):
+    ramp = np.linspace(0, 255, 100).astype(np.uint8)[:, None].repeat(300, axis=1)
+    save(tmp_path / "ramp.png", Image.fromarray(np.dstack([ramp] * 3)))
+    for crop in DeviceCrops(tmp_path, 25, "cpu", scales=(0.01,), seed=0).batch(0, 4):
+        column = to_uint8(crop)[:, 12, 0].astype(int)
+        assert column[0] < 15 and column[-1] > 240
 
 
 def test_center_crop_matches_manual(image_dir):

@@ -229,3 +229,18 @@ def test_batches_are_per_rank_and_resumable():
     # One epoch (10 crops / global batch 4) covers every index once before any repeats.
     first_epoch = [k for step in zip(r0, r1) for batch in step for k in batch][:10]
     assert sorted(i for _, i in first_epoch) == list(range(10)) and {e for e, _ in first_epoch} == {0}
+
+
+def test_device_crops_and_channels_last(images, tmp_path):
+    # --data-on-device: the same run twice is identical, and a resumed one continues it exactly;
+    # --channels-last changes the memory layout only: the same losses up to float reassociation
+    # (weights are not compared: Adam's first steps turn rounding-level gradient differences into
+    # lr-sized updates of near-zero-gradient parameters).
+    kw = dict(steps=3, data_on_device=True)
+    a = train(_config(images, tmp_path / "a", **kw))
+    train(_config(images, tmp_path / "b", **{**kw, "steps": 1}))
+    b = train(_config(images, tmp_path / "b", **kw, resume=True))
+    c = train(_config(images, tmp_path / "c", **kw, channels_last=True))
+    sa, sb = (r.ema_model.state_dict() for r in (a, b))
+    assert all(torch.equal(sa[k], sb[k]) for k in sa)
+    assert [r["loss"] for r in a.log] == pytest.approx([r["loss"] for r in c.log], rel=1e-3)
