@@ -118,8 +118,21 @@ def test_both_loops_on_triton_generate_the_embedded_image(request, gateways):  #
 # Which loop serves generation faster (the measurement behind DCAE_GENERATE_LOOP's default)
 
 LOOP_PROMPT = "Low-poly vector illustration of snow-capped blue mountains reflected in a still lake"
-LOOP_REQUESTS_ALONE = 3  # per configuration, one at a time (interleaved across configurations)
-LOOP_REQUESTS_CONCURRENT = 8  # per configuration and round, 4 clients; two rounds (ABC, then CBA)
+LOOP_ROUNDS = 4  # per configuration: one request alone, then 4 clients with one request each
+
+
+def cpu_seconds(pids: list[int] = (), pgid: int | None = None) -> float:
+    """User + system CPU time of the given processes and of every process in group `pgid` (Triton
+    and its python-backend stubs): the work a configuration did, whatever else shares the machine."""
+    ticks, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            pid, fields = int(stat.parent.name), stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+        if pid in pids or (pgid is not None and int(fields[2]) == pgid):
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 @pytest.mark.slow
@@ -127,7 +140,9 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
     """The shipped generator (default steps, n = 1) through a real CPU Triton on loopback, three ways:
     the gateway's loop (one `dit` request per step; Triton batches concurrent requests' steps), Triton's
     generate model as exported (one instance: one generation at a time), and the same model with four
-    instances (`dcae export --generate-instances 4`). Prints latency alone and throughput with 4 clients."""
+    instances (`dcae export --generate-instances 4`). Each round runs every configuration, in a rotating
+    order, once alone and once with 4 concurrent clients; prints wall-clock latency and throughput, and
+    the CPU seconds per image of the gateway, Triton and its stubs together (the machine is shared)."""
     from export.repository import export_repository
     from export.triton_env import TritonServer
 
@@ -138,9 +153,11 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
         port = free_port()
         proc = start_server({**os.environ, **SETTINGS, **triton_gateway_env(triton_four, "triton")}, port)
         try:
-            urls = {"gateway loop": shipped_gateway(request, gateways, "triton").url,
-                    "Triton generate, 1 instance": shipped_gateway(request, gateways, "triton-loop").url,
-                    "Triton generate, 4 instances": f"http://127.0.0.1:{port}"}
+            gw, tl = shipped_gateway(request, gateways, "triton"), shipped_gateway(request, gateways, "triton-loop")
+            configs = {  # name: (gateway URL, gateway pid, Triton's process group)
+                "gateway loop": (gw.url, gw.process.pid, gw.triton.process.pid),
+                "Triton generate, 1 instance": (tl.url, tl.process.pid, tl.triton.process.pid),
+                "Triton generate, 4 instances": (f"http://127.0.0.1:{port}", proc.pid, triton_four.process.pid)}
 
             def generate(url: str, seed: int) -> float:
                 t0 = time.perf_counter()
@@ -148,32 +165,37 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
                 assert r.status_code == 200, r.text
                 return time.perf_counter() - t0
 
-            for url in urls.values():
-                generate(url, 0)  # warm-up (first inferences, connections)
-            alone = {name: [] for name in urls}
-            for i in range(LOOP_REQUESTS_ALONE):
-                for name, url in urls.items():
-                    alone[name].append(generate(url, 100 + i))
-            concurrent_s = {name: [] for name in urls}
-            latencies = {name: [] for name in urls}
-            for round_order in (list(urls), list(urls)[::-1]):
-                for name in round_order:
-                    t0 = time.perf_counter()
-                    with concurrent.futures.ThreadPoolExecutor(4) as pool:
-                        seeds = range(200, 200 + LOOP_REQUESTS_CONCURRENT)
-                        latencies[name] += list(pool.map(lambda s: generate(urls[name], s), seeds))
-                    concurrent_s[name].append(time.perf_counter() - t0)
+            def run(name: str, clients: int, seed: int) -> tuple[float, list[float], float]:
+                url, pid, pgid = configs[name]
+                cpu0, t0 = cpu_seconds([pid], pgid), time.perf_counter()
+                with concurrent.futures.ThreadPoolExecutor(clients) as pool:
+                    latencies = list(pool.map(lambda s: generate(url, s), range(seed, seed + clients)))
+                return time.perf_counter() - t0, latencies, cpu_seconds([pid], pgid) - cpu0
+
+            for name in configs:
+                generate(configs[name][0], 0)  # warm-up (first inferences, connections)
+            results = {name: {1: [], 4: []} for name in configs}
+            loads = []
+            for r in range(LOOP_ROUNDS):
+                names = list(configs)[r % 3:] + list(configs)[:r % 3]
+                for clients in (1, 4):
+                    for name in names:
+                        results[name][clients].append(run(name, clients, 100 * (r + 1)))
+                loads.append(float(open("/proc/loadavg").read().split()[0]))
         finally:
             proc.terminate()
             proc.wait(timeout=10)
 
-    load = open("/proc/loadavg").read().split()[:3]
-    print(f"\nshipped generator, default steps and guidance, n = 1, CPU Triton on loopback "
-          f"(load average at the end: {' '.join(load)})")
-    print("| loop | latency alone, median (min-max) | 4 clients: images/min | 4 clients: latency, median |")
-    print("|---|---|---|---|")
-    for name in urls:
-        a = sorted(alone[name])
-        rate = 60 * LOOP_REQUESTS_CONCURRENT * len(concurrent_s[name]) / sum(concurrent_s[name])
-        print(f"| {name} | {np.median(a):.2f} s ({a[0]:.2f}-{a[-1]:.2f}) | {rate:.1f} "
-              f"| {np.median(latencies[name]):.2f} s |")
+    print(f"\nshipped generator, default steps and guidance, n = 1, CPU Triton on loopback, {LOOP_ROUNDS} rounds "
+          f"(1-minute load average after each: {', '.join(f'{x:.1f}' for x in loads)})")
+    print("| loop | 1 client: latency, median (min-max) | 1 client: CPU s/image | 4 clients: images/min "
+          "| 4 clients: latency, median | 4 clients: CPU s/image |")
+    print("|---|---|---|---|---|---|")
+    for name, by_clients in results.items():
+        alone = sorted(lat for _, lats, _ in by_clients[1] for lat in lats)
+        wall = sum(w for w, _, _ in by_clients[4])
+        images = 4 * len(by_clients[4])
+        print(f"| {name} | {np.median(alone):.2f} s ({alone[0]:.2f}-{alone[-1]:.2f}) "
+              f"| {sum(c for _, _, c in by_clients[1]) / len(alone):.1f} | {60 * images / wall:.1f} "
+              f"| {np.median([lat for _, lats, _ in by_clients[4] for lat in lats]):.2f} s "
+              f"| {sum(c for _, _, c in by_clients[4]) / images:.1f} |")
