@@ -4,6 +4,7 @@ raw results in bench/results/*.json, and docs/BENCHMARKS.md with its plots."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -26,6 +27,8 @@ MODES = {
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A stopped run still stops the gateway it started (the `finally` in bench.service).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="fewer repeats and tighter call limits (minutes, not hours)")
     p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, run_worker
+from bench.common import REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, reset_peak_rss, run_worker
 
 IMPLEMENTATIONS = ("ort", "torch", "diffusers")
 OPS = ("encode", "decode")
@@ -182,11 +182,14 @@ def _measure(spec: dict) -> dict:
             with torch.inference_mode():
                 return fn(xt)
     loaded = proc_status_kib()
+    reset = reset_peak_rss()  # from here on VmHWM is the peak while running (weights included)
     result = measure(call, timing)
     if "torch" in sys.modules and impl == "ort":
         raise RuntimeError("the ONNX Runtime measurement imported torch")
     peak = proc_status_kib()["VmHWM"]
-    return {**result, "threads": threads, "rss_after_load_mib": loaded["VmRSS"] / 1024, "peak_rss_mib": peak / 1024}
+    return {**result, "threads": threads, "rss_after_load_mib": loaded["VmRSS"] / 1024,
+            "load_peak_rss_mib": loaded["VmHWM"] / 1024, "peak_rss_mib": peak / 1024,
+            "peak_rss_covers": "running" if reset else "loading and running"}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -77,6 +77,16 @@ def proc_status_kib(pid: int | str = "self") -> dict[str, int]:
     return out
 
 
+def reset_peak_rss() -> bool:
+    """Restart the process's peak-RSS count (VmHWM) from its current RSS (Linux `clear_refs` 5), so
+    that a later reading is the peak of what ran since. False where the kernel refuses."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
 def machine() -> dict:
     """What the numbers were measured on: CPU model, cores, memory, load, library versions."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()

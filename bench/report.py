@@ -97,10 +97,12 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
              "`diffusers.AutoencoderDC` loaded from our weights written in its layout (`dcae.checkpoint.save_diffusers`, "
              "which checks that the key mapping inverts exactly). Inputs: uniform noise images in [-1, 1] (encode) "
              "and normal latents with the RMS of real ones, 1 / scaling factor (decode).", "",
-             f"Scheme: every configuration in a fresh process (its peak RSS, `VmHWM`, is that configuration's "
-             f"memory, weights included); {t['warmup']} untimed warm-up call, then timed calls until {t['repeats']} "
+             f"Scheme: every configuration in a fresh process; {t['warmup']} untimed warm-up call, then timed calls "
+             f"until {t['repeats']} "
              f"calls or {t['budget_seconds']:.0f} s of timed calls (at least one). Cells: **median ms (min–max over "
-             f"the timed calls) · images/s · peak RSS**. Implementations are interleaved per configuration, so load "
+             f"the timed calls) · images/s · peak RSS while running** (`VmHWM`, reset once the model is loaded: "
+             f"weights and activations, not loading's transients, which are listed below). Implementations are "
+             f"interleaved per configuration, so load "
              f"drifts hit all three alike. A configuration whose predicted call time (the same implementation's "
              f"seconds per pixel at the largest smaller configuration) exceeds {ae['max_call_seconds']:.0f} s is "
              f"skipped, and one predicted over {ae['warmup_limit_seconds']:.0f} s runs without warm-up (its one-time "
@@ -132,6 +134,20 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
                     if r and r["status"] != "ok":
                         skipped.append(f"{preset} {op} {res} px × {batch}, {IMPL_NAMES[impl]}: {r['reason']}")
             lines.append("")
+    loading = {}
+    for r in ae["rows"]:
+        if r["status"] == "ok" and "load_peak_rss_mib" in r:
+            key = (r["preset"], r["impl"])
+            loading[key] = max(loading.get(key, 0.0), r["load_peak_rss_mib"])
+    if loading:
+        lines += ["Peak RSS while loading (before the first call; highest over the configurations):", "",
+                  "| preset | " + " | ".join(IMPL_NAMES[i] for i in ("ort", "torch", "diffusers")) + " |",
+                  "|---|---|---|---|"]
+        for preset in ae["presets"]:
+            lines.append(f"| {preset} | " + " | ".join(
+                f"{loading[(preset, i)]:,.0f} MiB" if (preset, i) in loading else "–"
+                for i in ("ort", "torch", "diffusers")) + " |")
+        lines.append("")
     if any(r.get("warmup") == 0 for r in ae["rows"] if r["status"] == "ok"):
         lines += ["† no warm-up call (predicted over the warm-up limit): the first call is measured.", ""]
     if skipped:
