@@ -28,8 +28,10 @@ deploy-tools:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	      prometheus docker-compose >/dev/null; }
 
-# The shipped models (weights/) exported to ONNX + Triton configs; skipped when up to date.
-$(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json)
+# The shipped models (weights/) exported to ONNX + Triton configs; skipped when up to date (with the
+# weights, and with the model and export code the graphs are traced from).
+$(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json) \
+                              $(wildcard dcae/models/*.py export/*.py)
 	$(BIN)/dcae export --generator weights/dit-mini-wallpapers -o $(REPO)
 
 model-repository: $(REPO)/encoder/config.pbtxt

@@ -59,3 +59,22 @@ def test_onnx_export_dynamic_shapes_matches_pytorch(family, tmp_path):
 @pytest.mark.slow
 def test_full_size_official_config_exports(tmp_path):
     check_model(get_config("dc-ae-f32c32-in-1.0"), tmp_path, [(1, (1, 1)), (1, (8, 6))])
+
+
+def test_attention_with_a_zero_normaliser_stays_finite(tmp_path):
+    """ReLU(k) = 0 everywhere makes every token's attention normaliser 0 (flat image regions do this
+    for some heads): PyTorch gives 0 / eps = 0, and so must the exported graph, not 0 / 0 = NaN."""
+    torch.manual_seed(0)
+    model = create_model(NARROW["in"]).eval()
+    with torch.no_grad():
+        for block in model.decoder.modules():
+            if hasattr(block, "qkv") and hasattr(block, "head_dim"):
+                block.qkv.weight.view(-1, 3, block.head_dim, block.qkv.weight.shape[1])[:, 1] = 0  # k = 0
+        z = torch.randn(1, NARROW["in"].latent_channels, 8, 8)
+        y = model.decode(z)
+    assert torch.isfinite(y).all()
+    dec = export(model.decoder, torch.rand(2, NARROW["in"].latent_channels, 2, 2), 1, tmp_path / "d.onnx",
+                 "latent", "image")
+    y_onnx = dec.run(None, {"latent": z.numpy()})[0]
+    assert np.isfinite(y_onnx).all()
+    assert max_rel_err(y_onnx, y.numpy()) <= 1e-4

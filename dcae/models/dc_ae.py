@@ -165,18 +165,22 @@ class LiteMLA(nn.Module):
         qkv = qkv.float().reshape(n, -1, 3 * self.head_dim, h * w)  # (N, heads, 3d, HW)
         q, k, v = qkv.split(self.head_dim, dim=2)
         q, k = F.relu(q), F.relu(k)
-        # Both forms compute out_j = sum_i v_i (k_i . q_j) / (sum_i k_i . q_j + eps), only the
+        # Both forms compute out_j = sum_i v_i (k_i . q_j) / max(sum_i k_i . q_j, eps), only the
         # association order differs. Like the reference, pick the cheaper one per input size; an
         # exported graph always takes the linear form, which is exact for every size.
+        # The reference adds eps to the normaliser instead. In float32 that is the same number for
+        # every normaliser above ~1e-8 and 0 -> eps alike, but ONNX optimisers drop an Add of a
+        # constant that small as a no-op: the exported graph then divided 0 by 0 (NaN images) wherever
+        # a token's normaliser is 0, as on flat image regions. A floor survives export.
         if linear is None:
             linear = torch.compiler.is_exporting() or h * w > self.head_dim
         if linear:
             v = F.pad(v, (0, 0, 0, 1), value=1.0)  # a row of ones yields the normaliser
             out = (v @ k.transpose(-1, -2)) @ q  # (N, heads, d+1, HW)
-            out = out[:, :, :-1] / (out[:, :, -1:] + self.eps)
+            out = out[:, :, :-1] / out[:, :, -1:].clamp_min(self.eps)
         else:
             att = k.transpose(-1, -2) @ q  # (N, heads, HW, HW)
-            att = att / (att.sum(dim=2, keepdim=True) + self.eps)
+            att = att / att.sum(dim=2, keepdim=True).clamp_min(self.eps)
             out = v @ att
         return out.reshape(n, -1, h, w)
 
