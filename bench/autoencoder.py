@@ -84,12 +84,25 @@ def _prepare(spec: dict) -> dict:
         if meta != digest:
             raise RuntimeError(f"{onnx_repo} holds graphs of other weights ({meta} != {digest}); run "
                                "`make model-repository`")
-    elif rebuild or _repository_digest(onnx_repo) != digest:
-        export_repository(onnx_repo, autoencoder=dcae_dir, log=lambda m: log(f"{preset}: {m}"))
+    else:  # exported again when the weights, the model code or the export code changed
+        stamp, sources = onnx_repo / "traced_from_sha256", _sources_digest()
+        if rebuild or _repository_digest(onnx_repo) != digest or not stamp.is_file() or stamp.read_text() != sources:
+            export_repository(onnx_repo, autoencoder=dcae_dir, log=lambda m: log(f"{preset}: {m}"))
+            stamp.write_text(sources)
     return {"preset": preset, "parameters": count_parameters(model), "weights_sha256": digest,
             "weights": "shipped" if preset == SHIPPED else "random", "paths": {k: spec[k] for k in
                                                                                 ("dcae", "diffusers", "onnx")},
             "agreement": _agreement(model, diffusers_dir, onnx_repo)}
+
+
+def _sources_digest() -> str:
+    """SHA-256 over the code a graph is traced from: dcae/models/ and export/."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted([*(REPO_ROOT / "dcae" / "models").glob("*.py"), *(REPO_ROOT / "export").glob("*.py")]):
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def _repository_digest(repo: Path) -> str | None:
