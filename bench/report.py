@@ -104,7 +104,7 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
              f"weights and activations, not loading's transients, which are listed below). Implementations are "
              f"interleaved per configuration, so load "
              f"drifts hit all three alike. A configuration whose predicted call time (the same implementation's "
-             f"seconds per pixel at the largest smaller configuration) exceeds {ae['max_call_seconds']:.0f} s is "
+             f"fastest seconds per pixel at the largest smaller configuration) exceeds {ae['max_call_seconds']:.0f} s is "
              f"skipped, and one predicted over {ae['warmup_limit_seconds']:.0f} s runs without warm-up (its one-time "
              f"costs are a small part of it).", ""]
     lines += ["Numerical agreement with diffusers (max |Δ| / max |reference|, 2 × 64×96 px):", "",
