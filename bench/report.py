@@ -152,37 +152,76 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
         lines += ["† no warm-up call (predicted over the warm-up limit): the first call is measured.", ""]
     if skipped:
         lines += ["¹ skipped / ² error, and why:", ""] + [f"- {s}" for s in skipped] + [""]
-    lines += ["![images per second](benchmarks/autoencoder-throughput.png)", ""]
+    lines += ["![speed relative to diffusers](benchmarks/autoencoder-speedup.png)", "",
+              "![images per second](benchmarks/autoencoder-throughput.png)", ""]
     return lines
 
 
 def plot_autoencoder(ae: dict, plots: Path) -> None:
+    """Two figures: images/s against image size (log scale, lines), and each implementation's speed
+    relative to diffusers eager (linear, the 1.5x target drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from matplotlib.ticker import FuncFormatter
+
     presets = list(ae["presets"])
-    fig, axes = plt.subplots(len(presets), 2, figsize=(11, 3.6 * len(presets)), squeeze=False)
     colors = {"ort": "#1f77b4", "torch": "#ff7f0e", "diffusers": "#2ca02c"}
+
+    fig, axes = plt.subplots(len(presets), 2, figsize=(11, 3.6 * len(presets)), squeeze=False)
     for i, preset in enumerate(presets):
         for j, op in enumerate(("encode", "decode")):
-            ax = axes[i][j]
-            rows = _rows(ae, preset, op)
-            keys = list(rows)
-            for k, impl in enumerate(("ort", "torch", "diffusers")):
-                values = [rows[key].get(impl, {}).get("images_per_second", 0.0) or 0.0 for key in keys]
-                ax.bar([x + (k - 1) * 0.27 for x in range(len(keys))], values, 0.27, label=IMPL_NAMES[impl],
-                       color=colors[impl])
-            ax.set_xticks(range(len(keys)), [f"{r}px\n×{b}" for r, b in keys], fontsize=8)
-            ax.set_yscale("log")
-            ax.set_ylabel("images/s (log)")
+            ax, rows = axes[i][j], _rows(ae, preset, op)
+            values = []
+            for impl in ("ort", "torch", "diffusers"):
+                for batch, style in ((1, "o-"), (8, "s--")):
+                    pts = [(res, rows[(res, b)][impl]["images_per_second"]) for (res, b) in rows
+                           if b == batch and rows[(res, b)].get(impl, {}).get("status") == "ok"]
+                    if pts:
+                        ax.plot(*zip(*pts), style, color=colors[impl], label=f"{IMPL_NAMES[impl]}, batch {batch}")
+                        values += [v for _, v in pts]
+            ax.set_xscale("log", base=2)
+            ax.set_xlim(200, 1300)
+            ax.set_xticks([256, 512, 1024], ["256", "512", "1024"])
+            if values and max(values) / min(values) > 10:  # several decades: log scale, plain labels
+                ax.set_yscale("log")
+                for axis in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+                    axis(FuncFormatter(lambda v, _: f"{v:g}"))
+            else:
+                ax.set_ylim(bottom=0)
+            ax.set_xlabel("image side, px")
+            ax.set_ylabel("images/s")
             ax.set_title(f"{preset}: {op}", fontsize=10)
-            ax.grid(axis="y", alpha=0.3)
-    axes[0][0].legend(fontsize=8)
-    fig.suptitle("Autoencoder on CPU: images/s (missing bars: skipped)", fontsize=11)
+            ax.grid(alpha=0.3, which="both")
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle("Autoencoder on CPU: images/s (points missing: skipped)", fontsize=11)
     fig.tight_layout()
     fig.savefig(plots / "autoencoder-throughput.png", dpi=110)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(len(presets), 2, figsize=(11, 3.4 * len(presets)), squeeze=False)
+    for i, preset in enumerate(presets):
+        for j, op in enumerate(("encode", "decode")):
+            ax, rows = axes[i][j], _rows(ae, preset, op)
+            keys = [k for k, impls in rows.items() if impls.get("diffusers", {}).get("status") == "ok"]
+            for k, impl in enumerate(("ort", "torch")):
+                values = [rows[key][impl]["images_per_second"] / rows[key]["diffusers"]["images_per_second"]
+                          if rows[key].get(impl, {}).get("status") == "ok" else 0.0 for key in keys]
+                ax.bar([x + (k - 0.5) * 0.38 for x in range(len(keys))], values, 0.38, label=IMPL_NAMES[impl],
+                       color=colors[impl])
+            ax.axhline(1.0, color=colors["diffusers"], lw=1, label="diffusers eager")
+            ax.axhline(SPEEDUP_TARGET, color="black", ls="--", lw=1, label=f"target {SPEEDUP_TARGET}× (ORT)")
+            ax.set_xticks(range(len(keys)), [f"{r}px ×{b}" for r, b in keys], fontsize=8)
+            ax.set_ylim(bottom=0)
+            ax.set_ylabel("speed ÷ diffusers eager")
+            ax.set_title(f"{preset}: {op}", fontsize=10)
+            ax.grid(axis="y", alpha=0.3)
+    axes[0][0].legend(fontsize=7)
+    fig.suptitle("Autoencoder on CPU: speed relative to diffusers eager, same weights", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(plots / "autoencoder-speedup.png", dpi=110)
     plt.close(fig)
 
 
@@ -342,6 +381,8 @@ def plot_service(svc: dict, plots: Path) -> None:
         axes[0][j].set_title(endpoint)
         axes[0][j].set_ylabel("requests/s")
         axes[1][j].set_ylabel("p95 latency, ms")
+        axes[0][j].set_ylim(bottom=0)
+        axes[1][j].set_ylim(bottom=0)
         for ax in (axes[0][j], axes[1][j]):
             ax.set_xscale("log", base=2)
             ax.set_xticks([1, 4, 16], ["1", "4", "16"])

@@ -119,7 +119,7 @@ def test_report_judges_targets_and_renders_gpu_results(tmp_path):
     assert "predicted 400 s per call > the 300 s call limit" in doc  # skipped configurations say why
     assert "NVIDIA H100 80GB HBM3" in doc and "| DiT-XL/2 | sd-vae-f8 | 512 | 16 | 1024 | 50.30 | 48.70 | 47.00 |" in doc
     assert "| dc-ae-f32c32-in-1.0 | 512 | 8 | 40.00 | 200.0 |" in doc
-    for png in ("autoencoder-throughput.png", "service.png"):
+    for png in ("autoencoder-throughput.png", "autoencoder-speedup.png", "service.png"):
         assert (tmp_path / "docs" / "benchmarks" / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
