@@ -1,8 +1,8 @@
 """The gateway on CPU under load: a real uvicorn process on 127.0.0.1 serving the shipped models
 (model_repository/, embedded ONNX Runtime), driven by an asyncio httpx load generator.
 
-For micro-batching on and off (one gateway process each): encode (512 px PNG upload, raw .npy latent
-back), decode (512 px: a 16x16 latent as .npy, PNG back) and generate (the shipped text-conditioned
+For micro-batching on and off (one gateway process each): encode (a 512 px photograph as PNG, raw .npy
+latent back), decode (that photograph's latent as .npy, PNG back) and generate (the shipped text-conditioned
 generator, one 512 px PNG) at concurrency 1, 4 and 16; client-side latency percentiles and
 throughput, the gateway's own per-stage Prometheus histograms over each phase, and the process's
 peak RSS. Gateway overhead: HTTP latency of a 512 px decode at concurrency 1 minus the time of the
@@ -65,23 +65,27 @@ def _metadata() -> dict:
     return load_repository(REPOSITORY).metadata
 
 
-def _png_512() -> bytes:
-    """A deterministic photo-like test image (smooth gradients, edges and mild noise)."""
+TEST_IMAGE = REPO_ROOT / "docs" / "images" / "heldout.png"  # a 512 px photograph (the README's held-out image)
+
+
+def _test_image() -> bytes:
     from PIL import Image
 
-    y, x = np.mgrid[0:IMAGE_PIXELS, 0:IMAGE_PIXELS] / IMAGE_PIXELS
-    rgb = np.stack([0.5 + 0.4 * np.sin(6 * x + 2 * y), 0.5 + 0.4 * np.cos(5 * y - x), (x * y > 0.2) * 0.6 + 0.2], -1)
-    rgb += np.random.default_rng(0).normal(0, 0.03, rgb.shape)
-    buf = io.BytesIO()
-    Image.fromarray(np.clip(rgb * 255, 0, 255).astype(np.uint8)).save(buf, "PNG")
-    return buf.getvalue()
+    with Image.open(TEST_IMAGE) as im:
+        if im.size != (IMAGE_PIXELS, IMAGE_PIXELS):
+            raise RuntimeError(f"{TEST_IMAGE} is {im.size}, not {IMAGE_PIXELS} px square")
+    return TEST_IMAGE.read_bytes()
 
 
-def _latent_512(meta: dict) -> np.ndarray:
-    ae = meta["autoencoder"]
-    side = IMAGE_PIXELS // ae["compression"]
-    rng = np.random.default_rng(0)  # raw latents: RMS ~ 1 / scaling_factor
-    return (rng.standard_normal((1, ae["latent_channels"], side, side)) / ae["scaling_factor"]).astype(np.float32)
+def _test_latent(png: bytes) -> np.ndarray:
+    """The raw latent of the test image, made by the exported encoder as the gateway runs it: decode
+    requests carry the latent of a real picture (PNG encoding time depends on the picture)."""
+    from service.pipeline import decode_image_bytes, to_model
+    from service.runners import create_session, session_runner
+    from service.settings import Settings
+
+    encoder = session_runner(create_session(REPOSITORY / "encoder" / "1" / "model.onnx", Settings()))
+    return encoder({"image": to_model(decode_image_bytes(png, IMAGE_PIXELS**2))})["latent"]
 
 
 def _npy(array: np.ndarray) -> bytes:
@@ -237,7 +241,7 @@ async def _overhead(base: str, payloads: dict, pairs: int, run_model, feed: dict
             "overhead_p90_seconds": percentile(diffs, 90)}
 
 
-def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict, meta: dict) -> dict:
+def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict) -> dict:
     port = free_port()
     env = {"DCAE_MICRO_BATCHING": "true" if micro_batching else "false"}
     proc = start_gateway(env, port)
@@ -251,7 +255,7 @@ def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict, meta: dict
         run_model = session_runner(create_session(REPOSITORY / "decoder" / "1" / "model.onnx", Settings()))
         before = scrape(base)
         overhead = asyncio.run(_overhead(base, payloads, plan.overhead_pairs, run_model,
-                                         {"latent": _latent_512(meta)}))
+                                         {"latent": payloads["latent"]}))
         overhead.update(stage_means(before, scrape(base)))
         del run_model
         log(f"  gateway batching={'on' if micro_batching else 'off'} overhead: "
@@ -289,9 +293,11 @@ def run(plan: LoadPlan) -> dict:
     meta = _metadata()
     if meta["generator"] is None:
         raise RuntimeError(f"{REPOSITORY} has no generator; run `make model-repository`")
-    payloads = {"png": _png_512(), "npy": _npy(_latent_512(meta))}
+    png = _test_image()
+    latent = _test_latent(png)
+    payloads = {"png": png, "latent": latent, "npy": _npy(latent)}
     defaults = Settings()
-    runs = [run_gateway(on, plan, payloads, meta) for on in (True, False)]
+    runs = [run_gateway(on, plan, payloads) for on in (True, False)]
     return {"plan": asdict(plan), "image_pixels": IMAGE_PIXELS, "prompt": PROMPT,
             "settings": {"max_batch_size": defaults.max_batch_size, "max_batch_wait_ms": defaults.max_batch_wait_ms,
                          "ort_threads": defaults.ort_threads or os.cpu_count(), "max_queue": defaults.max_queue},
