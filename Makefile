@@ -48,7 +48,7 @@ test-slow: $(STAMP) triton-env deploy-tools
 	$(BIN)/python -m pytest -m slow -q
 
 # CPU benchmarks -> bench/results/*.json and docs/BENCHMARKS.md (not part of `make test`). Run on a
-# quiet machine: about an hour on 2 cores. bench-quick: the same suite shrunk, in minutes.
+# quiet machine: 1-2 hours on 2 cores. bench-quick: the same suite shrunk, in about 20 minutes.
 bench: $(STAMP) model-repository
 	$(BIN)/python -m bench
 

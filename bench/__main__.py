@@ -13,7 +13,7 @@ from bench.common import Timing, log, machine, write_results
 
 SECTIONS = ("autoencoder", "profile", "service", "report")
 
-# full: the numbers to quote (about 1-1.5 hours on 2 cores); quick: the same suite, shrunk.
+# full: the numbers to quote (1-2 hours on 2 cores); quick: the same suite, shrunk (about 20 minutes).
 MODES = {
     "full": {"timing": Timing(warmup=1, repeats=10, budget_seconds=20.0), "max_call_seconds": 300.0,
              "warmup_limit_seconds": 30.0,
