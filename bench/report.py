@@ -596,10 +596,12 @@ def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> lis
             ceiling = _batch_gain(ae, op) if ae else None
             if ceiling:
                 text += (f" In a process of its own, ONNX Runtime {op}s {ceiling['b8']:.2f} images/s at batch 8 and "
-                         f"{ceiling['b1']:.2f} at batch 1 ({ceiling['b8'] / ceiling['b1']:.2f}×, {svc['image_pixels']} px, "
-                         f"shipped preset): a convolution-bound model on {ae_cores(ae)} cores gains little from "
-                         f"bigger batches, so the gateway cannot either; a batch of 8 makes every request in it "
-                         f"wait for all 8.")
+                         f"{ceiling['b1']:.2f} at batch 1 ({ceiling['b8'] / ceiling['b1']:.2f}×, "
+                         f"{svc['image_pixels']} px, shipped preset)" + (
+                             ": a convolution-bound model on " f"{ae_cores(ae)} cores gains little or nothing from "
+                             "bigger batches, so the gateway cannot either, and a batch makes every request in it "
+                             "wait for all of it." if endpoint != "generate" else
+                             " for the generation's final decode, which batches no better."))
             if endpoint == "generate":
                 st = _phase(off, "generate", 1)
                 if st:
