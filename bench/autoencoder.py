@@ -262,6 +262,8 @@ def run(presets: list[str], timing: Timing, max_call_seconds: float, warmup_limi
                     seconds_per_pixel[impl] = out["min_seconds"] / pixels  # the least load-inflated call
                     log(f"  {preset} {op} {impl:9s} {resolution:4d}px x{batch}: {out['median_seconds'] * 1e3:9.1f} ms "
                         f"(n={out['n']}), {batch / out['median_seconds']:7.2f} img/s, peak {out['peak_rss_mib']:.0f} MiB")
+    for info in prepared.values():  # the record names paths inside the repository, not on this machine
+        info["paths"] = {k: str(Path(v).relative_to(REPO_ROOT)) for k, v in info["paths"].items()}
     return {"presets": prepared, "timing": asdict(timing), "max_call_seconds": max_call_seconds,
             "warmup_limit_seconds": warmup_limit_seconds, "rows": rows}
 

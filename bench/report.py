@@ -157,6 +157,15 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
     return lines
 
 
+def _figure_legend(fig, ax, title: str, columns: int) -> None:
+    """Title, then one legend for every panel above them (none covers a bar or a line)."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.suptitle(title, fontsize=11)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.955), ncol=columns, fontsize=8,
+               frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.9))
+
+
 def plot_autoencoder(ae: dict, plots: Path) -> None:
     """Two figures: images/s against image size (log scale, lines), and each implementation's speed
     relative to diffusers eager (linear, the 1.5x target drawn)."""
@@ -195,9 +204,7 @@ def plot_autoencoder(ae: dict, plots: Path) -> None:
             ax.set_ylabel("images/s")
             ax.set_title(f"{preset}: {op}", fontsize=10)
             ax.grid(alpha=0.3, which="both")
-    axes[0][0].legend(fontsize=7)
-    fig.suptitle("Autoencoder on CPU: images/s (points missing: skipped)", fontsize=11)
-    fig.tight_layout()
+    _figure_legend(fig, axes[0][0], "Autoencoder on CPU: images/s (points missing: skipped)", columns=3)
     fig.savefig(plots / "autoencoder-throughput.png", dpi=110)
     plt.close(fig)
 
@@ -218,9 +225,7 @@ def plot_autoencoder(ae: dict, plots: Path) -> None:
             ax.set_ylabel("speed ÷ diffusers eager")
             ax.set_title(f"{preset}: {op}", fontsize=10)
             ax.grid(axis="y", alpha=0.3)
-    axes[0][0].legend(fontsize=7)
-    fig.suptitle("Autoencoder on CPU: speed relative to diffusers eager, same weights", fontsize=11)
-    fig.tight_layout()
+    _figure_legend(fig, axes[0][0], "Autoencoder on CPU: speed relative to diffusers eager, same weights", columns=4)
     fig.savefig(plots / "autoencoder-speedup.png", dpi=110)
     plt.close(fig)
 
@@ -234,8 +239,8 @@ def profile_section(prof: dict, ae: dict | None) -> list[str]:
     gemm = prof.get("gemm") or {}
     if "gflops_all_threads" in gemm:
         lines += [f"This machine's float32 GEMM ({gemm['n']}³, torch) runs at **{gemm['gflops_all_threads']:.0f} "
-                  f"GFLOP/s** on {gemm['threads']} threads ({gemm['gflops_one_thread']:.0f} on one): the practical "
-                  f"ceiling for convolutions.", ""]
+                  f"GFLOP/s** on {gemm['threads']} threads ({gemm['gflops_one_thread']:.0f} on one): a practical "
+                  f"reference for what these cores do on dense float32 work.", ""]
     if ae:
         lines += ["Achieved GFLOP/s at batch 1 (FLOPs counted by `torch.utils.flop_counter` on our model; the "
                   "three implementations compute the same FLOPs):", "",
@@ -458,7 +463,9 @@ def gpu_section(results: Path) -> list[str]:
         return lines + ["Not measured yet (no bench/results/gpu-*.json).", ""]
     for path in files:
         data = json.loads(path.read_text())
-        lines += [f"### {path.name}: {data.get('device', '?')}, torch {data.get('torch', '?')}", ""]
+        details = ", ".join(f"{k} {data[k]}" for k in ("cuda", "dtype", "iters") if k in data)
+        lines += [f"### {path.name}: {data.get('device', '?')}, torch {data.get('torch', '?')}"
+                  + (f" ({details})" if details else ""), ""]
         steps = data.get("dit_step") or []
         if steps:
             lines += ["One DiT forward (ms):", "",
@@ -476,6 +483,8 @@ def gpu_section(results: Path) -> list[str]:
                 ips = f"{batch / ms * 1e3:.1f}" if isinstance(ms, (int, float)) and ms and batch else "–"
                 lines.append(f"| {r.get('autoencoder', '?')} | {r.get('resolution', '?')} | {batch} | {_num(ms)} | {ips} |")
             lines.append("")
+        if data.get("skipped"):
+            lines += ["Not measured: " + "; ".join(map(str, data["skipped"])) + ".", ""]
     return lines
 
 
@@ -497,12 +506,13 @@ def _header(results: list[dict]) -> list[str]:
              f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; load average at start "
              f"{', '.join(f'{x:.2f}' for x in m['load_average_1_5_15'])}",
              f"- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), ""]
-    if first["mode"] == "quick" or any(r["machine"]["load_average_1_5_15"][0] > 0.5 * r["machine"]["cores"]
-                                       for r in results):
-        lines += ["> **Noisy numbers.** " + ("Quick mode (fewer repeats, more configurations skipped). "
-                                             if first["mode"] == "quick" else "")
-                  + "The machine was busy with other work while this ran (see the load average): latencies are "
-                    "inflated and spreads wide. Run `make bench` on a quiet machine for numbers to quote.", ""]
+    busy = any(r["machine"]["load_average_1_5_15"][0] > 0.5 * r["machine"]["cores"] for r in results)
+    if first["mode"] == "quick" or busy:
+        lines += ["> **Noisy numbers.** "
+                  + ("Quick mode: fewer repeats, more configurations skipped. " if first["mode"] == "quick" else "")
+                  + ("Other work was running on the machine (load average at the start of a section above half "
+                     "the cores): latencies are inflated and spreads wide. " if busy else "")
+                  + "Run `make bench` on a quiet machine for numbers to quote.", ""]
     return lines
 
 
@@ -551,20 +561,24 @@ def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> lis
                     if "gflops_all_threads" in gemm:
                         ceiling = gemm["gflops_all_threads"]
                         headroom = ceiling / rates["diffusers"]
-                        text += (f", against {ceiling:.0f} GFLOP/s for a large float32 GEMM on the same cores: "
-                                 f"diffusers runs at {1 / headroom:.0%} of that ceiling")
-                        text += (f", so in float32 no runtime can be {SPEEDUP_TARGET}× faster on these FLOPs "
-                                 f"(headroom {headroom:.2f}×)" if headroom < SPEEDUP_TARGET else
-                                 f" (headroom {headroom:.2f}×; ONNX Runtime reaches {rates['ort'] / ceiling:.0%} of it)")
+                        text += (f"; a 2048³ float32 GEMM on the same cores runs at {ceiling:.0f} GFLOP/s, "
+                                 f"{headroom:.2f}× diffusers' rate")
+                        text += (f", so in float32 no runtime can be {SPEEDUP_TARGET}× faster on these FLOPs"
+                                 if headroom < SPEEDUP_TARGET else
+                                 f" (ONNX Runtime reaches {rates['ort'] / ceiling:.0%} of it): convolutions on these "
+                                 f"shapes run below GEMM speed in both")
                     text += "."
                 sweep = next((e for e in prof.get("options", []) if e["preset"] == preset and e["op"] == op
                               and "variants" in e), None)
                 if sweep:
                     exact = [v for v in sweep["variants"] if v["max_rel_error"] < 1e-5 and not v["variant"].startswith("gateway")]
                     best = max(exact, key=lambda v: v["speed_vs_gateway"], default=None)
-                    if best:
-                        text += (f" No exact ONNX Runtime option beats the gateway's session by more than "
-                                 f"{best['speed_vs_gateway']:.2f}× ({best['variant']}).")
+                    if best and best["speed_vs_gateway"] < 1.05:
+                        text += (f" No exact ONNX Runtime option in the sweep is faster than the gateway's session "
+                                 f"(best: {best['variant']}, {best['speed_vs_gateway']:.2f}×).")
+                    elif best:
+                        text += (f" The best exact ONNX Runtime option in the sweep, {best['variant']}, runs at "
+                                 f"{best['speed_vs_gateway']:.2f}× the gateway's session.")
                     fp16 = next((v for v in sweep["variants"] if v["variant"].startswith("fp16")), None)
                     if fp16:
                         text += (f" The fp16 graph runs at {fp16['speed_vs_gateway']:.2f}× (x86 ONNX Runtime has few "
