@@ -24,25 +24,7 @@ import torch
 
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT, get_config
-
-
-def randomize_(module: torch.nn.Module, seed: int) -> torch.nn.Module:
-    """Random weights with moderate activations (like tests/helpers.randomize_): DiT's adaLN-Zero
-    initialisation would make every output zero."""
-    g = torch.Generator().manual_seed(seed)
-    with torch.no_grad():
-        for name, t in module.state_dict().items():
-            if not t.is_floating_point():
-                continue
-            if name.endswith("running_var"):
-                t.copy_(torch.rand(t.shape, generator=g) + 0.5)
-            elif name.endswith(("running_mean", "bias")):
-                t.copy_(torch.randn(t.shape, generator=g) * 0.1)
-            elif t.dim() == 1:
-                t.copy_(1 + torch.randn(t.shape, generator=g) * 0.1)
-            else:
-                t.copy_(torch.randn(t.shape, generator=g) / t[0].numel() ** 0.5)
-    return module
+from dcae.models.random_init import randomize_
 
 
 def timed(fn, *args, repeats: int = 5) -> tuple[torch.Tensor, float]:

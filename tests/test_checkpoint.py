@@ -9,7 +9,7 @@ from safetensors.torch import load_file, save_file
 from dcae.checkpoint import CheckpointError, detect_format, load_pretrained, save_pretrained
 from dcae.cli import main
 from dcae.models.dc_ae import create_model
-from helpers import randomize_
+from dcae.models.random_init import randomize_
 
 
 def test_save_load_round_trip_is_exact(tmp_path):

@@ -11,7 +11,8 @@ from dcae.diffusion import (
 from dcae.generator import LatentDiffusionPipeline, load_published, PUBLISHED
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT, get_config
-from helpers import diffusers_to_efficientvit, randomize_
+from dcae.models.random_init import randomize_
+from helpers import diffusers_to_efficientvit
 
 SMALL = get_config("DiT-S/2").replace(depth=2, hidden_size=96, num_heads=4, in_channels=8, input_size=8,
                                       num_classes=10)

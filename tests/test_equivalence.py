@@ -8,7 +8,8 @@ from safetensors.torch import save_file
 
 from dcae.checkpoint import convert, diffusers_config_dict, load_pretrained, save_diffusers
 from dcae.models.dc_ae import DCAE, count_parameters, get_config
-from helpers import diffusers_kwargs, diffusers_to_efficientvit, randomize_
+from dcae.models.random_init import randomize_
+from helpers import diffusers_kwargs, diffusers_to_efficientvit
 
 diffusers = pytest.importorskip("diffusers")
 

@@ -34,7 +34,7 @@ from export import precision, triton_config  # noqa: E402
 from export.repository import export_repository  # noqa: E402
 from export.to_onnx import ExportError, check_signature, export_onnx  # noqa: E402
 from export.wrappers import DiTClassExport  # noqa: E402
-from helpers import randomize_  # noqa: E402
+from dcae.models.random_init import randomize_  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEXT_DIT = dit_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=4,
