@@ -16,16 +16,15 @@ Run through `python -m bench`; `python -m bench.autoencoder --worker SPEC` is on
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
 
-from bench.common import REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, reset_peak_rss, run_worker
+from bench.common import (REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, reset_peak_rss, run_worker,
+                          worker_main)
 
 IMPLEMENTATIONS = ("ort", "torch", "diffusers")
 OPS = ("encode", "decode")
@@ -268,19 +267,9 @@ def run(presets: list[str], timing: Timing, max_call_seconds: float, warmup_limi
             "warmup_limit_seconds": warmup_limit_seconds, "rows": rows}
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--worker", help="one task as JSON (internal)")
-    args = p.parse_args(argv)
-    if args.worker:
-        spec = json.loads(args.worker)
-        out = _prepare(spec) if spec["task"] == "prepare" else _measure(spec)
-        print(json.dumps(out))
-        return 0
-    p.error("run the benchmarks with `python -m bench`")
-    return 2
+def _handle(spec: dict) -> dict:
+    return _prepare(spec) if spec["task"] == "prepare" else _measure(spec)
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    sys.exit(main())
+    sys.exit(worker_main(__doc__, _handle))

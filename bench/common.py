@@ -4,6 +4,7 @@ without it, as the service does)."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -133,6 +134,18 @@ def run_worker(module: str, spec: dict, timeout_seconds: float) -> dict:
     if proc.returncode != 0 or not lines:
         return {"error": f"exit {proc.returncode}: {proc.stderr.strip()[-1500:]}"}
     return json.loads(lines[-1])
+
+
+def worker_main(doc: str, handle: Callable[[dict], dict], argv: list[str] | None = None) -> int:
+    """The `--worker <spec JSON>` entry point that run_worker calls: print handle(spec) as JSON."""
+    os.environ.setdefault("PYTHONWARNINGS", "ignore")
+    p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--worker", help="one task as JSON (internal)")
+    args = p.parse_args(argv)
+    if not args.worker:
+        p.error("run the benchmarks with `python -m bench`")
+    print(json.dumps(handle(json.loads(args.worker))))
+    return 0
 
 
 def log(message: str) -> None:

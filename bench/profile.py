@@ -14,9 +14,7 @@ Each task runs in a worker process of its own.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -25,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import log, proc_status_kib, run_worker
+from bench.common import log, proc_status_kib, run_worker, worker_main
 
 TOP_OPS = 8
 
@@ -257,19 +255,10 @@ def run(prepared: dict, quick: bool) -> dict:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--worker", help="one task as JSON (internal)")
-    args = p.parse_args(argv)
-    if args.worker:
-        spec = json.loads(args.worker)
-        task = {"ops": _ops, "options": _options, "flops": _flops, "gemm": _gemm}[spec["task"]]
-        print(json.dumps({**task(spec), "peak_rss_mib": proc_status_kib()["VmHWM"] / 1024}))
-        return 0
-    p.error("run the benchmarks with `python -m bench`")
-    return 2
+def _handle(spec: dict) -> dict:
+    task = {"ops": _ops, "options": _options, "flops": _flops, "gemm": _gemm}[spec["task"]]
+    return {**task(spec), "peak_rss_mib": proc_status_kib()["VmHWM"] / 1024}
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    sys.exit(main())
+    sys.exit(worker_main(__doc__, _handle))
