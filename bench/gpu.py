@@ -86,6 +86,20 @@ def cuda_graph(fn: Callable[[], torch.Tensor], device: torch.device) -> Callable
     return graph.replay
 
 
+def peak_memory(device: torch.device) -> dict:
+    """{"max_memory_gib": ...} since the last call (CUDA only; {} elsewhere)."""
+    if device.type != "cuda":
+        return {}
+    peak = torch.cuda.max_memory_allocated(device) / 2**30
+    torch.cuda.reset_peak_memory_stats(device)
+    return {"max_memory_gib": round(peak, 2)}
+
+
+def free_cache(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.empty_cache()
+
+
 def summary(times: list[float]) -> dict:
     return {"ms": round(statistics.median(times), 3), "min_ms": round(min(times), 3),
             "max_ms": round(max(times), 3), "n": len(times)}
@@ -152,15 +166,12 @@ def run(args: argparse.Namespace) -> dict:
                     record["cuda_graph"] = summary(time_calls(cuda_graph(step, device), device, args.iters, 2))
             record["eager_ms"] = record["eager"]["ms"]
             record["cuda_graph_ms"] = record.get("cuda_graph", {}).get("ms")
-            if device.type == "cuda":
-                record["max_memory_gib"] = round(torch.cuda.max_memory_allocated(device) / 2**30, 2)
-                torch.cuda.reset_peak_memory_stats(device)
+            record.update(peak_memory(device))
             report.add("dit_step", record)
             if res in args.compile_resolutions:
                 compiled_jobs.append((len(report.data["dit_step"]) - 1, preset, channels, side))
             del model, x, t, y
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
+            free_cache(device)
 
     for res in args.resolutions:
         for label, preset in DECODERS:
@@ -188,13 +199,10 @@ def run(args: argparse.Namespace) -> dict:
                     record["cuda_graph"] = summary(time_calls(cuda_graph(step, device), device,
                                                               max(3, args.iters // 2), 1))
             record["ms"] = record.get("cuda_graph", record["eager"])["ms"]
-            if device.type == "cuda":
-                record["max_memory_gib"] = round(torch.cuda.max_memory_allocated(device) / 2**30, 2)
-                torch.cuda.reset_peak_memory_stats(device)
+            record.update(peak_memory(device))
             report.add("decode", record)
             del decoder, z
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
+            free_cache(device)
 
     # torch.compile last (each takes tens of seconds to compile): the cheapest models first.
     for index, preset, channels, side in sorted(compiled_jobs, key=lambda j: j[3] ** 2 / int(j[1][-1]) ** 2):
@@ -218,8 +226,7 @@ def run(args: argparse.Namespace) -> dict:
         print(json.dumps({k: record[k] for k in ("latent", "resolution", "compile_ms", "compile_seconds")}),
               flush=True)
         del model, compiled, x, t, y
-        if device.type == "cuda":
-            torch.cuda.empty_cache()
+        free_cache(device)
     report.data["wall_seconds"] = round(time.perf_counter() - t_start, 1)
     report.write()
     return report.data
