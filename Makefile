@@ -28,11 +28,12 @@ deploy-tools:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 	      prometheus docker-compose >/dev/null; }
 
-# The shipped models (weights/) exported to ONNX + Triton configs; skipped when up to date (with the
+# The shipped models (weights/) exported to ONNX + Triton configs, with int8 autoencoder graphs for
+# DCAE_PRECISION=int8 (calibrated on weights/dc-ae-f32c32-small/calibration/); skipped when up to date (with the
 # weights, and with the model and export code the graphs are traced from).
 $(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json) \
-                              $(wildcard dcae/models/*.py export/*.py)
-	$(BIN)/dcae export --generator weights/dit-mini-wallpapers -o $(REPO)
+                              $(wildcard weights/*/calibration/*) $(wildcard dcae/models/*.py export/*.py)
+	$(BIN)/dcae export --generator weights/dit-mini-wallpapers --int8 -o $(REPO)
 
 model-repository: $(REPO)/encoder/config.pbtxt
 

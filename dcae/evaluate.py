@@ -118,16 +118,52 @@ def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int
     return {"model": name or model.config.name, "preset": model.config.name, **result}
 
 
+def is_model_repository(path: str | Path) -> bool:
+    return (Path(path) / "encoder" / "config.pbtxt").is_file()
+
+
+def evaluate_repository(repository: str | Path, images: str | Path, resolution: int, limit: int | None = None,
+                        batch_size: int = 8, precision: str = "fp32", progress: bool = False) -> dict:
+    """`evaluate_reconstruction` of the exported graphs the gateway serves (`dcae export`), run with ONNX
+    Runtime on CPU: `precision` fp32 for model.onnx, int8 for the `--int8` graphs."""
+    import onnxruntime as ort
+
+    from service.repository import load_repository
+
+    repo = load_repository(repository)
+    runtime_precision = {"fp32": "float32", "int8": "int8"}.get(precision)
+    if runtime_precision is None:
+        raise ValueError(f"a model repository is evaluated in fp32 or int8, not {precision}")
+    ae = repo.autoencoder
+    f = ae["compression"]
+    if resolution % f:
+        raise ValueError(f"resolution {resolution} is not a multiple of the compression factor {f}")
+    encoder, decoder = (ort.InferenceSession(str(repo.onnx_path(n, runtime_precision)),
+                                             providers=["CPUExecutionProvider"]) for n in ("encoder", "decoder"))
+
+    def reconstruct(x: torch.Tensor) -> torch.Tensor:
+        latent = encoder.run(["latent"], {"image": x.numpy()})[0]
+        return torch.from_numpy(decoder.run(["image"], {"latent": latent})[0])
+
+    result = evaluate_reconstruction(images, resolution, reconstruct, (ae["latent_channels"], resolution // f,
+                                                                       resolution // f),
+                                     limit=limit, batch_size=batch_size, progress=progress)
+    return {"model": str(repository), "preset": ae["name"], "graphs": precision, **result}
+
+
 def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval-ae", help="reconstruction PSNR/SSIM(/LPIPS) vs the bicubic baseline",
                               description=__doc__.split("\n\n", 1)[1])
-    p.add_argument("--model", required=True, help="checkpoint directory (any supported format)")
+    p.add_argument("--model", required=True, help="checkpoint directory (any supported format), or a model "
+                                                    "repository (`dcae export`): its ONNX graphs, run with ONNX Runtime")
     p.add_argument("--images", required=True, help="folder of evaluation images (searched recursively)")
     p.add_argument("--resolution", type=int, default=512, help="crop side R (default 512)")
     p.add_argument("--limit", type=int, help="evaluate only the first N images (sorted by path)")
     p.add_argument("--batch-size", type=int, default=8, help="images per forward pass (default 8)")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
-    p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32", help="autocast precision (default fp32)")
+    p.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
+                   help="checkpoints: autocast precision (fp32, bf16); model repositories: fp32 graphs or the "
+                        "int8 ones of `dcae export --int8` (default fp32)")
     p.add_argument("--lpips-weights", help="directory with vgg16-397923af.pth and LPIPS' vgg.pth "
                                            "(default $DCAE_LPIPS_WEIGHTS; without them LPIPS is skipped)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -136,9 +172,16 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
 
 
 def cmd_eval_ae(args: argparse.Namespace) -> int:
-    result = evaluate_model(args.model, args.images, args.resolution, limit=args.limit, batch_size=args.batch_size,
-                            device=args.device, precision=args.precision, lpips_weights=args.lpips_weights,
-                            progress=not args.json)
+    if is_model_repository(args.model):
+        result = evaluate_repository(args.model, args.images, args.resolution, limit=args.limit,
+                                     batch_size=args.batch_size, precision=args.precision, progress=not args.json)
+    elif args.precision == "int8":
+        raise SystemExit("--precision int8 evaluates the int8 graphs of a model repository (dcae export --int8); "
+                         f"{args.model} is a checkpoint")
+    else:
+        result = evaluate_model(args.model, args.images, args.resolution, limit=args.limit,
+                                batch_size=args.batch_size, device=args.device, precision=args.precision,
+                                lpips_weights=args.lpips_weights, progress=not args.json)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0

@@ -24,6 +24,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from export.precision import convert_to_fp16
+from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
 from export.to_onnx import check_signature, export_onnx
 from export.triton_config import METADATA_KEY, ModelConfig, TritonTensor, tensors_from_onnx, write
 from export.wrappers import (
@@ -112,7 +113,8 @@ def _trtexec_args(profile: dict) -> str:
 def export_repository(output: str | Path, autoencoder: str | Path | None = None, generator: str | Path | None = None,
                       text_encoder: bool | str | Path = False, fp16: bool = False,
                       cpu_python_backend: bool = False, reuse_onnx: str | Path | None = None,
-                      generate_instances: int = 1, log=print) -> dict[str, Path]:
+                      generate_instances: int = 1, int8: bool | str | Path = False,
+                      log=print) -> dict[str, Path]:
     """Export the given checkpoints into a model repository at `output`; returns {model: dir}.
 
     `autoencoder` defaults to the generator's own. `text_encoder`: True for the packaged
@@ -121,13 +123,17 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     its graphs are taken instead of exporting again (large models take minutes), after checking that
     its metadata names the same models. `generate_instances`: instances of the `generate` model, i.e.
     how many generations it runs at once (each its own python process; their `dit` requests are
-    batched together by Triton); further requests queue.
+    batched together by Triton); further requests queue. `int8`: also write int8 graphs of the
+    encoder and decoder for the embedded CPU runtime (export/quantize.py), calibrated on the images in
+    the given folder, or for True the `calibration/` folder beside the autoencoder's weights.
     """
     import torch
 
     from dcae.checkpoint import load_pretrained
     from dcae.generator import load_generator
 
+    if int8 and fp16:
+        raise ValueError("--int8 makes CPU graphs from the float32 ones; it does not combine with --fp16")
     if fp16 and cpu_python_backend:
         raise ValueError("--fp16 makes GPU graphs; the CPU python-backend repository runs the fp32 ones")
     if autoencoder is None and generator is None:
@@ -163,6 +169,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         "format": FORMAT, "format_version": FORMAT_VERSION,
         "variant": "cpu-python" if cpu_python_backend else "gpu",
         "precision": "float16" if fp16 else "float32",
+        "int8": None,
         "autoencoder": {"name": cfg.name, "compression": cfg.compression, "latent_channels": cfg.latent_channels,
                         "scaling_factor": cfg.scaling_factor, "weights_sha256": weights_digest(ae_dir)},
         "generator": ({**_generator_metadata(dit.config, objective, gen_config, cfg),
@@ -181,10 +188,8 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         raise ValueError("reuse_onnx must be another repository than the output")
     _clean(output)
     output.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
     for name, wrapper in networks.items():
-        model_dir = output / name
-        onnx_path = model_dir / "1" / "model.onnx"
+        onnx_path = output / name / "1" / "model.onnx"
         log(f"exporting {name} -> {onnx_path}{' (fp16)' if fp16 else ''}")
         with tempfile.TemporaryDirectory() as tmp:
             if reused is not None:
@@ -198,6 +203,17 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                 onnx_path.parent.mkdir(parents=True, exist_ok=True)
                 for f in fp32.parent.glob("model.onnx*"):  # the graph and any external weights
                     shutil.copyfile(f, onnx_path.parent / f.name)
+    if int8:
+        calibration = ae_dir / CALIBRATION_DIR if int8 is True else Path(int8)
+        metadata["int8"] = quantize_autoencoder(output / "encoder" / "1" / "model.onnx",
+                                                output / "decoder" / "1" / "model.onnx",
+                                                calibration_images(calibration), log=log)
+        metadata["int8"]["calibration"] = str(calibration)
+
+    written: dict[str, Path] = {}
+    for name, wrapper in networks.items():
+        model_dir = output / name
+        onnx_path = model_dir / "1" / "model.onnx"
         inputs, outputs = tensors_from_onnx(onnx_path, batched=True)
         profile = wrapper.profile()
         model_meta = {**metadata, "model": name, "role": wrapper.role}

@@ -53,7 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.runner = runner
         app.state.pipelines = Pipelines(repo, runner.infer, s)
         app.state.guard = guard
-        log.info("serving %s (%s runtime) from %s", repo.autoencoder["name"], s.runtime, s.model_repository)
+        log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder["name"], s.runtime,
+                 s.precision, s.model_repository)
         if repo.generator is not None and s.runtime == "triton":
             log.info("generate: the sampling loop runs %s", "in Triton's generate model (DCAE_GENERATE_LOOP=triton)"
                      if s.generate_loop == "triton" else "in the gateway, one dit request per step")

@@ -30,7 +30,17 @@ class ModelRepository:
     def networks(self) -> list[str]:
         return [n for n in self.metadata["networks"] if n != "generate"]
 
-    def onnx_path(self, model: str) -> Path:
+    def onnx_path(self, model: str, precision: str = "float32") -> Path:
+        """The graph to run for `model`: the int8 one when asked for and exported (encoder, decoder)."""
+        if precision == "int8":
+            int8 = self.metadata.get("int8")
+            if not int8:
+                raise ValueError(f"{self.root} holds no int8 graphs (DCAE_PRECISION=int8): export the repository "
+                                 "with `dcae export --int8`, or serve float32")
+            if model in int8["networks"]:
+                return self.root / model / "1" / int8["file"]
+        elif precision != "float32":
+            raise ValueError(f"unknown precision {precision!r} (float32 or int8)")
         return self.root / model / "1" / "model.onnx"
 
     def tokenizer_path(self) -> Path | None:

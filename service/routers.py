@@ -400,7 +400,7 @@ async def models(request: Request, pipes: Pipelines = Depends(get_pipelines), se
     te = pipes.repo.metadata.get("text_encoder")
     if te:
         data.append({"name": te["name"], "kind": "text_encoder", "details": te})
-    return {"runtime": settings.runtime, "data": data}
+    return {"runtime": settings.runtime, "precision": settings.precision, "data": data}
 
 
 health_router = APIRouter(tags=["health"])

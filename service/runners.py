@@ -67,7 +67,8 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
 
 class EmbeddedRunner:
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
-        self.sessions = {name: create_session(repo.onnx_path(name), settings) for name in repo.networks}
+        self.sessions = {name: create_session(repo.onnx_path(name, settings.precision), settings)
+                         for name in repo.networks}
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.micro_batching:
             for name in self.sessions:
@@ -201,4 +202,7 @@ def _is_unavailable(e: Exception) -> bool:
 
 
 def build_runner(repo: ModelRepository, settings: Settings):
+    if settings.runtime == "triton" and settings.precision != "float32":
+        raise ValueError(f"DCAE_PRECISION={settings.precision} applies to the embedded runtime; Triton serves the "
+                         "graphs its repository configures")
     return EmbeddedRunner(repo, settings) if settings.runtime == "embedded" else TritonRunner(repo, settings)

@@ -91,4 +91,5 @@ class ModelInfo(BaseModel):
 
 class ModelsResponse(BaseModel):
     runtime: str
+    precision: str = Field(description="the autoencoder graphs' precision: float32, or int8 (embedded runtime)")
     data: list[ModelInfo]

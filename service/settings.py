@@ -19,6 +19,9 @@ class Settings(BaseSettings):
     triton_urls: str = Field("127.0.0.1:8001", description="Triton gRPC endpoints, comma-separated (round robin)")
     generate_loop: Literal["gateway", "triton"] = Field(
         "gateway", description="triton runtime: run the sampling loop here (step batching) or call Triton's generate model")
+    precision: Literal["float32", "int8"] = Field(
+        "float32", description="embedded: int8 runs the encoder and decoder graphs written by `dcae export --int8` "
+                               "(faster on CPUs with VNNI; PSNR cost in docs/BENCHMARKS.md); float32 is exact")
     micro_batching: bool = Field(True, description="embedded: batch concurrent requests per model")
     max_batch_size: int = Field(8, ge=1, description="embedded micro-batching: rows per ONNX Runtime call")
     max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded micro-batching: wait for more requests")

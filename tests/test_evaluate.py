@@ -63,3 +63,20 @@ def test_evaluate_checkpoint_and_cli(images, tmp_path, capsys):
     assert "bicubic 3x7x7" in capsys.readouterr().out
     with pytest.raises(ValueError, match="multiple"):
         evaluate_model(model, images, 48)
+
+
+def test_a_model_repository_evaluates_like_its_checkpoint(images, tiny_repository, capsys):
+    """eval-ae on exported graphs (ONNX Runtime) gives the checkpoint's numbers; int8 needs int8 graphs."""
+    checkpoint = evaluate_model(tiny_repository.parent / "ae", images, 64)
+    assert main(["eval-ae", "--model", str(tiny_repository), "--images", str(images), "--resolution", "64",
+                 "--json"]) == 0
+    served = json.loads(capsys.readouterr().out)
+    assert served["graphs"] == "fp32" and served["images"] == checkpoint["images"] == 5
+    assert served["psnr"] == pytest.approx(checkpoint["psnr"], abs=0.01)
+    assert served["bicubic_psnr"] == checkpoint["bicubic_psnr"]
+    with pytest.raises(ValueError, match="dcae export --int8"):
+        main(["eval-ae", "--model", str(tiny_repository), "--images", str(images), "--resolution", "64",
+              "--precision", "int8", "--json"])
+    with pytest.raises(SystemExit, match="model repository"):
+        main(["eval-ae", "--model", str(tiny_repository.parent / "ae"), "--images", str(images),
+              "--precision", "int8"])

@@ -24,17 +24,19 @@ import torch
 pytest.importorskip("onnxscript")
 ort = pytest.importorskip("onnxruntime")
 import onnx  # noqa: E402
+from onnx import numpy_helper  # noqa: E402
 
 from dcae.checkpoint import load_pretrained, save_pretrained  # noqa: E402
 from dcae.diffusion import Objective  # noqa: E402
 from dcae.generator import load_generator, save_generator  # noqa: E402
 from dcae.models.dc_ae import create_model, get_config  # noqa: E402
 from dcae.models.dit import DiT, get_config as dit_config  # noqa: E402
-from export import precision, triton_config  # noqa: E402
-from export.repository import export_repository  # noqa: E402
+from export import precision, quantize, triton_config  # noqa: E402
+from export.repository import _metadata_from_text, export_repository  # noqa: E402
 from export.to_onnx import ExportError, check_signature, export_onnx  # noqa: E402
 from export.wrappers import DiTClassExport  # noqa: E402
 from dcae.models.random_init import randomize_  # noqa: E402
+from synthetic import write_images  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEXT_DIT = dit_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=4,
@@ -123,13 +125,91 @@ def test_encoder_and_decoder_match_pytorch_at_every_size():
     assert enc.get_outputs()[0].shape[1] == c
 
 
-def test_graphs_use_reshape_not_space_to_depth_and_have_no_trace_time_branches():
-    for name in ("encoder", "decoder"):
-        ops = {n.op_type for n in onnx.load(str(cpu_repository() / name / "1/model.onnx")).graph.node}
+def test_graphs_rearrange_space_with_one_hot_convolutions_and_have_no_trace_time_branches():
+    for name, op in (("encoder", "Conv"), ("decoder", "ConvTranspose")):
+        model = onnx.load(str(cpu_repository() / name / "1/model.onnx"))
+        ops = {n.op_type for n in model.graph.node}
         # ONNX SpaceToDepth/DepthToSpace order channels differently from PyTorch's pixel_(un)shuffle;
         # an If/Loop would mean a data-dependent branch survived (the attention form is fixed, linear).
         assert not ops & {"SpaceToDepth", "DepthToSpace", "If", "Loop"}, (name, ops)
         assert "MatMul" in ops  # the attention is in the graph
+        # pixel_(un)shuffle as grouped one-hot convolutions, not 6-D transposes (slow in ONNX Runtime)
+        rearrangements = [n for n in model.graph.node if n.name in quantize._one_hot_convolutions(model)]
+        assert rearrangements and {n.op_type for n in rearrangements} >= {op}, name
+        ranks = {len(numpy_helper.to_array(t)) for t in model.graph.initializer
+                 if any(n.op_type == "Reshape" and n.input[1] == t.name for n in model.graph.node)}
+        assert 6 not in ranks, (name, ranks)
+
+
+@pytest.mark.parametrize("factor", [2, 4])
+def test_one_hot_kernels_are_pixel_unshuffle_and_shuffle_exactly(factor):
+    from dcae.models.dc_ae import _one_hot_kernel, pixel_shuffle, pixel_unshuffle
+
+    x = torch.randn(2, 5, 4 * factor, 3 * factor)
+    w = _one_hot_kernel(5, factor, x)
+    down = torch.nn.functional.conv2d(x, w, stride=factor, groups=5)
+    assert torch.equal(down, pixel_unshuffle(x, factor))
+    assert torch.equal(down, torch.nn.functional.pixel_unshuffle(x, factor))
+    up = torch.nn.functional.conv_transpose2d(down, w, stride=factor, groups=5)
+    assert torch.equal(up, x) and torch.equal(pixel_shuffle(down, factor), x)
+
+
+# ----------------------------------------------------------------------------------------------
+# int8 graphs for the embedded CPU runtime
+
+
+@functools.cache
+def int8_repository() -> Path:
+    """The tiny autoencoder exported with `--int8`, calibrated on synthetic photographs."""
+    images = write_images(workdir() / "calibration", count=6, size=(96, 80), seed=3)
+    out = workdir() / "model_repository_int8"
+    export_repository(out, autoencoder=checkpoints() / "ae", int8=images, log=lambda *a: None)
+    return out
+
+
+def test_int8_graphs_quantize_the_convolutions_and_stay_close_to_float32():
+    repo = int8_repository()
+    images = quantize.calibration_images(workdir() / "calibration", resolution=64)
+    for name, feed_name in (("encoder", "image"), ("decoder", "latent")):
+        model = onnx.load(str(repo / name / "1" / quantize.INT8_FILENAME))
+        ops = [n.op_type for n in model.graph.node]
+        assert ops.count("QuantizeLinear") > 10 and ops.count("DequantizeLinear") > 10, name
+        # the one-hot rearrangements stay float32: no DequantizeLinear feeds their weights
+        produced_by = {o: n.op_type for n in model.graph.node for o in n.output}
+        for node in model.graph.node:
+            if node.name in quantize._one_hot_convolutions(model):
+                assert produced_by.get(node.input[1]) != "DequantizeLinear", node.name
+    enc32, dec32 = (session(repo / n / "1" / "model.onnx") for n in ("encoder", "decoder"))
+    enc8, dec8 = (session(repo / n / "1" / quantize.INT8_FILENAME) for n in ("encoder", "decoder"))
+    z32 = enc32.run(["latent"], {"image": images})[0]
+    z8 = enc8.run(["latent"], {"image": images})[0]
+    y32 = dec32.run(["image"], {"latent": z32})[0]
+    y8 = dec8.run(["image"], {"latent": z32})[0]
+    # Rounding, not another function: wrong scales give ~1 or more. Random weights quantize worse than
+    # trained ones (the shipped model: 0.08 and 0.03; tests/test_shipped.py).
+    for got, ref in ((z8, z32), (y8, y32)):
+        relative_rms = float(np.sqrt(np.mean((got - ref) ** 2) / np.mean(ref ** 2)))
+        assert 0 < relative_rms < 0.5
+
+
+def test_int8_metadata_records_calibration_and_quality():
+    int8 = _metadata_from_text((int8_repository() / "encoder" / "config.pbtxt").read_text())["int8"]
+    assert int8["file"] == quantize.INT8_FILENAME and int8["networks"] == ["encoder", "decoder"]
+    assert int8["calibration_images"] == 6 and int8["calibration"].endswith("calibration")
+    assert int8["psnr_float32"] - int8["psnr_int8"] <= quantize.MAX_PSNR_DROP_DB
+    assert _metadata_from_text((cpu_repository() / "encoder" / "config.pbtxt").read_text())["int8"] is None
+
+
+def test_int8_is_refused_without_images_or_when_it_loses_too_much(tmp_path, monkeypatch):
+    with pytest.raises(quantize.QuantizationError, match="no calibration images"):
+        export_repository(tmp_path / "a", autoencoder=checkpoints() / "ae", int8=tmp_path / "missing",
+                          log=lambda *a: None)
+    with pytest.raises(ValueError, match="--fp16"):
+        export_repository(tmp_path / "b", autoencoder=checkpoints() / "ae", int8=True, fp16=True, log=lambda *a: None)
+    monkeypatch.setattr(quantize, "MAX_PSNR_DROP_DB", -100.0)  # any int8 graph "loses too much"
+    with pytest.raises(quantize.QuantizationError, match="serve the float32 ones"):
+        export_repository(tmp_path / "c", autoencoder=checkpoints() / "ae", int8=workdir() / "calibration",
+                          reuse_onnx=cpu_repository(), log=lambda *a: None)
 
 
 def test_dit_text_matches_pytorch_and_all_false_mask_is_the_null_context():

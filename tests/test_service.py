@@ -149,6 +149,7 @@ def test_health_models_and_docs(generate_server):
     assert kinds["autoencoder"]["details"]["compression"] == 32
     assert kinds["generator"]["details"]["conditioning"] == "text"
     assert models["runtime"] == generate_server.runtime.removesuffix("-loop")
+    assert models["precision"] == "float32"
     schema = httpx.get(f"{server}/openapi.json").json()
     assert {"/v1/encode", "/v1/decode", "/v1/generate", "/v1/models"} <= set(schema["paths"])
     assert schema["components"]["schemas"]["GenerateRequest"]["properties"]["sampler"]["anyOf"][0]["enum"] == [
@@ -391,3 +392,20 @@ def test_service_never_imports_torch(tiny_repository):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_int8_needs_int8_graphs_and_the_embedded_runtime(tiny_repository):
+    from service.repository import load_repository
+    from service.runners import build_runner
+    from service.settings import Settings
+
+    repo = load_repository(tiny_repository)  # exported without --int8
+    assert repo.onnx_path("encoder") == tiny_repository / "encoder" / "1" / "model.onnx"
+    with pytest.raises(ValueError, match="dcae export --int8"):
+        repo.onnx_path("encoder", "int8")
+    with pytest.raises(ValueError, match="embedded runtime"):
+        build_runner(repo, Settings(runtime="triton", precision="int8"))
+    int8 = {"file": "model.int8.onnx", "networks": ["encoder", "decoder"]}
+    repo = type(repo)(repo.root, {**repo.metadata, "int8": int8})
+    assert repo.onnx_path("decoder", "int8").name == "model.int8.onnx"
+    assert repo.onnx_path("dit", "int8").name == "model.onnx"  # only the autoencoder has int8 graphs

@@ -86,6 +86,30 @@ def test_round_trip_of_a_heldout_photograph_reaches_the_models_psnr(server):
     assert np.abs(served.astype(int) - expected.astype(int)).max() <= 2  # and the same pixels
 
 
+def test_int8_graphs_cost_little_psnr_on_a_heldout_photograph():
+    """DCAE_PRECISION=int8: the gateway runs the int8 encoder and decoder (`dcae export --int8`)."""
+    port = free_port()
+    proc = start_server({**os.environ, **SETTINGS, "DCAE_MODEL_REPOSITORY": str(REPO), "DCAE_PRECISION": "int8"}, port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert httpx.get(f"{url}/v1/models", timeout=30).json()["precision"] == "int8"
+        latent = httpx.post(f"{url}/v1/encode", files={"image": ("p.png", HELDOUT.read_bytes())},
+                            headers={"Accept": "application/x-npy"}, timeout=120)
+        assert latent.status_code == 200, latent.text
+        back = httpx.post(f"{url}/v1/decode", content=latent.content, headers={"Content-Type": "application/x-npy"},
+                          timeout=120).content
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    original = np.asarray(Image.open(HELDOUT).convert("RGB"))
+    served = np.asarray(Image.open(io.BytesIO(back)).convert("RGB"))
+    model = load_pretrained(ROOT / "weights" / "dc-ae-f32c32-small")
+    with torch.no_grad():
+        expected = to_uint8(model(to_tensor(load_image(HELDOUT))[None])[0])
+    assert psnr(served, original) >= psnr(expected, original) - 0.3  # float32: within 0.05 (test above)
+    assert 0 < np.abs(served.astype(int) - expected.astype(int)).mean() < 3  # int8 rounding, not other pixels
+
+
 def test_generation_is_deterministic_and_prompt_dependent(request, gateways):  # noqa: F811
     server = shipped_gateway(request, gateways, "embedded").url
 
