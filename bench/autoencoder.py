@@ -3,6 +3,7 @@ weights, each configuration in a fresh process (its peak RSS is that configurati
 
     ort        the exported ONNX graphs (export/), run as the gateway runs them (`create_session` and
                `session_runner` of service/runners.py); this process never imports torch, as the service
+    ort-int8   the same for the int8 graphs (`dcae export --int8`, DCAE_PRECISION=int8)
     torch      our PyTorch eager model (dcae.models.dc_ae), torch.inference_mode
     diffusers  diffusers.AutoencoderDC eager, loaded from our weights written in its layout
                (`dcae.checkpoint.save_diffusers`, which checks that the key mapping inverts exactly)
@@ -26,7 +27,9 @@ import numpy as np
 from bench.common import (REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, reset_peak_rss, run_worker,
                           worker_main)
 
-IMPLEMENTATIONS = ("ort", "torch", "diffusers")
+IMPLEMENTATIONS = ("ort", "ort-int8", "torch", "diffusers")
+HELDOUT = REPO_ROOT / "data" / "wallpapers" / "eval"  # `dcae data fetch`: the int8 quality check's photographs
+QUALITY_RESOLUTIONS = (256, 512, 1024)
 OPS = ("encode", "decode")
 RESOLUTIONS = (256, 512, 1024)
 BATCHES = (1, 8)
@@ -63,6 +66,7 @@ def _prepare(spec: dict) -> dict:
 
     from dcae.checkpoint import load_pretrained, save_diffusers, save_pretrained
     from dcae.models.dc_ae import count_parameters, create_model
+    from export.quantize import CALIBRATION_DIR, INT8_FILENAME, calibration_images, quantize_autoencoder
     from export.repository import export_repository, weights_digest
 
     preset, rebuild = spec["preset"], spec["rebuild"]
@@ -85,13 +89,37 @@ def _prepare(spec: dict) -> dict:
                                "`make model-repository`")
     else:  # exported again when the weights, the model code or the export code changed
         stamp, sources = onnx_repo / "traced_from_sha256", _sources_digest()
-        if rebuild or _repository_digest(onnx_repo) != digest or not stamp.is_file() or stamp.read_text() != sources:
+        if (rebuild or _repository_digest(onnx_repo) != digest or not stamp.is_file() or stamp.read_text() != sources
+                or not (onnx_repo / "decoder" / "1" / INT8_FILENAME).is_file()):
             export_repository(onnx_repo, autoencoder=dcae_dir, log=lambda m: log(f"{preset}: {m}"))
+            # Random weights: the speed of int8 graphs, calibrated on the shipped model's images, with
+            # no quality bar (the quality table is the shipped model's).
+            quantize_autoencoder(*(onnx_repo / n / "1" / "model.onnx" for n in ("encoder", "decoder")),
+                                 calibration_images(SHIPPED_WEIGHTS / CALIBRATION_DIR, limit=4),
+                                 log=lambda m: log(f"{preset}: {m}"), check_quality=False)
             stamp.write_text(sources)
     return {"preset": preset, "parameters": count_parameters(model), "weights_sha256": digest,
             "weights": "shipped" if preset == SHIPPED else "random", "paths": {k: spec[k] for k in
                                                                                 ("dcae", "diffusers", "onnx")},
-            "agreement": _agreement(model, diffusers_dir, onnx_repo)}
+            "agreement": _agreement(model, diffusers_dir, onnx_repo),
+            "int8_quality": _int8_quality(onnx_repo) if preset == SHIPPED else None}
+
+
+def _int8_quality(repo: Path) -> list[dict] | None:
+    """Held-out PSNR/SSIM of the float32 and int8 graphs (`dcae eval-ae` on the repository), when the
+    corpus is here."""
+    from dcae.evaluate import evaluate_repository
+
+    if not HELDOUT.is_dir():
+        log(f"int8 quality: no held-out photographs at {HELDOUT} (`dcae data fetch`); not measured")
+        return None
+    out = []
+    for resolution in QUALITY_RESOLUTIONS:
+        fp32, int8 = (evaluate_repository(repo, HELDOUT, resolution, batch_size=1, precision=p) for p in ("fp32", "int8"))
+        out.append({"resolution": resolution, "images": fp32["images"], "psnr_float32": fp32["psnr"],
+                    "psnr_int8": int8["psnr"], "ssim_float32": fp32["ssim"], "ssim_int8": int8["ssim"]})
+        log(f"int8 quality at {resolution} px: PSNR {int8['psnr']:.2f} dB (float32 {fp32['psnr']:.2f})")
+    return out
 
 
 def _sources_digest() -> str:
@@ -163,12 +191,13 @@ def _measure(spec: dict) -> dict:
     x = _inputs(config["latent_channels"], compression, op, spec["resolution"], spec["batch"],
                 config["scaling_factor"])
     timing = Timing(**spec["timing"])
-    if impl == "ort":
+    if impl in ("ort", "ort-int8"):
         from service.runners import create_session, session_runner
         from service.settings import Settings
 
         network = "encoder" if op == "encode" else "decoder"
-        session = create_session(paths["onnx"] / network / "1" / "model.onnx", Settings())
+        graph = "model.int8.onnx" if impl == "ort-int8" else "model.onnx"
+        session = create_session(paths["onnx"] / network / "1" / graph, Settings())
         run_session, feed = session_runner(session), {session.get_inputs()[0].name: x}
         threads = session.get_session_options().intra_op_num_threads
 
@@ -196,7 +225,7 @@ def _measure(spec: dict) -> dict:
     loaded = proc_status_kib()
     reset = reset_peak_rss()  # from here on VmHWM is the peak while running (weights included)
     result = measure(call, timing)
-    if "torch" in sys.modules and impl == "ort":
+    if "torch" in sys.modules and impl.startswith("ort"):
         raise RuntimeError("the ONNX Runtime measurement imported torch")
     peak = proc_status_kib()["VmHWM"]
     return {**result, "threads": threads, "rss_after_load_mib": loaded["VmRSS"] / 1024,
@@ -216,7 +245,7 @@ def configurations() -> list[tuple[int, int]]:
 def run(presets: list[str], timing: Timing, max_call_seconds: float, warmup_limit_seconds: float,
         rebuild: bool = False) -> dict:
     """Every (preset, op, resolution, batch, implementation); implementations interleaved per
-    configuration so that slow drifts of the machine's load hit all three alike. A configuration whose
+    configuration so that slow drifts of the machine's load hit all of them alike. A configuration whose
     predicted single-call time (this implementation's fastest seconds per pixel at the largest smaller
     configuration) exceeds `max_call_seconds` is skipped and reported with the prediction; one predicted
     to exceed `warmup_limit_seconds` runs without a warm-up call."""
