@@ -88,8 +88,24 @@ def reset_peak_rss() -> bool:
         return False
 
 
+def cpu_busy_fraction(seconds: float = 2.0) -> float:
+    """Share of all cores' time spent busy over `seconds` (from /proc/stat), sampled while the suite
+    itself runs nothing: other work on the machine. The load average cannot tell: it still counts the
+    suite's own previous section for minutes."""
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields) - idle, sum(fields)
+
+    busy0, total0 = sample()
+    time.sleep(seconds)
+    busy1, total1 = sample()
+    return (busy1 - busy0) / max(total1 - total0, 1)
+
+
 def machine() -> dict:
-    """What the numbers were measured on: CPU model, cores, memory, load, library versions."""
+    """What the numbers were measured on: CPU model, cores, memory, load, other work on the CPU at the
+    start, library versions."""
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor())
     mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
@@ -103,7 +119,8 @@ def machine() -> dict:
         except Exception:  # noqa: BLE001 - a package not installed is simply not listed
             pass
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(mem_kib / 2**20, 1),
-            "load_average_1_5_15": list(os.getloadavg()), "python": platform.python_version(),
+            "load_average_1_5_15": list(os.getloadavg()), "cpu_busy_at_start": round(cpu_busy_fraction(), 3),
+            "python": platform.python_version(),
             "versions": versions, "git_commit": _git_commit()}
 
 

@@ -557,6 +557,17 @@ def _num(x) -> str:
 # ----------------------------------------------------------------------------------------------
 
 
+BUSY_LIMIT = 0.10  # share of the CPU busy while the suite idles before a section: other work
+
+
+def _quiet(m: dict) -> str:
+    load = ", ".join(f"{x:.2f}" for x in m["load_average_1_5_15"])
+    if "cpu_busy_at_start" not in m:
+        return (f"load average at start {load} (it includes the suite's own previous work; no idle-CPU sample "
+                f"was recorded)")
+    return f"CPU busy {m['cpu_busy_at_start']:.0%} in the 2 s before it started, load average {load}"
+
+
 def _header(results: list[dict]) -> list[str]:
     first = results[0]
     m = first["machine"]
@@ -564,16 +575,19 @@ def _header(results: list[dict]) -> list[str]:
              "Written by `make bench` (`python -m bench`) from the raw results in bench/results/; do not edit by "
              "hand. `make bench-quick` (`python -m bench --quick`) runs the same suite with fewer repeats and "
              "tighter call limits.", "",
-             f"- mode: **{first['mode']}**, {first['started']} – {results[-1]['finished']}, commit {m.get('git_commit')}",
-             f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB; load average at start "
-             f"{', '.join(f'{x:.2f}' for x in m['load_average_1_5_15'])}",
-             "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()), ""]
-    busy = any(r["machine"]["load_average_1_5_15"][0] > 0.5 * r["machine"]["cores"] for r in results)
+             f"- mode: **{first['mode']}**",
+             f"- machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB",
+             "- " + ", ".join(f"{k} {v}" for k, v in m["versions"].items())]
+    for r in results:
+        lines.append(f"- {r['section']}: {r['started']} – {r['finished']}, commit {r['machine'].get('git_commit')}, "
+                     + _quiet(r["machine"]))
+    lines.append("")
+    busy = any(r["machine"].get("cpu_busy_at_start", 0.0) > BUSY_LIMIT for r in results)
     if first["mode"] == "quick" or busy:
         lines += ["> **Noisy numbers.** "
                   + ("Quick mode: fewer repeats, more configurations skipped. " if first["mode"] == "quick" else "")
-                  + ("Other work was running on the machine (load average at the start of a section above half "
-                     "the cores): latencies are inflated and spreads wide. " if busy else "")
+                  + ("Other work was running on the machine (CPU busy at the start of a section while the suite "
+                     "ran nothing): latencies are inflated and spreads wide. " if busy else "")
                   + "Run `make bench` on a quiet machine for numbers to quote.", ""]
     return lines
 
@@ -581,7 +595,7 @@ def _header(results: list[dict]) -> list[str]:
 def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
     ae, prof, svc = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service"))
-    present = [r for r in (ae, prof, svc) if r]
+    present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc)) if r]
     lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
     plots = doc.parent / PLOTS.name
     plots.mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,8 @@
 #
 #   scripts/train_shipped_models.sh DATA_DIR RUNS_DIR [EXPORT_DIR]
 # DATA_DIR holds train/, eval/, captions.json and text.safetensors (scripts/prepare_gpu_data.py).
-# EXPORT_DIR, when given, receives each finished model at once (split in 15 MB parts).
+# EXPORT_DIR, when given, receives each finished model at once (split in 15 MB parts), and
+# logs.tar.gz (results and logs, no weights) after the autoencoder's evaluation and at the end.
 set -euo pipefail
 DATA=${1:-data/gpu}
 RUNS=${2:-runs/shipped}
@@ -33,6 +34,11 @@ log() { echo "[$(date +%T)] $*" | tee -a "$RUNS/stages.log"; }
 ship() {  # ship DIR NAME: a tar of the model directory, in parts small enough to travel
   [ -n "$EXPORT" ] || return 0
   tar -C "$(dirname "$1")" -cf - "$(basename "$1")" | split -b 15M -d - "$EXPORT/$2.tar.part"
+}
+ship_logs() {  # what a model card needs, small: results, logs, metrics, reconstruction grids (no weights)
+  [ -n "$EXPORT" ] || return 0
+  (cd "$RUNS" && find . -type f -size -3M \( -name '*.json' -o -name '*.jsonl' -o -name '*.log' -o -name '*.png' \) \
+     -not -path './ship/*' -print0 | tar --null -T - -czf "$EXPORT/logs.tar.gz")
 }
 COMMON=(--num-workers "$WORKERS" --no-progress --log-every 50 --checkpoint-every 100000 --sample-every 0
         --device "$DEVICE" --steps 1000000 --scaling-crops "$SCALING_CROPS" --warmup "$WARMUP")
@@ -64,6 +70,8 @@ for m in ae-p1/model ae-p2/model dc-ae-f32c32-small; do
     --json > "$RUNS/eval-$(echo "$m" | cut -d/ -f1)-$RES_LO.json"
 done
 
+ship_logs
+
 log "DiT"
 mkdir -p "$RUNS/dit-mini-wallpapers/run"
 cp "$DATA/text.safetensors" "$RUNS/dit-mini-wallpapers/run/text.safetensors"
@@ -76,3 +84,4 @@ if [ -n "$EXPORT" ]; then  # the generator without its run state (latent cache, 
     | split -b 15M -d - "$EXPORT/generator.tar.part"
 fi
 log "done"
+ship_logs

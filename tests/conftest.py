@@ -84,3 +84,26 @@ def tiny_triton(triton_env, tiny_cpu_repository, tmp_path_factory):
     log = tmp_path_factory.mktemp("triton") / "tritonserver.log"
     with TritonServer(tiny_cpu_repository, log_path=log) as server:  # stopped (process group) on exit
         yield server
+
+
+# ----------------------------------------------------------------------------------------------
+# Gateways (tests/served.py): one per runtime and module, started on first use
+
+
+@pytest.fixture(scope="module")
+def gateways():
+    """The module's gateways by runtime, each started on first use; all stopped at the end."""
+    started = {}
+    yield started
+    for g in started.values():
+        g.process.terminate()
+        g.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module", params=["embedded", "triton"])
+def server(request, gateways):
+    """A gateway per runtime for encode and decode over the tiny repository (the two Triton gateways
+    differ in generate only)."""
+    from served import gateway
+
+    return gateway(request, gateways, request.param)

@@ -138,3 +138,21 @@ def test_report_without_gpu_results_says_so(tmp_path):
     assert "## GPU\n\nNot measured yet" in doc
     assert "**missed**" in _target_line(doc, "| embedded service peak RSS ≤ 2 GB")
     assert "**met**" in _target_line(doc, "| micro-batching ≥ 1.5× throughput at c = 16, p95 ≤ 2× (encode)")
+
+
+def test_only_an_idle_cpu_sample_flags_other_work(tmp_path):
+    results = _results(tmp_path, 2.0, 2.0, 2.0, 1000.0, gpu=False)
+    doc = report.write(results, tmp_path / "BENCHMARKS.md").read_text()
+    assert "Noisy numbers" not in doc  # a load average alone counts the suite's own previous section
+    assert "no idle-CPU sample was recorded" in doc
+    svc = json.loads((results / "cpu-service.json").read_text())
+    svc["machine"] = {**svc["machine"], "cpu_busy_at_start": 0.4}
+    (results / "cpu-service.json").write_text(json.dumps(svc))
+    doc = report.write(results, tmp_path / "BENCHMARKS.md").read_text()
+    assert "Noisy numbers" in doc and "CPU busy 40% in the 2 s before it started" in doc
+
+
+def test_cpu_busy_fraction_is_a_share():
+    from bench.common import cpu_busy_fraction
+
+    assert 0.0 <= cpu_busy_fraction(0.2) <= 1.0

@@ -6,10 +6,10 @@ import numpy as np
 from PIL import Image
 
 from dcae.cli import main
-from test_service import gateways, png_bytes, server  # noqa: F401 - the gateway fixtures
+from served import png_bytes
 
 
-def test_client_round_trip_and_generate(server, tmp_path, capsys):  # noqa: F811
+def test_client_round_trip_and_generate(server, tmp_path, capsys):
     url = server.url
     (tmp_path / "in.png").write_bytes(png_bytes(70, 100))
     assert main(["client", "encode", str(tmp_path / "in.png"), "-o", str(tmp_path / "z.npy"), "--url", url]) == 0

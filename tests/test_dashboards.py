@@ -34,8 +34,8 @@ import numpy as np
 import pytest
 import yaml
 
-from test_service import free_port, png_bytes
-from test_service import npy as npy_bytes
+from served import free_port, png_bytes
+from served import npy as npy_bytes
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DASHBOARDS = REPO_ROOT / "deploy" / "grafana" / "dashboards"

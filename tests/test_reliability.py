@@ -36,7 +36,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from test_service import free_port, npy, png_bytes
+from served import free_port, npy, png_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY, ENCODER_KEY, METERED_KEY = "admin-key-7f3a", "encoder-key-2b9c", "metered-key-91d0"

@@ -19,9 +19,7 @@ from PIL import Image
 
 from dcae.checkpoint import load_pretrained
 from dcae.images import load_image, to_tensor, to_uint8
-from test_service import (  # noqa: F401 - gateways: the fixture
-    RUNTIMES, free_port, gateway, gateways, images_of, start_server, triton_gateway_env,
-)
+from served import RUNTIMES, free_port, gateway, images_of, start_server, triton_gateway_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = ROOT / "model_repository"
@@ -62,12 +60,12 @@ def shipped_triton(triton_env, shipped_cpu_repository, tmp_path_factory):  # tri
         yield server
 
 
-def shipped_gateway(request, gateways, runtime: str):  # noqa: F811 - gateways: the fixture's value
+def shipped_gateway(request, gateways, runtime: str):
     return gateway(request, gateways, runtime, "shipped_repository", "shipped_triton", SETTINGS)
 
 
 @pytest.fixture(scope="module", params=RUNTIMES[:2])
-def server(request, gateways):  # noqa: F811
+def server(request, gateways):
     return shipped_gateway(request, gateways, request.param).url
 
 
@@ -110,7 +108,7 @@ def test_int8_graphs_cost_little_psnr_on_a_heldout_photograph():
     assert 0 < np.abs(served.astype(int) - expected.astype(int)).mean() < 3  # int8 rounding, not other pixels
 
 
-def test_generation_is_deterministic_and_prompt_dependent(request, gateways):  # noqa: F811
+def test_generation_is_deterministic_and_prompt_dependent(request, gateways):
     server = shipped_gateway(request, gateways, "embedded").url
 
     def gen(prompt: str, seed: int) -> np.ndarray:
@@ -126,7 +124,7 @@ def test_generation_is_deterministic_and_prompt_dependent(request, gateways):  #
     assert np.abs(a.astype(int) - b.astype(int)).mean() > 10  # the prompt changes the picture
 
 
-def test_both_loops_on_triton_generate_the_embedded_image(request, gateways):  # noqa: F811
+def test_both_loops_on_triton_generate_the_embedded_image(request, gateways):
     """The shipped generator through a real Triton: the gateway's loop and Triton's generate model
     give the same image for a seed, and it is the embedded runtime's image (to ONNX Runtime's rounding)."""
     req = {"prompt": "Black and white photograph of a wooden jetty in thick grey fog", "seed": 5, "steps": 8}
@@ -160,7 +158,7 @@ def cpu_seconds(pids: list[int] = (), pgid: int | None = None) -> float:
 
 
 @pytest.mark.slow
-def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton, tmp_path):  # noqa: F811
+def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton, tmp_path):
     """The shipped generator (default steps, n = 1) through a real CPU Triton on loopback, three ways:
     the gateway's loop (one `dit` request per step; Triton batches concurrent requests' steps), Triton's
     generate model as exported (one instance: one generation at a time), and the same model with four
