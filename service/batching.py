@@ -1,7 +1,10 @@
 """Micro-batching for the embedded runtime: concurrent requests for one model are concatenated
 along the batch axis (up to `max_batch_size` rows, waiting at most `max_wait_ms` for company) and run
 as one ONNX Runtime call off the event loop. Requests whose per-row shapes differ (images of other
-sizes) never share a call."""
+sizes) never share a call. With a `cost` function and `max_cost` (the autoencoder's image pixels), a
+call also stops taking requests once their summed cost would pass `max_cost`: memory per call grows
+with pixels (one ONNX Runtime call on 8 images of 1024 px peaks near 4 GB), rows alone do not bound
+it. A single request over the limit still runs, alone."""
 
 from __future__ import annotations
 
@@ -21,13 +24,16 @@ class _Item:
     inputs: dict[str, np.ndarray]
     rows: int
     key: tuple
+    cost: float
     future: asyncio.Future = field(repr=False)
 
 
 class MicroBatcher:
-    def __init__(self, model: str, run: RunFn, max_batch_size: int, max_wait_ms: float) -> None:
+    def __init__(self, model: str, run: RunFn, max_batch_size: int, max_wait_ms: float,
+                 cost: Callable[[dict[str, np.ndarray]], float] | None = None, max_cost: float | None = None) -> None:
         self.model, self.run = model, run
         self.max_batch_size, self.max_wait = max_batch_size, max_wait_ms / 1000
+        self.cost, self.max_cost = cost, max_cost
         self.queue: asyncio.Queue[_Item] = asyncio.Queue()
         self.task: asyncio.Task | None = None
 
@@ -42,7 +48,8 @@ class MicroBatcher:
     async def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rows = next(iter(inputs.values())).shape[0]
         key = tuple((k, v.dtype.str, v.shape[1:]) for k, v in sorted(inputs.items()))
-        item = _Item(inputs, rows, key, asyncio.get_running_loop().create_future())
+        cost = self.cost(inputs) if self.cost is not None else 0.0
+        item = _Item(inputs, rows, key, cost, asyncio.get_running_loop().create_future())
         self.queue.put_nowait(item)
         QUEUE_DEPTH.labels(self.model).set(self.queue.qsize())
         return await item.future
@@ -53,12 +60,17 @@ class MicroBatcher:
             if not pending:
                 pending.append(await self.queue.get())
             first = pending[0]
-            batch, rows, rest = [first], first.rows, []
+            batch, rows, cost, rest = [first], first.rows, first.cost, []
+
+            def fits(item: _Item) -> bool:
+                return (item.key == first.key and rows + item.rows <= self.max_batch_size
+                        and (self.max_cost is None or cost + item.cost <= self.max_cost))
+
             deadline = asyncio.get_running_loop().time() + self.max_wait
             for other in pending[1:]:  # left over from the previous round
-                if other.key == first.key and rows + other.rows <= self.max_batch_size:
+                if fits(other):
                     batch.append(other)
-                    rows += other.rows
+                    rows, cost = rows + other.rows, cost + other.cost
                 else:
                     rest.append(other)
             while rows < self.max_batch_size:
@@ -69,9 +81,9 @@ class MicroBatcher:
                     item = await asyncio.wait_for(self.queue.get(), timeout)
                 except asyncio.TimeoutError:
                     break
-                if item.key == first.key and rows + item.rows <= self.max_batch_size:
+                if fits(item):
                     batch.append(item)
-                    rows += item.rows
+                    rows, cost = rows + item.rows, cost + item.cost
                 else:
                     rest.append(item)
             pending = rest

@@ -65,6 +65,21 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
     return run
 
 
+def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
+    """Image pixels one call of an autoencoder network works on (its memory grows with them); None for
+    the other networks."""
+    tensor, area = {"encoder": ("image", 1), "decoder": ("latent", repo.autoencoder["compression"] ** 2)}.get(
+        network, (None, 0))
+    if tensor is None:
+        return None
+
+    def pixels(inputs: dict[str, np.ndarray]) -> float:
+        n, _, h, w = inputs[tensor].shape
+        return float(n * h * w * area)
+
+    return pixels
+
+
 class EmbeddedRunner:
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
         self.sessions = {name: create_session(repo.onnx_path(name, settings.precision), settings)
@@ -74,7 +89,8 @@ class EmbeddedRunner:
             for name in self.sessions:
                 limit = repo.metadata["networks"][name].get("max_batch_size", settings.max_batch_size)
                 self.batchers[name] = MicroBatcher(name, self._runner(name), min(settings.max_batch_size, limit),
-                                                   settings.max_batch_wait_ms)
+                                                   settings.max_batch_wait_ms, cost=image_pixels(name, repo),
+                                                   max_cost=settings.max_batch_pixels)
 
     def _runner(self, name: str):
         return session_runner(self.sessions[name])

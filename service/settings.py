@@ -24,6 +24,8 @@ class Settings(BaseSettings):
                                "(faster on CPUs with VNNI; PSNR cost in docs/BENCHMARKS.md); float32 is exact")
     micro_batching: bool = Field(True, description="embedded: batch concurrent requests per model")
     max_batch_size: int = Field(8, ge=1, description="embedded micro-batching: rows per ONNX Runtime call")
+    max_batch_pixels: int = Field(8 * 512 * 512, ge=1, description="embedded micro-batching: most image pixels per "
+                                  "encoder or decoder call (memory grows with them); one larger request runs alone")
     max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded micro-batching: wait for more requests")
     ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")

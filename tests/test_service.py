@@ -324,3 +324,33 @@ def test_png_writer_round_trips_through_pillow(shape):
         assert decoded.mode == "RGB" and np.array_equal(np.asarray(decoded), image)
     with pytest.raises(ValueError, match="uint8"):
         encode_png(noise.astype(np.float32))
+
+
+def test_micro_batches_stop_at_the_pixel_limit():
+    """Rows and pixels both bound a call; a request over the pixel limit runs alone; results stay per request."""
+    from service.batching import MicroBatcher
+
+    calls = []
+
+    def run(inputs):
+        calls.append(inputs["image"].shape[0])
+        return {"out": inputs["image"] * 2}
+
+    async def main(sizes):
+        batcher = MicroBatcher("encoder", run, max_batch_size=8, max_wait_ms=50,
+                               cost=lambda i: float(i["image"].shape[0] * i["image"].shape[2] * i["image"].shape[3]),
+                               max_cost=4 * 16 * 16)
+        batcher.start()
+        try:
+            inputs = [np.full((rows, 3, 16, 16), k, np.float32) for k, rows in enumerate(sizes)]
+            outs = await asyncio.gather(*(batcher.infer({"image": x}) for x in inputs))
+        finally:
+            await batcher.stop()
+        for x, out in zip(inputs, outs):
+            assert np.array_equal(out["out"], x * 2)
+
+    asyncio.run(main([1] * 10))
+    assert calls == [4, 4, 2]  # 8 rows would fit, 4 images of 16x16 is the pixel limit
+    calls.clear()
+    asyncio.run(main([6, 1, 1]))
+    assert calls == [6, 2]  # the 6-row request alone (over the limit), then the two others together
