@@ -619,6 +619,7 @@ def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> lis
     facts = []
     if ae and prof:
         gemm = prof.get("gemm") or {}
+        int8_speedups = speedups(ae, "ort-int8")
         for preset, ops in speedups(ae).items():
             for op, pairs in ops.items():
                 if not pairs or min(r for _, r in pairs) >= SPEEDUP_TARGET:
@@ -659,8 +660,7 @@ def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> lis
                     if fp16:
                         text += (f" The fp16 graph runs at {fp16['speed_vs_gateway']:.2f}× (x86 ONNX Runtime has few "
                                  f"fp16 kernels).")
-                int8 = speedups(ae, "ort-int8").get(preset, {}).get(op) if any(
-                    r["impl"] == "ort-int8" for r in ae["rows"]) else None
+                int8 = int8_speedups[preset][op]
                 if int8:
                     quality = ae["presets"][preset].get("int8_quality") or []
                     cost = (f", for {min(q['psnr_int8'] - q['psnr_float32'] for q in quality):+.2f} to "

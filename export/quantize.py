@@ -87,12 +87,6 @@ def quantize_graph(fp32: str | Path, out: str | Path, rows: np.ndarray) -> Path:
     return out
 
 
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    """PSNR of uint8-quantised outputs `a` against originals `b`, both in [-1, 1]."""
-    a = np.round((np.clip(a, -1, 1) + 1) * 127.5) / 127.5 - 1
-    return float(10 * np.log10(4.0 / max(float(np.mean((a - b) ** 2)), 1e-12)))
-
-
 def quantize_autoencoder(encoder: str | Path, decoder: str | Path, images: np.ndarray,
                          log: Callable[[str], None] = print, check_quality: bool = True) -> dict:
     """Write model.int8.onnx beside the float32 encoder and decoder graphs; returns the metadata entry
@@ -102,6 +96,10 @@ def quantize_autoencoder(encoder: str | Path, decoder: str | Path, images: np.nd
 
     The decoder is calibrated on the float32 encoder's latents of the same images."""
     import onnxruntime as ort
+    import torch
+
+    from dcae.evaluate import quantize01
+    from dcae.metrics import psnr
 
     encoder, decoder = Path(encoder), Path(decoder)
 
@@ -119,8 +117,10 @@ def quantize_autoencoder(encoder: str | Path, decoder: str | Path, images: np.nd
     enc8 = quantize_graph(encoder, encoder.with_name(INT8_FILENAME), images)
     dec8 = quantize_graph(decoder, decoder.with_name(INT8_FILENAME), latents)
     enc8, dec8 = session(enc8), session(dec8)
-    psnr32 = np.mean([_psnr(run(dec32, latents[i:i + 1]), images[i:i + 1]) for i in range(len(images))])
-    psnr8 = np.mean([_psnr(run(dec8, run(enc8, images[i:i + 1])), images[i:i + 1]) for i in range(len(images))])
+    def mean_psnr(reconstructions: np.ndarray) -> float:  # the evaluation protocol's: outputs on the uint8 grid
+        return float(psnr(quantize01(torch.from_numpy(reconstructions)), quantize01(torch.from_numpy(images))).mean())
+
+    psnr32, psnr8 = mean_psnr(run(dec32, latents)), mean_psnr(run(dec8, run(enc8, images)))
     entry = {"file": INT8_FILENAME, "networks": ["encoder", "decoder"], "calibration_images": len(images),
              "calibration_resolution": int(images.shape[-1]),
              "psnr_float32": round(float(psnr32), 3), "psnr_int8": round(float(psnr8), 3)}

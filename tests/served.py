@@ -30,17 +30,25 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parent.parent)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError("gateway exited: " + proc.stdout.read().decode()[-2000:])
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_live(proc, f"http://127.0.0.1:{port}", 60, lambda: proc.stdout.read().decode()[-2000:], poll_s=0.2):
+        return proc
     proc.kill()
     raise RuntimeError("gateway did not start within 60 s")
+
+
+def wait_live(proc: subprocess.Popen, url: str, timeout_s: float, output, poll_s: float = 0.1) -> bool:
+    """Until the gateway at `url` answers /health/live: True, or False after `timeout_s`. If its
+    process exits first, RuntimeError with `output()` (its last output)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gateway exited with {proc.returncode}: {output()}")
+        try:
+            if httpx.get(f"{url}/health/live", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(poll_s)
+    return False
 
 
 def triton_gateway_env(triton, generate_loop: str = "gateway") -> dict[str, str]:

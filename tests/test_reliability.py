@@ -36,7 +36,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from served import free_port, npy, png_bytes
+from served import free_port, npy, png_bytes, wait_live
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY, ENCODER_KEY, METERED_KEY = "admin-key-7f3a", "encoder-key-2b9c", "metered-key-91d0"
@@ -63,15 +63,8 @@ class Gateway:
                                          "--port", str(self.port)], env=self.env, stdout=log,
                                         stderr=subprocess.STDOUT, cwd=ROOT)
         log.close()
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gateway exited with {self.process.returncode}: {self.log()[-3000:]}")
-            try:
-                if httpx.get(f"{self.url}/health/live", timeout=1).status_code == 200:
-                    return self
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        if wait_live(self.process, self.url, timeout_s, lambda: self.log()[-3000:]):
+            return self
         self.stop()
         raise RuntimeError(f"gateway not up within {timeout_s} s: {self.log()[-3000:]}")
 
