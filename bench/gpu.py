@@ -8,7 +8,10 @@ Measures, with random weights (speed does not depend on them):
 * one DiT-XL denoising step (class-conditional, batch 16, bf16) on the latents of three
   autoencoders: SD-VAE-f8 with DiT-XL/2 (the DiT paper's setting), DC-AE-f32c32 and
   DC-AE-f64c128 with DiT-XL/1, at 512 and 1024 px; each in PyTorch eager, CUDA-graph replay of
-  the eager model, and torch.compile (inductor, no CUDA graphs);
+  the eager model, torch.compile (inductor, no CUDA graphs), and as the gateway's torch runtime
+  serves it ("serving": `dcae.serving.GraphedModule` over the exported DiT signature, numpy
+  float32 inputs copied to the GPU, the bucket's graph replayed, the output copied back; wall
+  clock per call, host work included);
 * the decoders: DC-AE (dc-ae-f32c32-in-1.0, dc-ae-f64c128-in-1.0) versus SD-VAE
   (bench/sd_vae.py), at the same resolutions.
 
@@ -35,6 +38,7 @@ from bench.sd_vae import SDVAEDecoder
 from dcae.models.dc_ae import create_model, get_config
 from dcae.models.dit import DiT
 from dcae.models.dit import get_config as get_dit_config
+from dcae.serving import GraphedModule
 
 # (label, DiT preset, latent channels, spatial compression)
 LATENTS = [
@@ -138,6 +142,26 @@ def dit_inputs(model: DiT, batch: int, device: torch.device, dtype: torch.dtype)
     return x, t, y
 
 
+def time_serving(model: DiT, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor, device: torch.device,
+                 dtype: torch.dtype, iters: int, warmup: int) -> list[float]:
+    """Wall-clock milliseconds of the torch runtime's DiT call (service/torch_runner.py): numpy in, numpy out."""
+    from export.wrappers import DiTClassExport
+
+    served = GraphedModule(DiTClassExport(model), ["latent", "timestep", "class_label"], device, dtype,
+                           max_batch=max(32, x.shape[0]))
+    inputs = {"latent": x.float().cpu().numpy(), "timestep": t.float().cpu().numpy(),
+              "class_label": y.cpu().numpy()}
+    for _ in range(warmup + 1):  # the first call captures the bucket's graph
+        served(inputs)
+    times = []
+    for _ in range(iters):
+        t0 = time.perf_counter()
+        served(inputs)
+        times.append((time.perf_counter() - t0) * 1e3)
+    del served
+    return times
+
+
 def run(args: argparse.Namespace) -> dict:
     device = torch.device(args.device)
     dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.dtype]
@@ -164,8 +188,10 @@ def run(args: argparse.Namespace) -> dict:
                 record["eager"] = summary(time_calls(step, device, args.iters, args.warmup))
                 if use_graphs:
                     record["cuda_graph"] = summary(time_calls(cuda_graph(step, device), device, args.iters, 2))
+            record["serving"] = summary(time_serving(model, x, t, y, device, dtype, args.iters, args.warmup))
             record["eager_ms"] = record["eager"]["ms"]
             record["cuda_graph_ms"] = record.get("cuda_graph", {}).get("ms")
+            record["serving_ms"] = record["serving"]["ms"]
             record.update(peak_memory(device))
             report.add("dit_step", record)
             if res in args.compile_resolutions:

@@ -8,12 +8,13 @@
 #
 #   scripts/train_shipped_models.sh DATA_DIR RUNS_DIR [EXPORT_DIR]
 # DATA_DIR holds train/, eval/, captions.json and text.safetensors (scripts/prepare_gpu_data.py).
-# EXPORT_DIR, when given, receives each finished model at once (split in 15 MB parts), and
+# EXPORT_DIR, when given, receives each finished model at once (split in parts under 16 MiB), and
 # logs.tar.gz (results and logs, no weights) after the autoencoder's evaluation and at the end.
 set -euo pipefail
 DATA=${1:-data/gpu}
 RUNS=${2:-runs/shipped}
 EXPORT=${3:-}
+[ -n "$EXPORT" ] && mkdir -p "$EXPORT" && EXPORT=$(cd "$EXPORT" && pwd)  # absolute: ship_logs changes directory
 AE_PRESET=${AE_PRESET:-dc-ae-f32c32-small}
 DIT_PRESET=${DIT_PRESET:-DiT-mini/1}
 RES_LO=${RES_LO:-256}; RES_HI=${RES_HI:-512}; RES_EVAL=${RES_EVAL:-1024}; RES_DIT=${RES_DIT:-512}
@@ -33,7 +34,7 @@ mkdir -p "$RUNS"
 log() { echo "[$(date +%T)] $*" | tee -a "$RUNS/stages.log"; }
 ship() {  # ship DIR NAME: a tar of the model directory, in parts small enough to travel
   [ -n "$EXPORT" ] || return 0
-  tar -C "$(dirname "$1")" -cf - "$(basename "$1")" | split -b 15M -d - "$EXPORT/$2.tar.part"
+  tar -C "$(dirname "$1")" -cf - "$(basename "$1")" | split -b 15900K -d - "$EXPORT/$2.tar.part"
 }
 ship_logs() {  # what a model card needs, small: results, logs, metrics, reconstruction grids (no weights)
   [ -n "$EXPORT" ] || return 0
@@ -79,9 +80,9 @@ $DCAE train-dit --autoencoder "$RUNS/dc-ae-f32c32-small" --data "$DATA/train" --
   --out "$RUNS/dit-mini-wallpapers" --preset "$DIT_PRESET" --resolution "$RES_DIT" --batch-size "$BATCH_DIT" --views 32 \
   --lr 3e-4 --steps 1000000 --time-limit "$DIT_SECONDS" --sample-every 0 --checkpoint-every 100000 \
   --device "$DEVICE" --adherence-samples 0 --json > "$RUNS/dit.json"
-if [ -n "$EXPORT" ]; then  # the generator without its run state (latent cache, optimiser checkpoint)
-  tar -C "$RUNS" --exclude run/checkpoint.pt --exclude run/latents.safetensors --exclude run/text.safetensors -cf - dit-mini-wallpapers \
-    | split -b 15M -d - "$EXPORT/generator.tar.part"
+if [ -n "$EXPORT" ]; then  # the generator without its run state (its logs and samples go in logs.tar.gz)
+  tar -C "$RUNS" --exclude run -cf - dit-mini-wallpapers \
+    | split -b 15900K -d - "$EXPORT/generator.tar.part"
 fi
 log "done"
 ship_logs

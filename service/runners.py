@@ -81,19 +81,22 @@ def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.
 
 
 class EmbeddedRunner:
+    """ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
+
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
-        self.sessions = {name: create_session(repo.onnx_path(name, settings.precision), settings)
-                         for name in repo.networks}
+        self.calls = self._load(repo, settings)
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.micro_batching:
-            for name in self.sessions:
+            for name, call in self.calls.items():
                 limit = repo.metadata["networks"][name].get("max_batch_size", settings.max_batch_size)
-                self.batchers[name] = MicroBatcher(name, self._runner(name), min(settings.max_batch_size, limit),
+                self.batchers[name] = MicroBatcher(name, call, min(settings.max_batch_size, limit),
                                                    settings.max_batch_wait_ms, cost=image_pixels(name, repo),
                                                    max_cost=settings.max_batch_pixels)
 
-    def _runner(self, name: str):
-        return session_runner(self.sessions[name])
+    def _load(self, repo: ModelRepository, settings: Settings) -> dict[str, Callable]:
+        """{network: inputs -> {output name: array}}"""
+        return {name: session_runner(create_session(repo.onnx_path(name, settings.precision), settings))
+                for name in repo.networks}
 
     async def start(self) -> None:
         for b in self.batchers.values():
@@ -107,7 +110,7 @@ class EmbeddedRunner:
         if model in self.batchers:
             return await self.batchers[model].infer(inputs)
         BATCH_SIZE.labels(model).observe(next(iter(inputs.values())).shape[0])
-        return await asyncio.to_thread(self._runner(model), inputs)
+        return await asyncio.to_thread(self.calls[model], inputs)
 
     async def ready(self) -> bool:
         return True
@@ -218,7 +221,11 @@ def _is_unavailable(e: Exception) -> bool:
 
 
 def build_runner(repo: ModelRepository, settings: Settings):
-    if settings.runtime == "triton" and settings.precision != "float32":
-        raise ValueError(f"DCAE_PRECISION={settings.precision} applies to the embedded runtime; Triton serves the "
-                         "graphs its repository configures")
+    if settings.runtime != "embedded" and settings.precision != "float32":
+        raise ValueError(f"DCAE_PRECISION={settings.precision} applies to the embedded runtime; the {settings.runtime} "
+                         "runtime serves float32 graphs or weights")
+    if settings.runtime == "torch":
+        from service.torch_runner import TorchRunner  # the only runtime that imports torch
+
+        return TorchRunner(repo, settings)
     return EmbeddedRunner(repo, settings) if settings.runtime == "embedded" else TritonRunner(repo, settings)

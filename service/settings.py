@@ -15,18 +15,25 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DCAE_", protected_namespaces=())
 
     model_repository: Path = Field(Path("model_repository"), description="exported models (config.pbtxt + ONNX)")
-    runtime: Literal["embedded", "triton"] = Field("embedded", description="in-process ONNX Runtime, or Triton")
+    runtime: Literal["embedded", "triton", "torch"] = Field(
+        "embedded", description="in-process ONNX Runtime, Triton, or in-process PyTorch (GPU boxes without Triton)")
     triton_urls: str = Field("127.0.0.1:8001", description="Triton gRPC endpoints, comma-separated (round robin)")
     generate_loop: Literal["gateway", "triton"] = Field(
         "gateway", description="triton runtime: run the sampling loop here (step batching) or call Triton's generate model")
     precision: Literal["float32", "int8"] = Field(
         "float32", description="embedded: int8 runs the encoder and decoder graphs written by `dcae export --int8` "
                                "(faster on CPUs with VNNI; PSNR cost in docs/BENCHMARKS.md); float32 is exact")
-    micro_batching: bool = Field(True, description="embedded: batch concurrent requests per model")
-    max_batch_size: int = Field(8, ge=1, description="embedded micro-batching: rows per ONNX Runtime call")
-    max_batch_pixels: int = Field(8 * 512 * 512, ge=1, description="embedded micro-batching: most image pixels per "
+    weights: Path = Field(Path("weights"), description="torch runtime: folder holding the PyTorch checkpoints the "
+                          "repository was exported from (found by their weights' SHA-256)")
+    torch_device: str = Field("auto", description="torch runtime: cuda, cuda:N or cpu (auto: cuda when present)")
+    torch_dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
+        "auto", description="torch runtime: compute dtype (auto: bfloat16 on CUDA, float32 on CPU)")
+    cuda_graphs: bool = Field(True, description="torch runtime on CUDA: replay the DiT step from CUDA graphs")
+    micro_batching: bool = Field(True, description="embedded and torch: batch concurrent requests per model")
+    max_batch_size: int = Field(8, ge=1, description="embedded and torch micro-batching: rows per ONNX Runtime call")
+    max_batch_pixels: int = Field(8 * 512 * 512, ge=1, description="embedded and torch micro-batching: most image pixels per "
                                   "encoder or decoder call (memory grows with them); one larger request runs alone")
-    max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded micro-batching: wait for more requests")
+    max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded and torch micro-batching: wait for more requests")
     ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")
     max_body_bytes: int = Field(32 * 2**20, description="largest request body")

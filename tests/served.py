@@ -58,9 +58,12 @@ def triton_gateway_env(triton, generate_loop: str = "gateway") -> dict[str, str]
 
 
 def runtime_env(runtime: str, repository: Path | None = None, triton=None) -> dict[str, str]:
-    """The settings of one of RUNTIMES: the embedded runtime over `repository`, or Triton's over `triton`."""
+    """The settings of one of RUNTIMES (or "torch"): the embedded runtime over `repository`, the torch runtime
+    over it and the checkpoints beside it, or Triton's over `triton`."""
     if runtime == "embedded":
         return {"DCAE_MODEL_REPOSITORY": str(repository)}
+    if runtime == "torch":
+        return {"DCAE_MODEL_REPOSITORY": str(repository), "DCAE_RUNTIME": "torch", "DCAE_WEIGHTS": str(repository.parent)}
     return triton_gateway_env(triton, "triton" if runtime == "triton-loop" else "gateway")
 
 
@@ -74,11 +77,12 @@ class Served:
 
 def gateway(request, gateways: dict, runtime: str, repository: str = "tiny_repository", triton: str = "tiny_triton",
             settings: dict[str, str] | None = None) -> Served:
-    """The module's gateway of `runtime`, started on first use: embedded over the fixture named
+    """The module's gateway of `runtime`, started on first use: embedded or torch over the fixture named
     `repository`, or in front of the TritonServer of the fixture named `triton`."""
     if runtime not in gateways:
-        triton = request.getfixturevalue(triton) if runtime != "embedded" else None
-        repository = request.getfixturevalue(repository) if runtime == "embedded" else None
+        in_process = runtime in ("embedded", "torch")
+        triton = request.getfixturevalue(triton) if not in_process else None
+        repository = request.getfixturevalue(repository) if in_process else None
         env = {**os.environ, "DCAE_MAX_BATCH_WAIT_MS": "20", "DCAE_ORT_THREADS": "1", **(settings or {}),
                **runtime_env(runtime, repository, triton)}
         port = free_port()

@@ -169,6 +169,37 @@ def test_every_loop_and_runtime_gives_the_same_images(request, gateways, options
         assert not np.array_equal(images["triton"][0], images["triton"][1])  # seed + i per image
 
 
+def test_the_torch_runtime_serves_what_the_embedded_runtime_serves(request, gateways):
+    """DCAE_RUNTIME=torch runs the checkpoints the repository was exported from (found by their
+    weights' SHA-256 under DCAE_WEIGHTS) in PyTorch; on this CPU in float32 it answers encode, decode
+    and generate as ONNX Runtime does, up to float32 rounding."""
+    embedded, torch_rt = (gateway(request, gateways, r) for r in ("embedded", "torch"))
+    models = httpx.get(f"{torch_rt.url}/v1/models", timeout=10).json()
+    assert models["runtime"] == "torch"
+    png = png_bytes(64, 96)
+    latents = [np.load(io.BytesIO(httpx.post(f"{g.url}/v1/encode", files={"image": ("a.png", png)},
+                                             headers={"Accept": "application/x-npy"}, timeout=30).content)) for g in (embedded, torch_rt)]
+    assert latents[0].shape == latents[1].shape == (1, 32, 2, 3)
+    np.testing.assert_allclose(latents[1], latents[0], rtol=1e-4, atol=1e-4 * np.abs(latents[0]).max())
+    decoded = [np.asarray(Image.open(io.BytesIO(httpx.post(
+        f"{g.url}/v1/decode", content=npy(latents[0]), headers={"Content-Type": "application/x-npy"},
+        timeout=30).content))).astype(int) for g in (embedded, torch_rt)]
+    assert np.abs(decoded[0] - decoded[1]).max() <= 1
+    req = {"prompt": "green hills under clouds", "seed": 5, "n": 2, "steps": 3}
+    images = [images_of(httpx.post(f"{g.url}/v1/generate", json=req, timeout=60)).astype(int)
+              for g in (embedded, torch_rt)]
+    assert np.abs(images[0] - images[1]).max() <= 1
+
+
+def test_the_torch_runtime_names_the_missing_checkpoints(tiny_repository, tmp_path):
+    from service.repository import load_repository
+    from service.runners import build_runner
+    from service.settings import Settings
+
+    with pytest.raises(FileNotFoundError, match="sha256 .* DCAE_WEIGHTS"):
+        build_runner(load_repository(tiny_repository), Settings(runtime="torch", weights=tmp_path))
+
+
 def test_concurrent_requests_are_batched_with_identical_results(server):
     """Embedded: the gateway's micro-batching; Triton: its dynamic batcher. Either way batched
     equals unbatched, and the metrics show executions that carried several requests."""

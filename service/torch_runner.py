@@ -1,0 +1,99 @@
+"""`DCAE_RUNTIME=torch`: the networks in PyTorch in this process, for a GPU box without Triton.
+
+The repository still says what is served (its metadata names the autoencoder, the generator and the
+SHA-256 of their weights); the PyTorch checkpoints with those digests are looked up under
+`DCAE_WEIGHTS` (default `weights/`, where the shipped models live). On a GPU the networks run in
+bfloat16 (`DCAE_TORCH_DTYPE`), and the DiT step is replayed from CUDA graphs, one per batch bucket
+(dcae/serving.py): eager PyTorch is launch-bound on the few tokens of DC-AE latents. The encoder and
+decoder run eagerly (their shapes vary with every image size). The text encoder is the repository's
+ONNX graph on ONNX Runtime (CPU; it runs once per request). Micro-batching works as in the embedded
+runtime, so concurrent generations share DiT steps.
+
+Only this runtime imports torch; the default (embedded) runtime never does.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from service.repository import ModelRepository
+from service.runners import EmbeddedRunner, create_session, session_runner
+from service.settings import Settings
+
+log = logging.getLogger("dcae.gateway")
+
+def find_checkpoint(weights: Path, digest: str, what: str) -> Path:
+    """The folder under `weights` (itself, or one or two levels down) whose weight files have `digest`."""
+    from export.repository import weights_digest
+
+    candidates = [weights, *sorted(p.parent for p in weights.glob("*/config.json")),
+                  *sorted(p.parent for p in weights.glob("*/*/config.json"))]
+    seen = []
+    for folder in candidates:
+        if not (folder / "config.json").is_file():
+            continue
+        try:
+            found = weights_digest(folder)
+        except FileNotFoundError:
+            continue
+        if found == digest:
+            return folder
+        seen.append(f"{folder} ({found})")
+    raise FileNotFoundError(
+        f"DCAE_RUNTIME=torch: no checkpoint under {weights} holds the {what} weights the repository was exported "
+        f"from (sha256 {digest}); found {', '.join(seen) or 'none'}. Point DCAE_WEIGHTS at the checkpoints, or "
+        "export the repository from them (`dcae export`)")
+
+
+class TorchRunner(EmbeddedRunner):
+    def _load(self, repo: ModelRepository, settings: Settings) -> dict[str, Callable]:
+        import torch
+
+        from dcae.checkpoint import load_pretrained
+        from dcae.generator import load_generator
+        from dcae.serving import GraphedModule
+        from export.wrappers import DecoderExport, EncoderExport, dit_wrapper
+
+        device = settings.torch_device
+        if device == "auto":
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if device.startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError(f"DCAE_TORCH_DEVICE={device}, but torch sees no CUDA device")
+        dtype_name = settings.torch_dtype
+        if dtype_name == "auto":
+            dtype_name = "bfloat16" if device.startswith("cuda") else "float32"
+        dtype = getattr(torch, dtype_name)
+        graphs = settings.cuda_graphs and device.startswith("cuda")
+
+        weights = Path(settings.weights)
+        ae_dir = find_checkpoint(weights, repo.autoencoder["weights_sha256"], "autoencoder")
+        ae = load_pretrained(ae_dir)
+        modules = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
+        if repo.generator is not None and "dit" in repo.networks:
+            gen_dir = find_checkpoint(weights, repo.generator["weights_sha256"], "generator")
+            dit, *_ = load_generator(gen_dir)
+            modules["dit"] = dit_wrapper(dit)
+        log.info("torch runtime: %s on %s, %s, CUDA graphs for the DiT %s", ", ".join(modules), device, dtype_name,
+                 "on" if graphs else "off")
+
+        calls: dict[str, Callable] = {}
+        for name, module in modules.items():
+            served = GraphedModule(module, [s.name for s in module.inputs], device, dtype,
+                                   max_batch=module.max_batch_size, graphs=graphs and name == "dit")
+            calls[name] = _named(served, module.outputs[0].name)
+        for name in repo.networks:  # the text encoder: ONNX Runtime, once per request
+            if name not in calls:
+                calls[name] = session_runner(create_session(repo.onnx_path(name), settings))
+        self.device, self.dtype, self.graphs = device, dtype_name, graphs
+        return calls
+
+
+def _named(served, output: str) -> Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    def call(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {output: served(inputs)}
+
+    return call
