@@ -179,6 +179,9 @@ def test_int8_graphs_quantize_the_convolutions_and_stay_close_to_float32():
         for node in model.graph.node:
             if node.name in quantize._one_hot_convolutions(model):
                 assert produced_by.get(node.input[1]) != "DequantizeLinear", node.name
+        # the attention's matrix products stay float32 (their values grow with the number of tokens)
+        matmuls = [n for n in model.graph.node if n.op_type == "MatMul"]
+        assert matmuls and all(produced_by.get(i) != "DequantizeLinear" for n in matmuls for i in n.input), name
     enc32, dec32 = (session(repo / n / "1" / "model.onnx") for n in ("encoder", "decoder"))
     enc8, dec8 = (session(repo / n / "1" / quantize.INT8_FILENAME) for n in ("encoder", "decoder"))
     z32 = enc32.run(["latent"], {"image": images})[0]

@@ -104,9 +104,7 @@ def test_int8_graphs_cost_little_psnr_on_a_heldout_photograph():
     model = load_pretrained(ROOT / "weights" / "dc-ae-f32c32-small")
     with torch.no_grad():
         expected = to_uint8(model(to_tensor(load_image(HELDOUT))[None])[0])
-    # float32: within 0.05 (test above). The model card measures int8 at -0.36 dB at 512 px on the held-out set
-    # (the encoder's activation ranges are calibrated on 256-px crops); this photograph: -0.34 dB.
-    assert psnr(served, original) >= psnr(expected, original) - 0.5
+    assert psnr(served, original) >= psnr(expected, original) - 0.3  # float32: within 0.05 (test above)
     assert 0 < np.abs(served.astype(int) - expected.astype(int)).mean() < 3  # int8 rounding, not other pixels
 
 
