@@ -195,6 +195,8 @@ class TrainConfig:
     weight_decay: float | None = None
     betas: tuple[float, float] | None = None
     warmup: int | None = None  # linear lr warm-up steps; default min(500, steps // 10)
+    lr_decay: str = "constant"  # after warm-up: constant, or cosine down to min_lr_ratio * lr at `steps`
+    min_lr_ratio: float = 0.1
     grad_clip: float = 0.0  # max gradient norm; 0 disables
     ema_decay: float = 0.9999
     perceptual: str = "auto"
@@ -248,6 +250,10 @@ class TrainConfig:
             raise ValueError("give exactly one of --preset (random init) or --init (a checkpoint directory)")
         if self.no_shortcuts and self.init:
             raise ValueError("--no-shortcuts builds a new architecture: use it with --preset, not --init")
+        if self.lr_decay not in ("constant", "cosine"):
+            raise ValueError(f"lr_decay must be constant or cosine, got {self.lr_decay!r}")
+        if not 0 <= self.min_lr_ratio <= 1:
+            raise ValueError(f"min_lr_ratio must be in [0, 1], got {self.min_lr_ratio}")
         d = PHASES[self.phase]
         c = copy.copy(self)
         c.resolution = c.resolution or d.resolution
@@ -438,7 +444,7 @@ class Trainer:
         return torch.autocast(self.device.type, dtype=self.autocast_dtype)
 
     def lr_at(self, step: int) -> float:
-        return self.cfg.lr * min(1.0, (step + 1) / self.cfg.warmup) if self.cfg.warmup > 0 else self.cfg.lr
+        return lr_at_step(self.cfg, step)
 
     def step(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """One update on a batch x (N, 3, R, R) in [-1, 1]; returns detached scalar losses."""
@@ -621,6 +627,18 @@ class TrainResult:
     scaling_factor: float
     selection: PhaseSelection
     log: list[dict] = field(default_factory=list)
+
+
+def lr_at_step(cfg: TrainConfig, step: int) -> float:
+    """Linear warm-up over `warmup` steps, then constant or a cosine decay that reaches
+    `min_lr_ratio * lr` at step `steps` (a step count, not a time, so every DDP rank agrees; with
+    --time-limit, set --steps to what the budget reaches)."""
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    if cfg.lr_decay != "cosine":
+        return cfg.lr
+    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
 def _time_is_up(cfg: TrainConfig, t_start: float, dist_info: DistInfo) -> bool:
@@ -812,7 +830,8 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
             "batch_size_per_process": cfg.batch_size,
             "world_size": world,
             "optimizer": {"name": "AdamW", "lr": cfg.lr, "weight_decay": cfg.weight_decay,
-                          "betas": list(cfg.betas), "warmup_steps": cfg.warmup, "grad_clip": cfg.grad_clip},
+                          "betas": list(cfg.betas), "warmup_steps": cfg.warmup, "grad_clip": cfg.grad_clip,
+                          "lr_decay": cfg.lr_decay, "min_lr_ratio": cfg.min_lr_ratio},
             "ema_decay": cfg.ema_decay,
             "perceptual_loss": trainer.perceptual_name,
             "perceptual_weight": cfg.perceptual_weight if trainer.perceptual is not None else 0.0,
@@ -869,6 +888,9 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--betas", type=float, nargs=2, metavar=("B1", "B2"),
                    help="AdamW betas (default 0.9 0.999 / 0.9 0.999 / 0.5 0.9)")
     p.add_argument("--warmup", type=int, help="linear lr warm-up steps (default min(500, steps/10))")
+    p.add_argument("--lr-decay", choices=("constant", "cosine"), default="constant",
+                   help="after warm-up: constant lr, or cosine decay to --min-lr-ratio x lr at --steps (default constant)")
+    p.add_argument("--min-lr-ratio", type=float, default=0.1, help="cosine decay's final lr / lr (default 0.1)")
     p.add_argument("--grad-clip", type=float, default=0.0, help="max gradient norm (default 0: off)")
     p.add_argument("--ema-decay", type=float, default=0.9999,
                    help="EMA decay (ramped up as (1+t)/(10+t)); the EMA weights are what is saved")

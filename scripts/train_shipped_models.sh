@@ -26,6 +26,10 @@ WORKERS=${WORKERS:-14}
 # at lr 4e-4 / 1e-4 / 3e-5, and 22.4 dB at 1e-4 with L1 alone (scripts/lr_sweep.py; docs/training/lr-sweep-h200.json).
 LR_P1=${LR_P1:-1e-4}; LR_P2=${LR_P2:-5e-5}; LR_P3=${LR_P3:-5e-5}
 WARMUP=${WARMUP:-200}            # lr warm-up steps of each autoencoder phase
+# LR_DECAY=cosine decays each autoencoder phase's lr to 0.1x by its step count: then set P1_STEPS etc. to
+# what the time budgets reach (the last H200 run: 1,508 / 367 / 194 steps in 150 / 40 / 20 s).
+LR_DECAY=${LR_DECAY:-constant}
+P1_STEPS=${P1_STEPS:-1000000}; P2_STEPS=${P2_STEPS:-1000000}; P3_STEPS=${P3_STEPS:-1000000}
 DATA_ON_DEVICE=${DATA_ON_DEVICE:-1}  # 1: crops cut on the GPU from the corpus held in its memory
 DEVICE=${DEVICE:-cuda}
 PY=${PY:-python3}
@@ -42,22 +46,22 @@ ship_logs() {  # what a model card needs, small: results, logs, metrics, reconst
      -not -path './ship/*' -print0 | tar --null -T - -czf "$EXPORT/logs.tar.gz")
 }
 COMMON=(--num-workers "$WORKERS" --no-progress --log-every 50 --checkpoint-every 100000 --sample-every 0
-        --device "$DEVICE" --steps 1000000 --scaling-crops "$SCALING_CROPS" --warmup "$WARMUP")
+        --device "$DEVICE" --scaling-crops "$SCALING_CROPS" --warmup "$WARMUP" --lr-decay "$LR_DECAY")
 [ "$DATA_ON_DEVICE" = 1 ] && COMMON+=(--data-on-device)
 [ "${CHANNELS_LAST:-1}" = 1 ] && COMMON+=(--channels-last)  # NHWC convolutions (tensor cores prefer them)
 
 log "phase 1"
 $DCAE train-ae --phase 1 --preset "$AE_PRESET" --data "$DATA/train" --run-dir "$RUNS/ae-p1" \
-  --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr "$LR_P1" --time-limit "$P1_SECONDS" "${COMMON[@]}" --json \
+  --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr "$LR_P1" --steps "$P1_STEPS" --time-limit "$P1_SECONDS" "${COMMON[@]}" --json \
   > "$RUNS/ae-p1.json"
 log "phase 2"
 $DCAE train-ae --phase 2 --init "$RUNS/ae-p1/model" --data "$DATA/train" --run-dir "$RUNS/ae-p2" \
-  --resolution "$RES_HI" --batch-size "$BATCH_HI" --lr "$LR_P2" --time-limit "$P2_SECONDS" "${COMMON[@]}" --json \
+  --resolution "$RES_HI" --batch-size "$BATCH_HI" --lr "$LR_P2" --steps "$P2_STEPS" --time-limit "$P2_SECONDS" "${COMMON[@]}" --json \
   > "$RUNS/ae-p2.json"
 log "phase 3"
 $DCAE train-ae --phase 3 --init "$RUNS/ae-p2/model" --data "$DATA/train" --run-dir "$RUNS/ae-p3" \
   --out "$RUNS/dc-ae-f32c32-small" --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr "$LR_P3" \
-  --time-limit "$P3_SECONDS" "${COMMON[@]}" --json > "$RUNS/ae-p3.json"
+  --steps "$P3_STEPS" --time-limit "$P3_SECONDS" "${COMMON[@]}" --json > "$RUNS/ae-p3.json"
 $DCAE convert "$RUNS/dc-ae-f32c32-small" "$RUNS/ship/dc-ae-f32c32-small" --dtype float16 > /dev/null
 ship "$RUNS/ship/dc-ae-f32c32-small" autoencoder
 

@@ -244,3 +244,22 @@ def test_device_crops_and_channels_last(images, tmp_path):
     sa, sb = (r.ema_model.state_dict() for r in (a, b))
     assert all(torch.equal(sa[k], sb[k]) for k in sa)
     assert [r["loss"] for r in a.log] == pytest.approx([r["loss"] for r in c.log], rel=1e-3)
+
+
+def test_learning_rate_warms_up_then_stays_or_decays_by_cosine():
+    from dcae.train_ae import lr_at_step
+
+    base = dict(phase=1, data="d", run_dir="r", preset="dc-ae-f32c32-tiny", lr=1e-3, steps=110, warmup=10)
+    const = TrainConfig(**base).resolved()
+    cos = TrainConfig(**base, lr_decay="cosine", min_lr_ratio=0.1).resolved()
+    for cfg in (const, cos):
+        assert lr_at_step(cfg, 0) == pytest.approx(1e-4)  # (0 + 1) / 10 of lr
+        assert lr_at_step(cfg, 9) == pytest.approx(1e-3)
+    assert lr_at_step(const, 10) == lr_at_step(const, 109) == lr_at_step(const, 500) == 1e-3
+    assert lr_at_step(cos, 10) == pytest.approx(1e-3)           # the decay starts after the warm-up
+    assert lr_at_step(cos, 60) == pytest.approx(0.55e-3)        # half-way: the mean of lr and min
+    assert lr_at_step(cos, 110) == pytest.approx(1e-4)          # min_lr_ratio x lr at --steps
+    assert lr_at_step(cos, 400) == pytest.approx(1e-4)          # and after it (a resumed, longer run)
+    assert all(lr_at_step(cos, s) >= lr_at_step(cos, s + 1) for s in range(10, 120))
+    with pytest.raises(ValueError, match="min_lr_ratio"):
+        TrainConfig(**base, lr_decay="cosine", min_lr_ratio=1.5).resolved()
