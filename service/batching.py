@@ -4,7 +4,9 @@ as one ONNX Runtime call off the event loop. Requests whose per-row shapes diffe
 sizes) never share a call. With a `cost` function and `max_cost` (the autoencoder's image pixels), a
 call also stops taking requests once their summed cost would pass `max_cost`: memory per call grows
 with pixels (one ONNX Runtime call on 8 images of 1024 px peaks near 4 GB), rows alone do not bound
-it. A single request over the limit still runs, alone."""
+it. A request over either limit is split along its rows into parts that fit (a single row over the
+pixel limit runs alone); its parts may share calls with other requests, and its outputs come back
+whole, in order."""
 
 from __future__ import annotations
 
@@ -47,8 +49,15 @@ class MicroBatcher:
 
     async def infer(self, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         rows = next(iter(inputs.values())).shape[0]
-        key = tuple((k, v.dtype.str, v.shape[1:]) for k, v in sorted(inputs.items()))
         cost = self.cost(inputs) if self.cost is not None else 0.0
+        per_part = self.max_batch_size
+        if self.max_cost is not None and cost > self.max_cost and rows > 1:
+            per_part = min(per_part, max(1, int(self.max_cost // (cost / rows))))
+        if rows > per_part:
+            parts = await asyncio.gather(*(self.infer({k: v[i:i + per_part] for k, v in inputs.items()})
+                                           for i in range(0, rows, per_part)))
+            return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        key = tuple((k, v.dtype.str, v.shape[1:]) for k, v in sorted(inputs.items()))
         item = _Item(inputs, rows, key, cost, asyncio.get_running_loop().create_future())
         self.queue.put_nowait(item)
         QUEUE_DEPTH.labels(self.model).set(self.queue.qsize())

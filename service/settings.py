@@ -30,9 +30,9 @@ class Settings(BaseSettings):
         "auto", description="torch runtime: compute dtype (auto: bfloat16 on CUDA, float32 on CPU)")
     cuda_graphs: bool = Field(True, description="torch runtime on CUDA: replay the DiT step from CUDA graphs")
     micro_batching: bool = Field(True, description="embedded and torch: batch concurrent requests per model")
-    max_batch_size: int = Field(8, ge=1, description="embedded and torch micro-batching: rows per ONNX Runtime call")
+    max_batch_size: int = Field(8, ge=1, description="embedded and torch micro-batching: rows per call")
     max_batch_pixels: int = Field(8 * 512 * 512, ge=1, description="embedded and torch micro-batching: most image pixels per "
-                                  "encoder or decoder call (memory grows with them); one larger request runs alone")
+                                  "encoder or decoder call (memory grows with them); a larger request runs in parts that fit")
     max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded and torch micro-batching: wait for more requests")
     ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")

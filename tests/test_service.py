@@ -358,7 +358,8 @@ def test_png_writer_round_trips_through_pillow(shape):
 
 
 def test_micro_batches_stop_at_the_pixel_limit():
-    """Rows and pixels both bound a call; a request over the pixel limit runs alone; results stay per request."""
+    """Rows and pixels both bound a call; a request over a limit runs in parts that fit (a single row over
+    the pixel limit alone); results stay per request, whole and in order."""
     from service.batching import MicroBatcher
 
     calls = []
@@ -367,13 +368,14 @@ def test_micro_batches_stop_at_the_pixel_limit():
         calls.append(inputs["image"].shape[0])
         return {"out": inputs["image"] * 2}
 
-    async def main(sizes):
+    async def main(sizes, side=16):
         batcher = MicroBatcher("encoder", run, max_batch_size=8, max_wait_ms=50,
                                cost=lambda i: float(i["image"].shape[0] * i["image"].shape[2] * i["image"].shape[3]),
                                max_cost=4 * 16 * 16)
         batcher.start()
         try:
-            inputs = [np.full((rows, 3, 16, 16), k, np.float32) for k, rows in enumerate(sizes)]
+            inputs = [np.arange(rows * 3 * side * side, dtype=np.float32).reshape(rows, 3, side, side) + 1000 * k
+                      for k, rows in enumerate(sizes)]
             outs = await asyncio.gather(*(batcher.infer({"image": x}) for x in inputs))
         finally:
             await batcher.stop()
@@ -384,4 +386,10 @@ def test_micro_batches_stop_at_the_pixel_limit():
     assert calls == [4, 4, 2]  # 8 rows would fit, 4 images of 16x16 is the pixel limit
     calls.clear()
     asyncio.run(main([6, 1, 1]))
-    assert calls == [6, 2]  # the 6-row request alone (over the limit), then the two others together
+    assert calls == [4, 4]  # the 6-row request in parts of 4 and 2, the second sharing a call with the others
+    calls.clear()
+    asyncio.run(main([12]))
+    assert calls == [4, 4, 4]
+    calls.clear()
+    asyncio.run(main([3], side=48))  # each row alone is over the pixel limit
+    assert calls == [1, 1, 1]
