@@ -27,6 +27,24 @@ def test_save_load_round_trip_is_exact(tmp_path):
     assert detect_format(tmp_path / "ckpt") == "dcae"
 
 
+def test_loaded_weights_are_the_files_own_and_survive_a_save_over_it(tmp_path):
+    """load_pretrained builds on the meta device and takes the checkpoint's tensors: nothing is left on
+    meta, and writing a new checkpoint over the loaded one's files (convert in place, a phase writing over
+    its --init) neither crashes nor changes the loaded model."""
+    model = randomize_(create_model("dc-ae-f32c32-tiny")).eval()
+    save_pretrained(model, tmp_path / "ckpt")
+    loaded = load_pretrained(tmp_path / "ckpt")
+    assert not any(t.is_meta for t in (*loaded.parameters(), *loaded.buffers()))
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        before = loaded(x)
+    save_pretrained(randomize_(create_model("dc-ae-f32c32-tiny"), seed=1), tmp_path / "ckpt")
+    assert not (tmp_path / "ckpt" / "model.safetensors.tmp").exists()
+    with torch.no_grad():
+        assert torch.equal(loaded(x), before)
+    assert not torch.equal(load_pretrained(tmp_path / "ckpt")(x), before)
+
+
 def test_half_precision_storage(tmp_path):
     model = randomize_(create_model("dc-ae-f32c32-tiny"))
     save_pretrained(model, tmp_path / "ckpt", dtype=torch.float16)
