@@ -26,26 +26,31 @@ from service.settings import Settings
 
 log = logging.getLogger("dcae.gateway")
 
-def find_checkpoint(weights: Path, digest: str, what: str) -> Path:
-    """The folder under `weights` (itself, or one or two levels down) whose weight files have `digest`."""
+
+def checkpoints_by_digest(weights: Path) -> dict[str, Path]:
+    """{weights digest: folder} of the checkpoints under `weights` (itself, or one or two levels down)."""
     from export.repository import weights_digest
 
-    candidates = [weights, *sorted(p.parent for p in weights.glob("*/config.json")),
-                  *sorted(p.parent for p in weights.glob("*/*/config.json"))]
-    seen = []
-    for folder in candidates:
-        if not (folder / "config.json").is_file():
-            continue
-        try:
-            found = weights_digest(folder)
-        except FileNotFoundError:
-            continue
-        if found == digest:
-            return folder
-        seen.append(f"{folder} ({found})")
+    found = {}
+    configs = [weights / "config.json", *sorted(weights.glob("*/config.json")),
+               *sorted(weights.glob("*/*/config.json"))]
+    for config in configs:
+        if config.is_file():
+            try:
+                found.setdefault(weights_digest(config.parent), config.parent)
+            except FileNotFoundError:  # a config without weight files
+                continue
+    return found
+
+
+def find_checkpoint(checkpoints: dict[str, Path], weights: Path, digest: str, what: str) -> Path:
+    """The folder of `checkpoints` (from checkpoints_by_digest(weights)) whose weights have `digest`."""
+    if digest in checkpoints:
+        return checkpoints[digest]
+    seen = ", ".join(f"{folder} ({d})" for d, folder in checkpoints.items()) or "none"
     raise FileNotFoundError(
         f"DCAE_RUNTIME=torch: no checkpoint under {weights} holds the {what} weights the repository was exported "
-        f"from (sha256 {digest}); found {', '.join(seen) or 'none'}. Point DCAE_WEIGHTS at the checkpoints, or "
+        f"from (sha256 {digest}); found {seen}. Point DCAE_WEIGHTS at the checkpoints, or "
         "export the repository from them (`dcae export`)")
 
 
@@ -70,11 +75,12 @@ class TorchRunner(EmbeddedRunner):
         graphs = settings.cuda_graphs and device.startswith("cuda")
 
         weights = Path(settings.weights)
-        ae_dir = find_checkpoint(weights, repo.autoencoder["weights_sha256"], "autoencoder")
+        checkpoints = checkpoints_by_digest(weights)
+        ae_dir = find_checkpoint(checkpoints, weights, repo.autoencoder["weights_sha256"], "autoencoder")
         ae = load_pretrained(ae_dir)
         modules = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
         if repo.generator is not None and "dit" in repo.networks:
-            gen_dir = find_checkpoint(weights, repo.generator["weights_sha256"], "generator")
+            gen_dir = find_checkpoint(checkpoints, weights, repo.generator["weights_sha256"], "generator")
             dit, *_ = load_generator(gen_dir)
             modules["dit"] = dit_wrapper(dit)
         log.info("torch runtime: %s on %s, %s, CUDA graphs for the DiT %s", ", ".join(modules), device, dtype_name,
@@ -88,7 +94,6 @@ class TorchRunner(EmbeddedRunner):
         for name in repo.networks:  # the text encoder: ONNX Runtime, once per request
             if name not in calls:
                 calls[name] = session_runner(create_session(repo.onnx_path(name), settings))
-        self.device, self.dtype, self.graphs = device, dtype_name, graphs
         return calls
 
 
