@@ -7,6 +7,7 @@ import pytest
 import torch
 
 from dcae.models.dit import DiT, get_config
+from dcae.models.random_init import randomize_
 from dcae.serving import GraphedModule, batch_buckets
 from export.wrappers import DiTClassExport, DiTTextExport
 
@@ -16,10 +17,7 @@ CUDA = torch.cuda.is_available()
 def class_dit(in_channels: int = 8, side: int = 4) -> DiT:
     cfg = get_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=in_channels,
                                         input_size=side, num_classes=10, learn_sigma=False)
-    dit = DiT(cfg)
-    for p in dit.parameters():  # adaLN-Zero starts at an identity-like zero output: make it do something
-        torch.nn.init.normal_(p, std=0.05)
-    return dit.eval()
+    return randomize_(DiT(cfg)).eval()  # adaLN-Zero would start at a zero output
 
 
 def class_inputs(rows: int, seed: int = 0, channels: int = 8, side: int = 4) -> dict[str, np.ndarray]:
@@ -84,9 +82,7 @@ def test_graphed_text_dit_with_masks():
     """Text conditioning: bool masks (the null context is all False) go through the static buffers."""
     cfg = get_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=8, input_size=4,
                                         num_classes=0, text_dim=32, text_len=6, learn_sigma=False)
-    dit = DiT(cfg).eval()
-    for p in dit.parameters():
-        torch.nn.init.normal_(p, std=0.05)
+    dit = randomize_(DiT(cfg)).eval()
     names = ["latent", "timestep", "context", "context_mask"]
     eager = GraphedModule(DiTTextExport(dit), names, "cuda", graphs=False)
     graphed = GraphedModule(DiTTextExport(dit), names, "cuda")
