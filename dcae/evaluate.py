@@ -20,7 +20,7 @@ from typing import Callable
 import torch
 from torch.utils.data import DataLoader, Subset
 
-from dcae.metrics import baseline_size, bicubic_baseline, psnr, ssim
+from dcae.metrics import baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr, ssim
 from dcae.models.dc_ae import DCAE
 
 PROTOCOL = ("short side resized to R (bicubic), center crop R x R; reconstructions and baseline "
@@ -32,13 +32,34 @@ def quantize01(x: torch.Tensor) -> torch.Tensor:
     return ((x.float().clamp(-1.0, 1.0) + 1.0) * 127.5).round() / 255.0
 
 
+def _comparison_strip(ref: torch.Tensor, rec: torch.Tensor, base: torch.Tensor) -> torch.Tensor:
+    """(3, R, R) images in [0, 1] -> one picture: input | reconstruction | bicubic | both errors.
+
+    The error panels show the absolute error averaged over channels, times 4 (white: 64 levels or more)."""
+    from dcae.images import image_grid
+
+    def error(out: torch.Tensor) -> torch.Tensor:
+        return ((out - ref).abs().mean(dim=0, keepdim=True) * 4).clamp(0, 1).expand(3, -1, -1)
+
+    return image_grid(torch.stack([ref, rec, base, error(rec), error(base)]), nrow=5, padding=4)
+
+
 def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Callable[[torch.Tensor], torch.Tensor],
                             latent_shape: tuple[int, int, int], limit: int | None = None, batch_size: int = 8,
                             device: str | torch.device = "cpu", lpips: torch.nn.Module | None = None,
-                            progress: bool = False) -> dict:
+                            progress: bool = False, per_image: bool = False,
+                            comparisons: str | Path | None = None) -> dict:
     """Metrics of `reconstruct` ((N, 3, R, R) in [-1, 1] -> same) over the center crops of a folder,
-    and of the bicubic baseline holding `latent_shape` (C, h, w) values. Returns a flat dict."""
+    and of the bicubic baseline holding `latent_shape` (C, h, w) values. Returns a flat dict.
+
+    Two shares of the squared error say where it lies, with the compression factor f: in structures
+    coarser than f / 4 pixels (`coarse_error_share`: colour or brightness drifting over areas of about a
+    latent cell or more) and in the frame of f / 4 pixels along the edges (`edge_error_share`; the
+    frame's share of the pixels when the error is spread evenly).
+    `per_image` adds one row of metrics per image; `comparisons` writes, per image, a PNG strip: input,
+    reconstruction, bicubic baseline, and their absolute errors (x4)."""
     from dcae.data import CenterCropDataset
+    from dcae.images import save_image
 
     dataset = CenterCropDataset(images, resolution)
     if limit is not None:
@@ -48,10 +69,16 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
         from tqdm import tqdm
 
         loader = tqdm(loader, desc="eval", unit="batch", leave=False)
-    scores: dict[str, list[torch.Tensor]] = {k: [] for k in ("psnr", "ssim", "lpips", "bicubic_psnr",
-                                                            "bicubic_ssim", "bicubic_lpips")}
-    n = 0
-    for x, _names in loader:
+    if comparisons is not None:
+        comparisons = Path(comparisons)
+        comparisons.mkdir(parents=True, exist_ok=True)
+    quarter_cell = resolution // latent_shape[1] / 4
+    frame = max(1, round(quarter_cell))
+    scores: dict[str, list[torch.Tensor]] = {
+        f"{prefix}{metric}": [] for prefix in ("", "bicubic_")
+        for metric in ("psnr", "ssim", "lpips", "coarse_error_share", "edge_error_share")}
+    names: list[str] = []
+    for x, batch_names in loader:
         x = x.to(device)
         ref = quantize01(x)
         with torch.no_grad():
@@ -60,35 +87,43 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
             for prefix, out in (("", rec), ("bicubic_", base)):
                 scores[prefix + "psnr"].append(psnr(out, ref).cpu())
                 scores[prefix + "ssim"].append(ssim(out, ref).cpu())
+                scores[prefix + "coarse_error_share"].append(coarse_error_share(out, ref, quarter_cell).cpu())
+                scores[prefix + "edge_error_share"].append(edge_error_share(out, ref, frame).cpu())
                 if lpips is not None:
                     scores[prefix + "lpips"].append(lpips(out * 2 - 1, ref * 2 - 1).float().cpu())
-        n += x.shape[0]
-    if n == 0:
+        if comparisons is not None:
+            for name, r, o, b in zip(batch_names, ref.cpu(), rec.cpu(), base.cpu()):
+                save_image(_comparison_strip(r, o, b) * 2 - 1,
+                           comparisons / (Path(name).with_suffix("").as_posix().replace("/", "__") + ".png"))
+        names.extend(batch_names)
+    if not names:
         raise FileNotFoundError(f"no images to evaluate in {images}")
+    values = {k: torch.cat(v).double() for k, v in scores.items() if v}
 
     def mean(key: str) -> float | None:
-        return float(torch.cat(scores[key]).double().mean()) if scores[key] else None
+        return float(values[key].mean()) if key in values else None
 
     bh, bw = baseline_size((resolution, resolution), latent_shape)
-    return {
-        "images": n,
+    result = {
+        "images": len(names),
         "resolution": resolution,
         "latent_shape": list(latent_shape),
-        "psnr": mean("psnr"),
-        "ssim": mean("ssim"),
-        "lpips": mean("lpips"),
-        "bicubic_psnr": mean("bicubic_psnr"),
-        "bicubic_ssim": mean("bicubic_ssim"),
-        "bicubic_lpips": mean("bicubic_lpips"),
+        **{key: mean(key) for key in scores},
         "baseline_shape": [3, bh, bw],
+        "edge_width": frame,
         "lpips_available": lpips is not None,
         "protocol": PROTOCOL,
     }
+    if per_image:
+        result["per_image"] = [{"name": name, **{k: float(v[i]) for k, v in values.items()}}
+                               for i, name in enumerate(names)]
+    return result
 
 
 def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int, limit: int | None = None,
                    batch_size: int = 8, device: str | torch.device = "cpu", precision: str = "fp32",
-                   lpips_weights: str | Path | None = None, progress: bool = False) -> dict:
+                   lpips_weights: str | Path | None = None, progress: bool = False, per_image: bool = False,
+                   comparisons: str | Path | None = None) -> dict:
     """`evaluate_reconstruction` for a DC-AE (an instance or a checkpoint directory in any supported
     format). LPIPS is reported when weights are found (argument or $DCAE_LPIPS_WEIGHTS), else None."""
     from dcae.checkpoint import load_pretrained
@@ -114,7 +149,8 @@ def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int
             return model.decode(model.encode(x)).float()
 
     result = evaluate_reconstruction(images, resolution, reconstruct, latent_shape, limit=limit,
-                                     batch_size=batch_size, device=device, lpips=lpips, progress=progress)
+                                     batch_size=batch_size, device=device, lpips=lpips, progress=progress,
+                                     per_image=per_image, comparisons=comparisons)
     return {"model": name or model.config.name, "preset": model.config.name, **result}
 
 
@@ -123,7 +159,8 @@ def is_model_repository(path: str | Path) -> bool:
 
 
 def evaluate_repository(repository: str | Path, images: str | Path, resolution: int, limit: int | None = None,
-                        batch_size: int = 8, precision: str = "fp32", progress: bool = False) -> dict:
+                        batch_size: int = 8, precision: str = "fp32", progress: bool = False,
+                        per_image: bool = False, comparisons: str | Path | None = None) -> dict:
     """`evaluate_reconstruction` of the exported graphs the gateway serves (`dcae export`), run with ONNX
     Runtime on CPU: `precision` fp32 for model.onnx, int8 for the `--int8` graphs."""
     import onnxruntime as ort
@@ -147,7 +184,8 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
 
     result = evaluate_reconstruction(images, resolution, reconstruct, (ae["latent_channels"], resolution // f,
                                                                        resolution // f),
-                                     limit=limit, batch_size=batch_size, progress=progress)
+                                     limit=limit, batch_size=batch_size, progress=progress,
+                                     per_image=per_image, comparisons=comparisons)
     return {"model": str(repository), "preset": ae["name"], "graphs": precision, **result}
 
 
@@ -166,35 +204,55 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                         "int8 ones of `dcae export --int8` (default fp32)")
     p.add_argument("--lpips-weights", help="directory with vgg16-397923af.pth and LPIPS' vgg.pth "
                                            "(default $DCAE_LPIPS_WEIGHTS; without them LPIPS is skipped)")
+    p.add_argument("--per-image", action="store_true",
+                   help="also give each image's metrics (a table, or a per_image list in the JSON)")
+    p.add_argument("--comparisons", metavar="DIR",
+                   help="write one PNG per image to DIR: input, reconstruction, bicubic baseline, and the "
+                        "absolute error of each (x4)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_eval_ae)
     return p
 
 
 def cmd_eval_ae(args: argparse.Namespace) -> int:
+    options = {"per_image": args.per_image, "comparisons": args.comparisons, "progress": not args.json}
     if is_model_repository(args.model):
         result = evaluate_repository(args.model, args.images, args.resolution, limit=args.limit,
-                                     batch_size=args.batch_size, precision=args.precision, progress=not args.json)
+                                     batch_size=args.batch_size, precision=args.precision, **options)
     elif args.precision == "int8":
         raise SystemExit("--precision int8 evaluates the int8 graphs of a model repository (dcae export --int8); "
                          f"{args.model} is a checkpoint")
     else:
         result = evaluate_model(args.model, args.images, args.resolution, limit=args.limit,
                                 batch_size=args.batch_size, device=args.device, precision=args.precision,
-                                lpips_weights=args.lpips_weights, progress=not args.json)
+                                lpips_weights=args.lpips_weights, **options)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(f"{result['model']}: {result['images']} images, {args.resolution}px center crops, latent "
           f"{'x'.join(map(str, result['latent_shape']))}")
-    print(f"{'':<22}{'PSNR':>8}{'SSIM':>8}{'LPIPS':>8}")
+    print(f"{'':<22}{'PSNR':>8}{'SSIM':>8}{'LPIPS':>8}{'coarse':>8}{'edges':>8}")
 
     def fmt(v: float | None, digits: int) -> str:
         return f"{v:>8.{digits}f}" if v is not None and math.isfinite(v) else f"{'-' if v is None else v:>8}"
 
     for label, prefix in (("model", ""), (f"bicubic {'x'.join(map(str, result['baseline_shape']))}", "bicubic_")):
         print(f"{label:<22}{fmt(result[prefix + 'psnr'], 2)}{fmt(result[prefix + 'ssim'], 4)}"
-              f"{fmt(result[prefix + 'lpips'], 4)}")
+              f"{fmt(result[prefix + 'lpips'], 4)}{result[prefix + 'coarse_error_share']:>8.1%}"
+              f"{result[prefix + 'edge_error_share']:>8.1%}")
+    edge = result["edge_width"]
+    frame = 1 - (1 - 2 * edge / args.resolution) ** 2
+    print(f"(shares of the squared error: coarse, in structures of about a latent cell or more; edges, in the "
+          f"{edge}-px frame, {frame:.1%} of the pixels)")
     if not result["lpips_available"]:
         print("(LPIPS skipped: no weights; see `dcae train-ae --help` on --lpips-weights)")
+    if args.per_image:
+        width = max(len(row["name"]) for row in result["per_image"])
+        print(f"\n{'image':<{width}}{'PSNR':>8}{'SSIM':>8}{'coarse':>8}{'edges':>8}{'bicubic':>9}{'gap dB':>8}")
+        for row in result["per_image"]:
+            print(f"{row['name']:<{width}}{fmt(row['psnr'], 2)}{fmt(row['ssim'], 4)}"
+                  f"{row['coarse_error_share']:>8.1%}{row['edge_error_share']:>8.1%}{fmt(row['bicubic_psnr'], 2):>9}"
+                  f"{fmt(row['psnr'] - row['bicubic_psnr'], 2)}")
+    if args.comparisons:
+        print(f"comparisons (input | reconstruction | bicubic | errors x4) in {args.comparisons}")
     return 0

@@ -24,6 +24,8 @@ __all__ = [
     "ms_ssim",
     "bicubic_baseline",
     "baseline_size",
+    "coarse_error_share",
+    "edge_error_share",
     "MS_SSIM_WEIGHTS",
 ]
 
@@ -148,6 +150,44 @@ def ms_ssim(
     stacked = torch.stack(terms, dim=0)  # (levels, N, C)
     per_channel = torch.prod(stacked ** w.view(-1, 1, 1), dim=0)
     return per_channel.mean(dim=1)
+
+
+def coarse_error_share(x: Tensor, y: Tensor, sigma: float) -> Tensor:
+    """Fraction of the squared error ``x - y`` that lies in structures coarser than ``sigma`` pixels.
+
+    The error is low-passed with a Gaussian of standard deviation ``sigma`` (edges mirrored, or
+    replicated where the image is smaller than the filter's radius) and
+    the energy of that low-pass is divided by the energy of the whole error, per image. 0 means the
+    error is all fine detail (what down-and-up-sampling loses), values near 1 mean colour or
+    brightness drifting over large areas. Identical images give 0.
+    """
+    _check_pair(x, y)
+    if sigma <= 0:
+        raise ValueError(f"sigma must be positive, got {sigma}")
+    err = x.double() - y.double()
+    radius = math.ceil(3 * sigma)
+    kernel = _gaussian_kernel(2 * radius + 1, sigma, err.dtype, err.device)
+    mode = "reflect" if radius < min(err.shape[-2:]) else "replicate"
+    low = _blur(F.pad(err, (radius,) * 4, mode=mode), kernel)
+    total = err.pow(2).flatten(1).sum(dim=1)
+    share = low.pow(2).flatten(1).sum(dim=1) / total.clamp(min=torch.finfo(err.dtype).tiny)
+    return share.to(_as_float(x).dtype)
+
+
+def edge_error_share(x: Tensor, y: Tensor, width: int) -> Tensor:
+    """Fraction of the squared error ``x - y`` in the frame of ``width`` pixels along the image's edges,
+    per image (identical images give 0). An error spread evenly gives the frame's share of the pixels;
+    more than that means the reconstruction is worse at the edges, as a convolution's padding makes it.
+    """
+    _check_pair(x, y)
+    h, w = x.shape[-2:]
+    if not 0 < 2 * width < min(h, w):
+        raise ValueError(f"an edge width of {width} px does not fit a {h}x{w} image")
+    err = (x.double() - y.double()).pow(2).sum(dim=1)
+    total = err.flatten(1).sum(dim=1)
+    inner = err[:, width:h - width, width:w - width].flatten(1).sum(dim=1)
+    share = (total - inner) / total.clamp(min=torch.finfo(err.dtype).tiny)
+    return share.to(_as_float(x).dtype)
 
 
 def baseline_size(image_hw: tuple[int, int], latent_shape: tuple[int, int, int]) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 import json
 import math
+from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -80,3 +82,53 @@ def test_a_model_repository_evaluates_like_its_checkpoint(images, tiny_repositor
     with pytest.raises(SystemExit, match="model repository"):
         main(["eval-ae", "--model", str(tiny_repository.parent / "ae"), "--images", str(images),
               "--precision", "int8"])
+
+
+def test_per_image_rows_and_comparison_pictures(images, tmp_path, capsys):
+    """Each image gets a row whose means are the summary; the comparison strips hold input,
+    reconstruction, bicubic and the two error maps side by side; a one-level error everywhere lies in
+    the edge frame in proportion to its pixels, the baseline's error is fine detail."""
+    r = evaluate_reconstruction(images, 64, _one_level_off, (32, 2, 2), batch_size=2, per_image=True,
+                                comparisons=tmp_path / "cmp")
+    rows = r["per_image"]
+    assert [row["name"] for row in rows] == sorted(p.name for p in images.iterdir())
+    for key in ("psnr", "ssim", "coarse_error_share", "edge_error_share", "bicubic_psnr", "bicubic_edge_error_share"):
+        assert r[key] == pytest.approx(sum(row[key] for row in rows) / len(rows))
+    assert r["edge_width"] == 8 and r["edge_error_share"] == pytest.approx(1 - (48 / 64) ** 2, abs=0.02)
+    # Down-and-up-sampling loses fine detail: little of its error is coarse.
+    assert 0 <= r["bicubic_coarse_error_share"] < 0.2
+    strips = sorted((tmp_path / "cmp").iterdir())
+    assert [s.stem for s in strips] == [Path(row["name"]).stem for row in rows]
+    from PIL import Image
+
+    strip = np.asarray(Image.open(strips[0]))
+    assert strip.shape == (64 + 8, 5 * 64 + 6 * 4, 3)
+    panels = [strip[4:68, 4 + i * 68:68 + i * 68].astype(int) for i in range(5)]
+    assert np.abs(panels[0] - panels[1]).max() <= 1  # the one-level reconstruction
+    assert panels[3].max() <= 4 and panels[4].max() > 4  # its error map is dark, the baseline's is not
+    assert "comparisons" not in r and "per_image" not in evaluate_reconstruction(images, 64, _one_level_off,
+                                                                                 (32, 2, 2), limit=1)
+    save_pretrained(create_model("dc-ae-f32c32-tiny"), tmp_path / "ae")
+    assert main(["eval-ae", "--model", str(tmp_path / "ae"), "--images", str(images), "--resolution", "64",
+                 "--per-image"]) == 0
+    out = capsys.readouterr().out
+    assert "gap dB" in out and all(row["name"] in out for row in rows)
+
+
+def test_the_per_image_plot(images, tmp_path):
+    """scripts/plot_eval_per_image.py draws `eval-ae --per-image --json` outputs and refuses summaries."""
+    import runpy
+
+    plot_main = runpy.run_path(str(Path(__file__).parents[1] / "scripts" / "plot_eval_per_image.py"))["main"]
+    files = []
+    for resolution in (32, 64):
+        r = evaluate_reconstruction(images, resolution, _one_level_off, (32, resolution // 32, resolution // 32),
+                                    per_image=resolution == 64)
+        files.append(tmp_path / f"eval-{resolution}.json")
+        files[-1].write_text(json.dumps(r))
+    with pytest.raises(SystemExit):
+        plot_main([str(f) for f in files] + ["-o", str(tmp_path / "plot.png")])
+    assert plot_main([str(files[1]), "-o", str(tmp_path / "plot.png")]) == 0
+    from PIL import Image
+
+    assert Image.open(tmp_path / "plot.png").size == (1210, 506)

@@ -5,7 +5,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dcae.metrics import baseline_size, bicubic_baseline, ms_ssim, psnr, ssim
+from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, ms_ssim, psnr,
+                          ssim)
 
 
 def smooth_images(n: int, h: int, w: int, seed: int = 0) -> torch.Tensor:
@@ -144,3 +145,38 @@ def test_bicubic_baseline():
     assert torch.allclose(bicubic_baseline(const, (8, 2, 2)), const, atol=1e-5)
     # same value count as the latent: 3 * 32 * 32 = C * h * w keeps detail reasonably
     assert np.isfinite(fine.item())
+
+
+def test_coarse_error_share_separates_drift_from_fine_detail():
+    """A brightness offset is all coarse error, a one-pixel checkerboard none; the split does not
+    depend on the error's size, and no error gives 0."""
+    ref = torch.rand(2, 3, 64, 48, generator=torch.Generator().manual_seed(0)) * 0.8 + 0.1
+    yy, xx = torch.meshgrid(torch.arange(64), torch.arange(48), indexing="ij")
+    checker = ((yy + xx) % 2 * 2 - 1).to(ref.dtype)
+    share = coarse_error_share(torch.cat([ref[:1] + 0.05, ref[1:] + 0.05 * checker]), ref, sigma=4.0)
+    assert share[0] == pytest.approx(1.0, abs=1e-6)
+    assert share[1] < 1e-3
+    mixed = ref + 0.03 + 0.03 * checker
+    assert coarse_error_share(mixed, ref, 4.0) == pytest.approx(torch.tensor([0.5, 0.5]), abs=0.01)
+    assert coarse_error_share(ref + 0.3 + 0.3 * checker, ref, 4.0) == pytest.approx(
+        coarse_error_share(mixed, ref, 4.0), abs=1e-6)
+    assert torch.equal(coarse_error_share(ref, ref, 4.0), torch.zeros(2))
+    # A filter wider than the image still works (edges replicated instead of mirrored).
+    assert coarse_error_share(ref[..., :8, :8] + 0.1, ref[..., :8, :8], 8.0) == pytest.approx(
+        torch.ones(2), abs=1e-6)
+    with pytest.raises(ValueError, match="sigma"):
+        coarse_error_share(ref, ref, 0.0)
+
+
+def test_edge_error_share():
+    ref = torch.full((1, 3, 32, 32), 0.5)
+    inner = ref.clone()
+    inner[..., 4:-4, 4:-4] += 0.1
+    frame = ref + 0.1 - (inner - ref)
+    assert edge_error_share(inner, ref, 4).item() == 0.0
+    assert edge_error_share(frame, ref, 4).item() == pytest.approx(1.0)
+    # An even error: the frame's share of the pixels, 1 - (24/32)^2.
+    assert edge_error_share(ref + 0.1, ref, 4).item() == pytest.approx(1 - (24 / 32) ** 2)
+    assert edge_error_share(ref, ref, 4).item() == 0.0
+    with pytest.raises(ValueError, match="does not fit"):
+        edge_error_share(ref, ref, 16)

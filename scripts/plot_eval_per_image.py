@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Where an autoencoder loses to the bicubic baseline, image by image.
+
+    dcae eval-ae --model weights/dc-ae-f32c32-small --images data/wallpapers/eval --resolution 256 \\
+        --per-image --json > eval-256.json            # and the same at 512, 1024
+    python scripts/plot_eval_per_image.py eval-256.json eval-512.json eval-1024.json -o per-image.png
+
+Left: each image's PSNR against the baseline's (below the diagonal: the baseline wins). Right: how
+far below, against the share of the model's error that is coarse (colour or brightness drifting over
+a latent cell or more; `dcae.metrics.coarse_error_share`). Needs matplotlib (requirements-dev.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def short_name(name: str) -> str:
+    """mate-backgrounds__mate-nature-Blinds.jpg -> Blinds"""
+    return Path(name).stem.rsplit("-", 1)[-1].removesuffix("no-logo").strip("-") or Path(name).stem
+
+
+def plot(evaluations: list[dict], out: Path, label_gap: float = 3.0) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.6))
+    lo, hi = float("inf"), float("-inf")
+    for e in sorted(evaluations, key=lambda e: e["resolution"]):
+        rows = e["per_image"]
+        base = [r["bicubic_psnr"] for r in rows]
+        model = [r["psnr"] for r in rows]
+        gap = [m - b for m, b in zip(model, base)]
+        coarse = [100 * r["coarse_error_share"] for r in rows]
+        label = (f"{e['resolution']} px: mean {e['psnr']:.2f} dB vs {e['bicubic_psnr']:.2f} "
+                 f"({e['psnr'] - e['bicubic_psnr']:+.2f})")
+        points = left.scatter(base, model, s=22, label=label)
+        right.scatter(coarse, gap, s=22, color=points.get_facecolor()[0])
+        lo, hi = min(lo, *base, *model), max(hi, *base, *model)
+        for r, b, m, c, g in zip(rows, base, model, coarse, gap):
+            if g < -label_gap:
+                right.annotate(short_name(r["name"]), (c, g), fontsize=7, xytext=(4, -2),
+                               textcoords="offset points")
+    left.plot([lo - 1, hi + 1], [lo - 1, hi + 1], color="grey", lw=0.8, ls="--")
+    left.set(xlabel="bicubic baseline PSNR (dB)", ylabel="autoencoder PSNR (dB)",
+             title="Held-out images (below the line: the baseline wins)")
+    left.legend(fontsize=8, loc="upper left")
+    right.axhline(0, color="grey", lw=0.8, ls="--")
+    right.set(xlabel="coarse share of the autoencoder's squared error (%)",
+              ylabel="autoencoder − baseline (dB)", title="How far below, against how coarse the error is")
+    for ax in (left, right):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("evaluations", nargs="+", type=Path, help="`dcae eval-ae --per-image --json` outputs")
+    parser.add_argument("-o", "--out", type=Path, required=True, help="PNG to write")
+    parser.add_argument("--label-gap", type=float, default=3.0,
+                        help="name the images whose PSNR is this many dB or more below the baseline")
+    args = parser.parse_args(argv)
+    evaluations = [json.loads(p.read_text()) for p in args.evaluations]
+    missing = [str(p) for p, e in zip(args.evaluations, evaluations) if "per_image" not in e]
+    if missing:
+        parser.error(f"no per-image rows in {', '.join(missing)}: run `dcae eval-ae` with --per-image --json")
+    plot(evaluations, args.out, args.label_gap)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
