@@ -4,6 +4,8 @@
 #   scripts/ablation_residual.sh DATA_DIR EVAL_DIR RUNS_DIR
 # Defaults are the tiny presets at 128 px so that it runs on a CPU in minutes; on a GPU use
 # PRESET_F32=dc-ae-f32c32-small PRESET_F64=dc-ae-f64c128-small RES=256 STEPS=5000.
+# ONLY="f64c128-small-shortcuts-off ..." trains and evaluates just those runs (the table still lists
+# every evaluation found in RUNS_DIR), to complete an ablation that was cut short.
 set -euo pipefail
 DATA=${1:-data/wallpapers/train}
 EVAL=${2:-data/wallpapers/eval}
@@ -16,6 +18,7 @@ mkdir -p "$RUNS"
 for preset in "$PRESET_F32" "$PRESET_F64"; do
   for shortcuts in on off; do
     name="${preset#dc-ae-}-shortcuts-$shortcuts"
+    [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
     flag=(); [ "$shortcuts" = off ] && flag=(--no-shortcuts)
     echo "[$(date +%T)] $name"
     $PY -m dcae.cli train-ae --phase 1 --preset "$preset" "${flag[@]}" --data "$DATA" --run-dir "$RUNS/$name" \

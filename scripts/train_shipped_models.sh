@@ -28,7 +28,9 @@ LR_P1=${LR_P1:-1e-4}; LR_P2=${LR_P2:-5e-5}; LR_P3=${LR_P3:-5e-5}
 WARMUP=${WARMUP:-200}            # lr warm-up steps of each autoencoder phase
 # LR_DECAY=cosine decays each autoencoder phase's lr to 0.1x by its step count: then set P1_STEPS etc. to
 # what the time budgets reach (the last H200 run: 1,508 / 367 / 194 steps in 150 / 40 / 20 s).
+# PERCEPTUAL_WEIGHT (default 1) weighs the perceptual term of every phase; 0 trains for PSNR (L1 only).
 LR_DECAY=${LR_DECAY:-constant}
+PERCEPTUAL_WEIGHT=${PERCEPTUAL_WEIGHT:-1}
 P1_STEPS=${P1_STEPS:-1000000}; P2_STEPS=${P2_STEPS:-1000000}; P3_STEPS=${P3_STEPS:-1000000}
 DATA_ON_DEVICE=${DATA_ON_DEVICE:-1}  # 1: crops cut on the GPU from the corpus held in its memory
 DEVICE=${DEVICE:-cuda}
@@ -46,7 +48,8 @@ ship_logs() {  # what a model card needs, small: results, logs, metrics, reconst
      -not -path './ship/*' -print0 | tar --null -T - -czf "$EXPORT/logs.tar.gz")
 }
 COMMON=(--num-workers "$WORKERS" --no-progress --log-every 50 --checkpoint-every 100000 --sample-every 0
-        --device "$DEVICE" --scaling-crops "$SCALING_CROPS" --warmup "$WARMUP" --lr-decay "$LR_DECAY")
+        --device "$DEVICE" --scaling-crops "$SCALING_CROPS" --warmup "$WARMUP" --lr-decay "$LR_DECAY"
+        --perceptual-weight "$PERCEPTUAL_WEIGHT")
 [ "$DATA_ON_DEVICE" = 1 ] && COMMON+=(--data-on-device)
 [ "${CHANNELS_LAST:-1}" = 1 ] && COMMON+=(--channels-last)  # NHWC convolutions (tensor cores prefer them)
 
