@@ -59,6 +59,11 @@ def save_pretrained(model: DCAE, directory: str | Path, dtype: torch.dtype | Non
     # and a file truncated under them would crash them; a crash mid-write leaves the old file whole.
     tmp = directory / (WEIGHTS_FILE + ".tmp")
     save_file(state, str(tmp), metadata={"format": FORMAT_NAME})
+    # safetensors creates the file owner-only (0600); weights are shared like any other file (a serving
+    # container's user reads them), so they get the permissions the umask gives config.json.
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
     os.replace(tmp, directory / WEIGHTS_FILE)
     config = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "architecture": "dc-ae",
               "config": model.config.to_dict(), **(metadata or {})}

@@ -25,6 +25,9 @@ def test_save_load_round_trip_is_exact(tmp_path):
     config = json.loads((tmp_path / "ckpt" / "config.json").read_text())
     assert config["format"] == "dcae" and config["note"] == "test"
     assert detect_format(tmp_path / "ckpt") == "dcae"
+    # Readable like the config beside it (safetensors alone would write the weights owner-only).
+    modes = {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "ckpt").iterdir()}
+    assert modes == {"config.json": modes["config.json"], "model.safetensors": modes["config.json"]}
 
 
 def test_loaded_weights_are_the_files_own_and_survive_a_save_over_it(tmp_path):
