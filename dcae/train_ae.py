@@ -425,7 +425,7 @@ class Trainer:
         self.ae = torch.compile(ae) if cfg.torch_compile else ae
 
         self.disc = self.disc_ddp = self.disc_optimizer = None
-        if PHASES[cfg.phase].gan:
+        if PHASES[cfg.phase].gan and cfg.disc_weight > 0:
             self.disc = NLayerDiscriminator(channels=cfg.disc_channels, n_layers=cfg.disc_layers,
                                             norm=cfg.disc_norm).to(self.device)
             # Same lr and betas as the generator side (taming-transformers).
@@ -905,7 +905,9 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                    help="phase 2: deepest encoder/decoder stages that train (default 2)")
     p.add_argument("--head-stages", type=int, default=2,
                    help="phase 3: shallowest decoder stages that train, with norm_out and project_out (default 2)")
-    p.add_argument("--disc-weight", type=float, default=0.5, help="phase 3: GAN weight on top of the adaptive one")
+    p.add_argument("--disc-weight", type=float, default=0.5,
+                   help="phase 3: GAN weight on top of the adaptive one (0: no discriminator; the head "
+                        "refines on the reconstruction losses alone)")
     p.add_argument("--disc-start", type=int, default=0, help="phase 3: step at which the GAN terms start")
     p.add_argument("--disc-channels", type=int, default=64, help="PatchGAN base width (default 64)")
     p.add_argument("--disc-layers", type=int, default=3, help="PatchGAN stride-2 layers (default 3: 70px patches)")

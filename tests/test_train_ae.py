@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.multiprocessing as mp
 
-from dcae.checkpoint import load_pretrained, read_config
+from dcae.checkpoint import load_pretrained, read_config, save_pretrained
 from dcae.cli import main
 from dcae.models.dc_ae import DCAE, create_model, get_config
 from dcae.train_ae import (TrainConfig, Trainer, apply_phase, model_units, phase_parameter_groups, train)
@@ -152,6 +152,21 @@ def test_three_phases_run_and_save(images, tmp_path, capsys):
     # The saved weights are the EMA weights held in memory.
     for k, v in r3.ema_model.state_dict().items():
         assert torch.equal(v, s3[k]), k
+
+
+def test_phase_3_without_a_discriminator(images, tmp_path):
+    """--disc-weight 0: no PatchGAN is built, trained or saved; the head still trains, the rest stays."""
+    start = tmp_path / "start"
+    save_pretrained(create_model(TINY), start)
+    train(_config(images, tmp_path / "p3", phase=3, preset=None, init=str(start), steps=2, disc_weight=0.0,
+                  head_stages=2))
+    assert "disc" not in _state(tmp_path / "p3")
+    meta = read_config(tmp_path / "p3" / "model")["training"]
+    head = ("decoder.stages.1", "decoder.norm_out", "decoder.project_out")  # stages.0 is empty in this preset
+    assert meta["gan"] is None and set(meta["trained_units"]) == set(head)
+    before, after = (load_pretrained(d).state_dict() for d in (start, tmp_path / "p3" / "model"))
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and all(k.startswith(head) for k in changed), changed
 
 
 def _state(run_dir):
