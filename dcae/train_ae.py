@@ -394,6 +394,7 @@ class Trainer:
         self.dist = dist_info or DistInfo(0, 1, next(model.parameters()).device, False)
         self.device = self.dist.device
         self.model = model
+        self.time_fraction = 0.0  # share of --time-limit spent, set by the training loop (lr decay)
         self.memory_format = torch.channels_last if cfg.channels_last else torch.contiguous_format
         model.to(memory_format=self.memory_format)
         self.selection = apply_phase(model, cfg.phase, cfg.adapt_stages, cfg.head_stages)
@@ -444,7 +445,7 @@ class Trainer:
         return torch.autocast(self.device.type, dtype=self.autocast_dtype)
 
     def lr_at(self, step: int) -> float:
-        return lr_at_step(self.cfg, step)
+        return lr_at_step(self.cfg, step, self.time_fraction)
 
     def step(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
         """One update on a batch x (N, 3, R, R) in [-1, 1]; returns detached scalar losses."""
@@ -629,28 +630,29 @@ class TrainResult:
     log: list[dict] = field(default_factory=list)
 
 
-def lr_at_step(cfg: TrainConfig, step: int) -> float:
+def lr_at_step(cfg: TrainConfig, step: int, time_fraction: float = 0.0) -> float:
     """Linear warm-up over `warmup` steps, then constant or a cosine decay that reaches
-    `min_lr_ratio * lr` at step `steps` (a step count, not a time, so every DDP rank agrees; with
-    --time-limit, set --steps to what the budget reaches)."""
+    `min_lr_ratio * lr` at step `steps` or, with --time-limit, when the time budget is spent
+    (`time_fraction`, the share of it used, decided by rank 0): whichever comes first."""
     if step < cfg.warmup:
         return cfg.lr * (step + 1) / cfg.warmup
     if cfg.lr_decay != "cosine":
         return cfg.lr
-    progress = min(1.0, (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup))
+    progress = min(1.0, max((step - cfg.warmup) / max(1, cfg.steps - cfg.warmup), time_fraction))
     return cfg.lr * (cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * 0.5 * (1 + math.cos(math.pi * progress)))
 
 
-def _time_is_up(cfg: TrainConfig, t_start: float, dist_info: DistInfo) -> bool:
-    """--time-limit, decided by rank 0 so that every rank stops after the same step."""
+def _time_fraction(cfg: TrainConfig, t_start: float, dist_info: DistInfo) -> float:
+    """The share of --time-limit spent (0 without one), decided by rank 0 so that every rank stops
+    after the same step and follows the same learning rate."""
     if not cfg.time_limit:
-        return False
-    up = time.perf_counter() - t_start > cfg.time_limit
+        return 0.0
+    fraction = (time.perf_counter() - t_start) / cfg.time_limit
     if dist_info.world_size > 1:
-        flag = torch.tensor(float(up), device=dist_info.device)
-        dist.broadcast(flag, src=0)
-        up = bool(flag.item())
-    return up
+        value = torch.tensor(fraction, dtype=torch.float64, device=dist_info.device)
+        dist.broadcast(value, src=0)
+        fraction = float(value.item())
+    return fraction
 
 
 def _load_start_model(cfg: TrainConfig) -> tuple[DCAE, dict]:
@@ -754,7 +756,8 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
         x = next(data_iter)
         losses = trainer.step(x)
         step = trainer.step_count
-        last_step = step >= cfg.steps or _time_is_up(cfg, t_start, dist_info)
+        trainer.time_fraction = _time_fraction(cfg, t_start, dist_info)
+        last_step = step >= cfg.steps or trainer.time_fraction > 1.0
         for k, v in losses.items():  # summed on the device: no host sync until a log step
             sums[k] = v if k == "lr" else sums.get(k, 0.0) + v.float()
         n_since += 1
@@ -889,7 +892,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                    help="AdamW betas (default 0.9 0.999 / 0.9 0.999 / 0.5 0.9)")
     p.add_argument("--warmup", type=int, help="linear lr warm-up steps (default min(500, steps/10))")
     p.add_argument("--lr-decay", choices=("constant", "cosine"), default="constant",
-                   help="after warm-up: constant lr, or cosine decay to --min-lr-ratio x lr at --steps (default constant)")
+                   help="after warm-up: constant lr, or cosine decay to --min-lr-ratio x lr at --steps or at the end of --time-limit, whichever comes first (default constant)")
     p.add_argument("--min-lr-ratio", type=float, default=0.1, help="cosine decay's final lr / lr (default 0.1)")
     p.add_argument("--grad-clip", type=float, default=0.0, help="max gradient norm (default 0: off)")
     p.add_argument("--ema-decay", type=float, default=0.9999,

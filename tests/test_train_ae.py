@@ -276,5 +276,11 @@ def test_learning_rate_warms_up_then_stays_or_decays_by_cosine():
     assert lr_at_step(cos, 110) == pytest.approx(1e-4)          # min_lr_ratio x lr at --steps
     assert lr_at_step(cos, 400) == pytest.approx(1e-4)          # and after it (a resumed, longer run)
     assert all(lr_at_step(cos, s) >= lr_at_step(cos, s + 1) for s in range(10, 120))
+    # with --time-limit the decay also follows the share of the budget spent: whichever is further on
+    assert lr_at_step(cos, 10, time_fraction=0.5) == pytest.approx(0.55e-3)
+    assert lr_at_step(cos, 60, time_fraction=0.1) == pytest.approx(0.55e-3)
+    assert lr_at_step(cos, 20, time_fraction=1.2) == pytest.approx(1e-4)
+    assert lr_at_step(const, 20, time_fraction=0.9) == 1e-3
+    assert lr_at_step(cos, 5, time_fraction=0.9) == pytest.approx(6e-4)  # warm-up is by steps only
     with pytest.raises(ValueError, match="min_lr_ratio"):
         TrainConfig(**base, lr_decay="cosine", min_lr_ratio=1.5).resolved()
