@@ -42,6 +42,21 @@ class CheckpointError(ValueError):
 # Our format
 
 
+def write_safetensors(state: dict[str, torch.Tensor], path: str | Path, metadata: dict[str, str]) -> None:
+    """Write a safetensors file the way every model of ours is saved. It is written beside and renamed
+    over: models loaded from the old file map its pages, and a file truncated under them would crash
+    them; a crash mid-write leaves the old file whole. safetensors creates the file owner-only (0600);
+    weights are shared like any other file (a serving container's user reads them), so they get the
+    permissions the umask gives a config.json written beside them."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    save_file(state, str(tmp), metadata=metadata)
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o666 & ~umask)
+    os.replace(tmp, path)
+
+
 def save_pretrained(model: DCAE, directory: str | Path, dtype: torch.dtype | None = None,
                     metadata: dict | None = None) -> Path:
     """Write `config.json` + `model.safetensors`. `dtype` (e.g. torch.float16) sets the storage
@@ -55,16 +70,7 @@ def save_pretrained(model: DCAE, directory: str | Path, dtype: torch.dtype | Non
         if dtype is not None and v.is_floating_point():
             v = v.to(dtype)
         state[k] = v.contiguous()
-    # Written beside and renamed over: models loaded from the old file map its pages (load_pretrained),
-    # and a file truncated under them would crash them; a crash mid-write leaves the old file whole.
-    tmp = directory / (WEIGHTS_FILE + ".tmp")
-    save_file(state, str(tmp), metadata={"format": FORMAT_NAME})
-    # safetensors creates the file owner-only (0600); weights are shared like any other file (a serving
-    # container's user reads them), so they get the permissions the umask gives config.json.
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
-    os.replace(tmp, directory / WEIGHTS_FILE)
+    write_safetensors(state, directory / WEIGHTS_FILE, metadata={"format": FORMAT_NAME})
     config = {"format": FORMAT_NAME, "format_version": FORMAT_VERSION, "architecture": "dc-ae",
               "config": model.config.to_dict(), **(metadata or {})}
     (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")

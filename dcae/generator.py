@@ -19,9 +19,10 @@ from typing import Callable
 
 import numpy as np
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 
-from dcae.checkpoint import CheckpointError, efficientvit_key, load_pretrained, load_state_strict, rename_state
+from dcae.checkpoint import (CheckpointError, efficientvit_key, load_pretrained, load_state_strict, rename_state,
+                             write_safetensors)
 from dcae.diffusion import DEFAULT_SAMPLER, Objective, classifier_free_guidance, get_sampler, make_denoiser
 from dcae.models.dc_ae import DCAE, get_config as get_ae_config
 from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
@@ -46,7 +47,7 @@ def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoen
     directory.mkdir(parents=True, exist_ok=True)
     state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
              for k, v in dit.state_dict().items()}
-    save_file(state, str(directory / "model.safetensors"), metadata={"format": FORMAT_NAME})
+    write_safetensors(state, directory / "model.safetensors", metadata={"format": FORMAT_NAME})
     config = {"format": FORMAT_NAME, "dit": dit.config.to_dict(), "objective": asdict(objective),
               "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}
     (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")

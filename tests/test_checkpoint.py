@@ -29,6 +29,16 @@ def test_save_load_round_trip_is_exact(tmp_path):
     modes = {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "ckpt").iterdir()}
     assert modes == {"config.json": modes["config.json"], "model.safetensors": modes["config.json"]}
 
+    # The generator's weights are written the same way.
+    from dcae.diffusion import Objective
+    from dcae.generator import save_generator
+    from dcae.models.dit import DiT, get_config
+
+    dit = DiT(get_config("DiT-S/1").replace(depth=1, hidden_size=32, num_heads=2, in_channels=32, input_size=2))
+    save_generator(dit, Objective("flow"), tmp_path / "gen", autoencoder_path="../ckpt")
+    modes = {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "gen").iterdir()}
+    assert modes == {"config.json": modes["config.json"], "model.safetensors": modes["config.json"]}
+
 
 def test_loaded_weights_are_the_files_own_and_survive_a_save_over_it(tmp_path):
     """load_pretrained builds on the meta device and takes the checkpoint's tensors: nothing is left on
