@@ -132,3 +132,24 @@ def test_the_per_image_plot(images, tmp_path):
     from PIL import Image
 
     assert Image.open(tmp_path / "plot.png").size == (1210, 506)
+
+
+def test_the_ablation_plot(tmp_path):
+    """scripts/plot_ablation.py draws one panel per preset from ablation_residual.sh's run folders and
+    refuses folders with no evaluated run."""
+    import runpy
+
+    plot_main = runpy.run_path(str(Path(__file__).parents[1] / "scripts" / "plot_ablation.py"))["main"]
+    with pytest.raises(SystemExit):
+        plot_main([str(tmp_path), "-o", str(tmp_path / "plot.png")])
+    for preset in ("f32c32-tiny", "f64c128-tiny"):
+        for shortcuts, psnr in (("on", 20.0), ("off", 18.0)):
+            run = tmp_path / f"{preset}-shortcuts-{shortcuts}"
+            run.mkdir()
+            run.joinpath("log.jsonl").write_text("".join(json.dumps({"step": s, "l1": 1 / s}) + "\n" for s in range(10, 60, 10)))
+            (tmp_path / f"eval-{run.name}.json").write_text(json.dumps({"psnr": psnr}))
+    (tmp_path / "f32c32-tiny-shortcuts-half").mkdir()  # not evaluated: skipped
+    assert plot_main([str(tmp_path), "-o", str(tmp_path / "plot.png")]) == 0
+    from PIL import Image
+
+    assert Image.open(tmp_path / "plot.png").size == (1210, 462)  # two panels
