@@ -18,6 +18,9 @@ RUNS=${2:-runs/shipped}
 EXPORT=${3:-}
 [ -n "$EXPORT" ] && mkdir -p "$EXPORT" && EXPORT=$(cd "$EXPORT" && pwd)  # absolute: ship_logs changes directory
 AE_PRESET=${AE_PRESET:-dc-ae-f32c32-small}
+# AE_INIT=DIR starts phase 1 from a trained model (e.g. weights/dc-ae-f32c32-small) instead of random
+# AE_PRESET weights: a GPU allowance too short for the whole training continues the last one's.
+AE_INIT=${AE_INIT:-}
 DIT_PRESET=${DIT_PRESET:-DiT-mini/1}
 RES_LO=${RES_LO:-256}; RES_HI=${RES_HI:-512}; RES_EVAL=${RES_EVAL:-1024}; RES_DIT=${RES_DIT:-512}
 BATCH_LO=${BATCH_LO:-32}; BATCH_HI=${BATCH_HI:-16}; BATCH_DIT=${BATCH_DIT:-128}
@@ -57,7 +60,8 @@ COMMON=(--num-workers "$WORKERS" --no-progress --log-every 50 --checkpoint-every
 [ "${CHANNELS_LAST:-1}" = 1 ] && COMMON+=(--channels-last)  # NHWC convolutions (tensor cores prefer them)
 
 log "phase 1"
-$DCAE train-ae --phase 1 --preset "$AE_PRESET" --data "$DATA/train" --run-dir "$RUNS/ae-p1" \
+START=(--preset "$AE_PRESET"); [ -n "$AE_INIT" ] && START=(--init "$AE_INIT")
+$DCAE train-ae --phase 1 "${START[@]}" --data "$DATA/train" --run-dir "$RUNS/ae-p1" \
   --resolution "$RES_LO" --batch-size "$BATCH_LO" --lr "$LR_P1" --steps "$P1_STEPS" --time-limit "$P1_SECONDS" "${COMMON[@]}" --json \
   > "$RUNS/ae-p1.json"
 log "phase 2"
