@@ -892,7 +892,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                    help="AdamW betas (default 0.9 0.999 / 0.9 0.999 / 0.5 0.9)")
     p.add_argument("--warmup", type=int, help="linear lr warm-up steps (default min(500, steps/10))")
     p.add_argument("--lr-decay", choices=("constant", "cosine"), default="constant",
-                   help="after warm-up: constant lr, or cosine decay to --min-lr-ratio x lr at --steps or at the end of --time-limit, whichever comes first (default constant)")
+                   help="after warm-up: constant lr, or cosine decay to --min-lr-ratio x lr at --steps or at "
+                        "the end of --time-limit, whichever comes first (default constant)")
     p.add_argument("--min-lr-ratio", type=float, default=0.1, help="cosine decay's final lr / lr (default 0.1)")
     p.add_argument("--grad-clip", type=float, default=0.0, help="max gradient norm (default 0: off)")
     p.add_argument("--ema-decay", type=float, default=0.9999,

@@ -17,8 +17,8 @@ PRESET_F64=${PRESET_F64:-dc-ae-f64c128-tiny}
 RES=${RES:-128}; STEPS=${STEPS:-300}; BATCH=${BATCH:-8}; LR=${LR:-1e-3}; EVAL_RES=${EVAL_RES:-256}
 PY=${PY:-python3}
 mkdir -p "$RUNS"
-run_one() {  # run_one PRESET on|off
-  local name="${1#dc-ae-}-shortcuts-$2" flag=()
+run_one() {  # run_one PRESET on|off NAME
+  local name=$3 flag=()
   [ "$2" = off ] && flag=(--no-shortcuts)
   [ -n "${TIME_LIMIT:-}" ] && flag+=(--time-limit "$TIME_LIMIT")
   echo "[$(date +%T)] $name"
@@ -34,7 +34,7 @@ for preset in "$PRESET_F32" "$PRESET_F64"; do
   for shortcuts in on off; do
     name="${preset#dc-ae-}-shortcuts-$shortcuts"
     [ -n "${ONLY:-}" ] && [[ " $ONLY " != *" $name "* ]] && continue
-    if [ "${PARALLEL:-0}" = 1 ]; then run_one "$preset" "$shortcuts" & pids+=($!); else run_one "$preset" "$shortcuts"; fi
+    if [ "${PARALLEL:-0}" = 1 ]; then run_one "$preset" "$shortcuts" "$name" & pids+=($!); else run_one "$preset" "$shortcuts" "$name"; fi
   done
 done
 for pid in "${pids[@]}"; do wait "$pid"; done

@@ -81,7 +81,7 @@ if [ "$REFINE_SECONDS" != 0 ]; then
     --lr "$LR_REFINE" --steps 1000000 --time-limit "$REFINE_SECONDS" "${COMMON[@]}" --warmup 20 --lr-decay cosine \
     --json > "$RUNS/ae-refine.json"
 fi
-$DCAE convert "$RUNS/dc-ae-f32c32-small" "$RUNS/ship/dc-ae-f32c32-small" --dtype float16 > /dev/null
+$DCAE convert "$FINAL" "$RUNS/ship/dc-ae-f32c32-small" --dtype float16 > /dev/null
 ship "$RUNS/ship/dc-ae-f32c32-small" autoencoder
 ship_logs  # the training logs so far, in case a later stage fails
 

@@ -26,8 +26,7 @@ def test_save_load_round_trip_is_exact(tmp_path):
     assert config["format"] == "dcae" and config["note"] == "test"
     assert detect_format(tmp_path / "ckpt") == "dcae"
     # Readable like the config beside it (safetensors alone would write the weights owner-only).
-    modes = {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "ckpt").iterdir()}
-    assert modes == {"config.json": modes["config.json"], "model.safetensors": modes["config.json"]}
+    _assert_weights_mode_is_configs(tmp_path / "ckpt")
 
     # The generator's weights are written the same way.
     from dcae.diffusion import Objective
@@ -36,7 +35,11 @@ def test_save_load_round_trip_is_exact(tmp_path):
 
     dit = DiT(get_config("DiT-S/1").replace(depth=1, hidden_size=32, num_heads=2, in_channels=32, input_size=2))
     save_generator(dit, Objective("flow"), tmp_path / "gen", autoencoder_path="../ckpt")
-    modes = {f.name: f.stat().st_mode & 0o777 for f in (tmp_path / "gen").iterdir()}
+    _assert_weights_mode_is_configs(tmp_path / "gen")
+
+
+def _assert_weights_mode_is_configs(directory):
+    modes = {f.name: f.stat().st_mode & 0o777 for f in directory.iterdir()}
     assert modes == {"config.json": modes["config.json"], "model.safetensors": modes["config.json"]}
 
 
