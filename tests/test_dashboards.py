@@ -215,12 +215,19 @@ class Prometheus:
         return body["data"]["result"]
 
     def wait_scraped(self, after: float, jobs: tuple[str, ...]) -> None:
-        """Until every target of `jobs` has been scraped (successfully or not) after time `after`."""
+        """Until every target of `jobs` has been scraped successfully by a scrape begun after time `after`
+        (the end of the traffic): a scrape begun during the traffic misses the requests after it, and a
+        failed one (past the 1-s scrape timeout, on a busy machine) stores no samples at all. rate() over
+        the dashboards' window needs a sample before and after each wave."""
         selector = "|".join(jobs)
 
         def done() -> bool:
-            result = self.query(f'timestamp(up{{job=~"{selector}"}})')
-            return len(result) > 0 and all(float(r["value"][1]) > after for r in result)
+            # The times first: the `up` read after them is of the same scrape or a later one.
+            times = {r["metric"]["instance"]: float(r["value"][1])
+                     for r in self.query(f'timestamp(up{{job=~"{selector}"}})')}
+            ups = {r["metric"]["instance"]: float(r["value"][1]) for r in self.query(f'up{{job=~"{selector}"}}')}
+            return bool(times) and times.keys() == ups.keys() and all(
+                t > after and ups[instance] == 1 for instance, t in times.items())
 
         wait_for(done, f"a scrape of {jobs} after the traffic", 30)
 
@@ -289,18 +296,16 @@ def stack(prometheus_binary, triton_env, tmp_path_factory):  # triton_env: tests
         # Triton down: gateway B answers real server errors (two waves, so rate() sees them grow).
         down = []
         for _ in range(2):
-            t0 = time.time()
             down.append((httpx.post(f"{gw_b}/v1/encode", files={"image": ("x.png", png_bytes(32, 32, 0))}).status_code,
                          httpx.get(f"{gw_b}/health/ready").status_code))
-            prom.wait_scraped(t0, ("dcae-gateway",))
+            prom.wait_scraped(time.time(), ("dcae-gateway",))
 
         triton.start()
         wait_for(lambda: httpx.get(f"{gw_b}/health/ready", timeout=30).status_code == 200, "gateway B ready", 60)
         seen = {}
         for wave in range(2):
-            t0 = time.time()
             seen[wave] = {"a": traffic(gw_a, wave), "b": traffic(gw_b, wave)}
-            prom.wait_scraped(t0, ("dcae-gateway", "triton"))
+            prom.wait_scraped(time.time(), ("dcae-gateway", "triton"))
         # Rates over the dashboards' 5-minute window are read at this instant: on a slow machine the
         # checks below may run more than 5 minutes after the outage's 5xx responses.
         yield {"prometheus": prom, "down": down, "seen": seen, "traffic_scraped_at": time.time(), "gateway_metrics": httpx.get(f"{gw_a}/metrics").text,
