@@ -50,10 +50,13 @@ def write_safetensors(state: dict[str, torch.Tensor], path: str | Path, metadata
     permissions the umask gives a config.json written beside them."""
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
+    # The mode the umask gives a new file, read off a file created the usual way: os.umask would
+    # read it only by changing it, for every thread of the process.
+    tmp.unlink(missing_ok=True)  # a crashed write's leftover would keep its own mode
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    mode = tmp.stat().st_mode & 0o777
     save_file(state, str(tmp), metadata=metadata)
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o666 & ~umask)
+    tmp.chmod(mode)
     os.replace(tmp, path)
 
 

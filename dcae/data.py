@@ -282,14 +282,22 @@ class CenterCropDataset(Dataset[tuple[Tensor, str]]):
 
     Items are ``(image, name)``: image (3, R, R) in [-1, 1] and ``name`` the path relative
     to ``root`` (POSIX style; just the file name for a flat folder).
+
+    ``scale`` (output pixels per source pixel, as in :class:`RandomCropDataset`; 1 = native pixels)
+    replaces the protocol's resize: the image is resized by ``scale`` before the center crop, so
+    the crop shows detail at that scale instead of the whole short side. An image whose short
+    side would fall below ``R`` is resized to ``R`` instead (the protocol).
     """
 
-    def __init__(self, root: Path | str, resolution: int) -> None:
+    def __init__(self, root: Path | str, resolution: int, scale: float | None = None) -> None:
         self.root = Path(root)
         self.paths = list_images(self.root)
         if not self.paths:
             raise FileNotFoundError(f"no images found under {self.root}")
+        if scale is not None and not 0 < scale <= 1:
+            raise ValueError(f"a crop scale is in (0, 1] (output pixels per source pixel), got {scale}")
         self.resolution = resolution
+        self.scale = scale
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -297,7 +305,11 @@ class CenterCropDataset(Dataset[tuple[Tensor, str]]):
     def __getitem__(self, index: int) -> tuple[Tensor, str]:
         path = self.paths[index]
         # Full decode on purpose: reduced JPEG decoding would change the protocol's pixels.
-        img = center_crop(resize_short_side(load_image(path), self.resolution), self.resolution)
+        img = load_image(path)
+        short = self.resolution
+        if self.scale is not None:
+            short = max(self.resolution, round(min(img.size) * self.scale))
+        img = center_crop(resize_short_side(img, short), self.resolution)
         name = path.name if self.root.is_file() else path.relative_to(self.root).as_posix()
         return to_tensor(img), name
 

@@ -5,9 +5,10 @@ Protocol (DC-AE Sec. 4 / the usual ImageNet-512 reconstruction setup): resize th
 the (uint8) input: PSNR and SSIM on [0, 1] (`dcae.metrics`), LPIPS (VGG) when its weights are
 available (see `dcae.losses`). The same numbers are given for the bicubic baseline that keeps as
 many values as the latent (`dcae.metrics.bicubic_baseline`): an autoencoder that cannot beat
-down-and-up-sampling has learned nothing worth its compression. Two shares of the squared error say
+down-and-up-sampling has learned nothing worth its compression. Three shares of the squared error say
 where it lies: "coarse", in structures of about a latent cell or more (colour drifting over large
-areas), and "edges", in the frame of f/4 pixels along the image's edges (f: the compression factor).
+areas); "edges", in the frame of f/4 pixels along the image's edges (f: the compression factor); and
+"seams", within f/16 pixels of the boundaries between latent cells (a blocking grid of period f).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from typing import Callable
 import torch
 from torch.utils.data import DataLoader, Subset
 
-from dcae.metrics import baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr, ssim
+from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr,
+                          seam_error_share, seam_mask, ssim)
 from dcae.models.dc_ae import DCAE
 
 PROTOCOL = ("short side resized to R (bicubic), center crop R x R; reconstructions and baseline "
@@ -50,20 +52,23 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
                             latent_shape: tuple[int, int, int], limit: int | None = None, batch_size: int = 8,
                             device: str | torch.device = "cpu", lpips: torch.nn.Module | None = None,
                             progress: bool = False, per_image: bool = False,
-                            comparisons: str | Path | None = None) -> dict:
+                            comparisons: str | Path | None = None, crop_scale: float | None = None) -> dict:
     """Metrics of `reconstruct` ((N, 3, R, R) in [-1, 1] -> same) over the center crops of a folder,
     and of the bicubic baseline holding `latent_shape` (C, h, w) values. Returns a flat dict.
 
-    Two shares of the squared error say where it lies, with the compression factor f: in structures
+    Three shares of the squared error say where it lies, with the compression factor f: in structures
     coarser than f / 4 pixels (`coarse_error_share`: colour or brightness drifting over areas of about a
-    latent cell or more) and in the frame of f / 4 pixels along the edges (`edge_error_share`; the
-    frame's share of the pixels when the error is spread evenly).
+    latent cell or more), in the frame of f / 4 pixels along the edges (`edge_error_share`; the
+    frame's share of the pixels when the error is spread evenly) and, inside that frame, within f / 16
+    pixels of the boundaries between latent cells (`seam_error_share`; `seam_pixel_share` when spread
+    evenly).
     `per_image` adds one row of metrics per image; `comparisons` writes, per image, a PNG strip: input,
-    reconstruction, bicubic baseline, and their absolute errors (x4)."""
+    reconstruction, bicubic baseline, and their absolute errors (x4). `crop_scale` replaces the
+    protocol's resize with a resize by that factor (1: native pixels; `CenterCropDataset`)."""
     from dcae.data import CenterCropDataset
     from dcae.images import save_image
 
-    dataset = CenterCropDataset(images, resolution)
+    dataset = CenterCropDataset(images, resolution, scale=crop_scale)
     if limit is not None:
         dataset = Subset(dataset, range(min(limit, len(dataset))))
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=False)
@@ -74,11 +79,13 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
     if comparisons is not None:
         comparisons = Path(comparisons)
         comparisons.mkdir(parents=True, exist_ok=True)
-    quarter_cell = resolution // latent_shape[1] / 4
+    cell = resolution // latent_shape[1]
+    quarter_cell = cell / 4
     frame = max(1, round(quarter_cell))
+    band = max(1, cell // 16)
     scores: dict[str, list[torch.Tensor]] = {
         f"{prefix}{metric}": [] for prefix in ("", "bicubic_")
-        for metric in ("psnr", "ssim", "lpips", "coarse_error_share", "edge_error_share")}
+        for metric in ("psnr", "ssim", "lpips", "coarse_error_share", "edge_error_share", "seam_error_share")}
     names: list[str] = []
     for x, batch_names in loader:
         x = x.to(device)
@@ -91,6 +98,7 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
                 scores[prefix + "ssim"].append(ssim(out, ref).cpu())
                 scores[prefix + "coarse_error_share"].append(coarse_error_share(out, ref, quarter_cell).cpu())
                 scores[prefix + "edge_error_share"].append(edge_error_share(out, ref, frame).cpu())
+                scores[prefix + "seam_error_share"].append(seam_error_share(out, ref, cell, band, frame).cpu())
                 if lpips is not None:
                     scores[prefix + "lpips"].append(lpips(out * 2 - 1, ref * 2 - 1).float().cpu())
         if comparisons is not None:
@@ -102,19 +110,34 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
         raise FileNotFoundError(f"no images to evaluate in {images}")
     values = {k: torch.cat(v).double() for k, v in scores.items() if v}
 
+    # An image reproduced exactly (a flat crop through the baseline, say) has an infinite PSNR, which
+    # would make both means infinite: the PSNRs are averaged over the images neither reproduces exactly.
+    finite = values["psnr"].isfinite() & values["bicubic_psnr"].isfinite()
+    if not finite.any():
+        finite = torch.ones_like(finite)
+
     def mean(key: str) -> float | None:
-        return float(values[key].mean()) if key in values else None
+        if key not in values:
+            return None
+        return float(values[key][finite].mean() if key.endswith("psnr") else values[key].mean())
 
     bh, bw = baseline_size((resolution, resolution), latent_shape)
     result = {
         "images": len(names),
         "resolution": resolution,
+        "crop_scale": crop_scale,
         "latent_shape": list(latent_shape),
         **{key: mean(key) for key in scores},
+        "reproduced_exactly": [name for name, ok in zip(names, finite.tolist()) if not ok],
         "baseline_shape": [3, bh, bw],
         "edge_width": frame,
+        "seam_band": band,
+        "seam_pixel_share": float(seam_mask(resolution, resolution, cell, band, frame)[frame:resolution - frame,
+                                                                                      frame:resolution - frame]
+                                  .double().mean()),
         "lpips_available": lpips is not None,
-        "protocol": PROTOCOL,
+        "protocol": PROTOCOL if crop_scale is None else PROTOCOL.replace(
+            "short side resized to R", f"image resized by {crop_scale:g} (short side at least R)"),
     }
     if per_image:
         result["per_image"] = [{"name": name, **{k: float(v[i]) for k, v in values.items()}}
@@ -125,7 +148,7 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
 def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int, limit: int | None = None,
                    batch_size: int = 8, device: str | torch.device = "cpu", precision: str = "fp32",
                    lpips_weights: str | Path | None = None, progress: bool = False, per_image: bool = False,
-                   comparisons: str | Path | None = None) -> dict:
+                   comparisons: str | Path | None = None, crop_scale: float | None = None) -> dict:
     """`evaluate_reconstruction` for a DC-AE (an instance or a checkpoint directory in any supported
     format). LPIPS is reported when weights are found (argument or $DCAE_LPIPS_WEIGHTS), else None."""
     from dcae.checkpoint import load_pretrained
@@ -152,7 +175,7 @@ def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int
 
     result = evaluate_reconstruction(images, resolution, reconstruct, latent_shape, limit=limit,
                                      batch_size=batch_size, device=device, lpips=lpips, progress=progress,
-                                     per_image=per_image, comparisons=comparisons)
+                                     per_image=per_image, comparisons=comparisons, crop_scale=crop_scale)
     return {"model": name or model.config.name, "preset": model.config.name, **result}
 
 
@@ -162,7 +185,8 @@ def is_model_repository(path: str | Path) -> bool:
 
 def evaluate_repository(repository: str | Path, images: str | Path, resolution: int, limit: int | None = None,
                         batch_size: int = 8, precision: str = "fp32", progress: bool = False,
-                        per_image: bool = False, comparisons: str | Path | None = None) -> dict:
+                        per_image: bool = False, comparisons: str | Path | None = None,
+                        crop_scale: float | None = None) -> dict:
     """`evaluate_reconstruction` of the exported graphs the gateway serves (`dcae export`), run with ONNX
     Runtime on CPU: `precision` fp32 for model.onnx, int8 for the `--int8` graphs."""
     import onnxruntime as ort
@@ -187,7 +211,7 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
     result = evaluate_reconstruction(images, resolution, reconstruct, (ae["latent_channels"], resolution // f,
                                                                        resolution // f),
                                      limit=limit, batch_size=batch_size, progress=progress,
-                                     per_image=per_image, comparisons=comparisons)
+                                     per_image=per_image, comparisons=comparisons, crop_scale=crop_scale)
     return {"model": str(repository), "preset": ae["name"], "graphs": precision, **result}
 
 
@@ -198,6 +222,10 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                                                     "repository (`dcae export`): its ONNX graphs, run with ONNX Runtime")
     p.add_argument("--images", required=True, help="folder of evaluation images (searched recursively)")
     p.add_argument("--resolution", type=int, default=512, help="crop side R (default 512)")
+    p.add_argument("--crop-scale", type=float, metavar="S",
+                   help="instead of the protocol's resize (short side to R), resize each image by S (output "
+                        "pixels per source pixel; 1 = native pixels, as training's close-up crops) before the "
+                        "center crop (default: the protocol)")
     p.add_argument("--limit", type=int, help="evaluate only the first N images (sorted by path)")
     p.add_argument("--batch-size", type=int, default=8, help="images per forward pass (default 8)")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
@@ -217,7 +245,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
 
 
 def cmd_eval_ae(args: argparse.Namespace) -> int:
-    options = {"per_image": args.per_image, "comparisons": args.comparisons, "progress": not args.json}
+    options = {"per_image": args.per_image, "comparisons": args.comparisons, "progress": not args.json,
+               "crop_scale": args.crop_scale}
     if is_model_repository(args.model):
         result = evaluate_repository(args.model, args.images, args.resolution, limit=args.limit,
                                      batch_size=args.batch_size, precision=args.precision, **options)
@@ -231,9 +260,10 @@ def cmd_eval_ae(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{result['model']}: {result['images']} images, {args.resolution}px center crops, latent "
+    crops = "center crops" if args.crop_scale is None else f"center crops at scale {args.crop_scale:g}"
+    print(f"{result['model']}: {result['images']} images, {args.resolution}px {crops}, latent "
           f"{'x'.join(map(str, result['latent_shape']))}")
-    print(f"{'':<22}{'PSNR':>8}{'SSIM':>8}{'LPIPS':>8}{'coarse':>8}{'edges':>8}")
+    print(f"{'':<22}{'PSNR':>8}{'SSIM':>8}{'LPIPS':>8}{'coarse':>8}{'edges':>8}{'seams':>8}")
 
     def fmt(v: float | None, digits: int) -> str:
         return f"{v:>8.{digits}f}" if v is not None and math.isfinite(v) else f"{'-' if v is None else v:>8}"
@@ -241,19 +271,25 @@ def cmd_eval_ae(args: argparse.Namespace) -> int:
     for label, prefix in (("model", ""), (f"bicubic {'x'.join(map(str, result['baseline_shape']))}", "bicubic_")):
         print(f"{label:<22}{fmt(result[prefix + 'psnr'], 2)}{fmt(result[prefix + 'ssim'], 4)}"
               f"{fmt(result[prefix + 'lpips'], 4)}{result[prefix + 'coarse_error_share']:>8.1%}"
-              f"{result[prefix + 'edge_error_share']:>8.1%}")
+              f"{result[prefix + 'edge_error_share']:>8.1%}{result[prefix + 'seam_error_share']:>8.1%}")
     edge = result["edge_width"]
     frame = 1 - (1 - 2 * edge / args.resolution) ** 2
     print(f"(shares of the squared error: coarse, in structures of about a latent cell or more; edges, in the "
-          f"{edge}-px frame, {frame:.1%} of the pixels)")
+          f"{edge}-px frame, {frame:.1%} of the pixels; seams, inside the frame within {result['seam_band']} px "
+          f"of the boundaries between latent cells, {result['seam_pixel_share']:.1%} of its pixels)")
+    if result["reproduced_exactly"]:
+        print(f"(PSNR averaged without the {len(result['reproduced_exactly'])} image(s) reproduced exactly, "
+              f"where it is infinite: {', '.join(result['reproduced_exactly'])})")
     if not result["lpips_available"]:
         print("(LPIPS skipped: no weights; see `dcae train-ae --help` on --lpips-weights)")
     if args.per_image:
         width = max(len(row["name"]) for row in result["per_image"])
-        print(f"\n{'image':<{width}}{'PSNR':>8}{'SSIM':>8}{'coarse':>8}{'edges':>8}{'bicubic':>9}{'gap dB':>8}")
+        print(f"\n{'image':<{width}}{'PSNR':>8}{'SSIM':>8}{'coarse':>8}{'edges':>8}{'seams':>8}{'bicubic':>9}"
+              f"{'gap dB':>8}")
         for row in result["per_image"]:
             print(f"{row['name']:<{width}}{fmt(row['psnr'], 2)}{fmt(row['ssim'], 4)}"
-                  f"{row['coarse_error_share']:>8.1%}{row['edge_error_share']:>8.1%}{fmt(row['bicubic_psnr'], 2):>9}"
+                  f"{row['coarse_error_share']:>8.1%}{row['edge_error_share']:>8.1%}{row['seam_error_share']:>8.1%}"
+                  f"{fmt(row['bicubic_psnr'], 2):>9}"
                   f"{fmt(row['psnr'] - row['bicubic_psnr'], 2)}")
     if args.comparisons:
         print(f"comparisons (input | reconstruction | bicubic | errors x4) in {args.comparisons}")

@@ -26,6 +26,8 @@ __all__ = [
     "baseline_size",
     "coarse_error_share",
     "edge_error_share",
+    "seam_mask",
+    "seam_error_share",
     "MS_SSIM_WEIGHTS",
 ]
 
@@ -187,6 +189,45 @@ def edge_error_share(x: Tensor, y: Tensor, width: int) -> Tensor:
     total = err.flatten(1).sum(dim=1)
     inner = err[:, width:h - width, width:w - width].flatten(1).sum(dim=1)
     share = (total - inner) / total.clamp(min=torch.finfo(err.dtype).tiny)
+    return share.to(_as_float(x).dtype)
+
+
+def seam_mask(height: int, width: int, cell: int, band: int, frame: int = 0) -> Tensor:
+    """Boolean (H, W) mask of the pixels within ``band`` pixels of a boundary between latent cells of
+    ``cell`` x ``cell`` pixels (the lines at the multiples of ``cell`` inside the image), without the
+    frame of ``frame`` pixels along the image's edges (which `edge_error_share` covers)."""
+    if cell <= 0 or not 0 < 2 * band <= cell:
+        raise ValueError(f"a band of {band} px on each side of a boundary does not fit {cell}-px cells")
+    if not 0 <= 2 * frame < min(height, width):
+        raise ValueError(f"a frame of {frame} px does not fit a {height}x{width} image")
+
+    def axis(n: int) -> tuple[Tensor, Tensor]:
+        pos = torch.arange(n)
+        offset = pos % cell
+        # The boundary before pixel k * cell: `band` pixels on each side of it.
+        boundary = torch.where(offset < band, pos - offset, pos - offset + cell)
+        near = ((offset < band) | (offset >= cell - band)) & (boundary > 0) & (boundary < n)
+        inside = (pos >= frame) & (pos < n - frame)
+        return near, inside
+
+    rows, rows_in = axis(height)
+    cols, cols_in = axis(width)
+    return (rows[:, None] | cols[None, :]) & rows_in[:, None] & cols_in[None, :]
+
+
+def seam_error_share(x: Tensor, y: Tensor, cell: int, band: int, frame: int = 0) -> Tensor:
+    """Fraction of the squared error ``x - y`` lying within ``band`` pixels of the boundaries between
+    latent cells (`seam_mask`), out of the error inside the frame of ``frame`` pixels, per image
+    (identical images give 0). An error spread evenly gives the mask's share of those pixels; more
+    means the decoder leaves seams between the cells it decodes, a blocking grid of period ``cell``.
+    """
+    _check_pair(x, y)
+    h, w = x.shape[-2:]
+    mask = seam_mask(h, w, cell, band, frame).to(x.device)
+    err = (x.double() - y.double()).pow(2).sum(dim=1)
+    total = err[:, frame:h - frame, frame:w - frame].flatten(1).sum(dim=1)
+    seams = (err * mask).flatten(1).sum(dim=1)
+    share = seams / total.clamp(min=torch.finfo(err.dtype).tiny)
     return share.to(_as_float(x).dtype)
 
 

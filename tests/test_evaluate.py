@@ -95,6 +95,9 @@ def test_per_image_rows_and_comparison_pictures(images, tmp_path, capsys):
     for key in ("psnr", "ssim", "coarse_error_share", "edge_error_share", "bicubic_psnr", "bicubic_edge_error_share"):
         assert r[key] == pytest.approx(sum(row[key] for row in rows) / len(rows))
     assert r["edge_width"] == 8 and r["edge_error_share"] == pytest.approx(1 - (48 / 64) ** 2, abs=0.02)
+    # ... and in the seams between the 32-px cells in proportion to theirs: 1 - (44/48)^2 of the inner pixels.
+    assert r["seam_band"] == 2 and r["seam_pixel_share"] == pytest.approx(1 - (44 / 48) ** 2)
+    assert r["seam_error_share"] == pytest.approx(r["seam_pixel_share"], abs=0.02)
     # Down-and-up-sampling loses fine detail: little of its error is coarse.
     assert 0 <= r["bicubic_coarse_error_share"] < 0.2
     strips = sorted((tmp_path / "cmp").iterdir())
@@ -112,7 +115,7 @@ def test_per_image_rows_and_comparison_pictures(images, tmp_path, capsys):
     assert main(["eval-ae", "--model", str(tmp_path / "ae"), "--images", str(images), "--resolution", "64",
                  "--per-image"]) == 0
     out = capsys.readouterr().out
-    assert "gap dB" in out and all(row["name"] in out for row in rows)
+    assert "gap dB" in out and "seams" in out and all(row["name"] in out for row in rows)
 
 
 def test_the_per_image_plot(images, tmp_path):
@@ -153,3 +156,40 @@ def test_the_ablation_plot(tmp_path):
     from PIL import Image
 
     assert Image.open(tmp_path / "plot.png").size == (1210, 462)  # two panels
+
+
+def test_crop_scale_and_images_reproduced_exactly(tmp_path, capsys):
+    """--crop-scale S crops the images resized by S (1: native pixels) instead of the protocol's whole
+    short side; an image reproduced exactly (infinite PSNR) is left out of the PSNR means, and named."""
+    from PIL import Image
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (128, 192, 3), dtype=np.uint8)).save(folder / "a_noise.png")
+    flat = np.zeros((128, 128, 3), dtype=np.uint8)
+    flat[32:96, 32:96] = 200  # a flat centre: its native-pixel 64-px crop is one colour
+    Image.fromarray(flat).save(folder / "b_square.png")
+    seen = []
+
+    def keep(x):
+        seen.append(x.clone())
+        return _one_level_off(x)
+
+    whole = evaluate_reconstruction(folder, 64, keep, (32, 2, 2))
+    native = evaluate_reconstruction(folder, 64, keep, (32, 2, 2), crop_scale=1.0)
+    assert whole["crop_scale"] is None and native["crop_scale"] == 1.0 and "resized by 1" in native["protocol"]
+    assert not torch.equal(seen[0][1], seen[1][1])  # the square's edges, then only its inside
+    assert seen[1][1].unique().numel() == 1 and whole["reproduced_exactly"] == []
+    # The baseline keeps the flat crop exactly: the PSNR means are the noise image's.
+    assert native["reproduced_exactly"] == ["b_square.png"]
+    alone = evaluate_reconstruction(folder / "a_noise.png", 64, _one_level_off, (32, 2, 2), crop_scale=1.0)
+    assert native["bicubic_psnr"] == pytest.approx(alone["bicubic_psnr"])
+    assert math.isfinite(native["psnr"]) and native["ssim"] != alone["ssim"]  # other means keep every image
+    with pytest.raises(ValueError, match="crop scale"):
+        evaluate_reconstruction(folder, 64, keep, (32, 2, 2), crop_scale=2.0)
+    save_pretrained(create_model("dc-ae-f32c32-tiny"), tmp_path / "ae")
+    assert main(["eval-ae", "--model", str(tmp_path / "ae"), "--images", str(folder), "--resolution", "64",
+                 "--crop-scale", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "center crops at scale 1" in out

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, ms_ssim, psnr,
+                          seam_error_share, seam_mask,
                           ssim)
 
 
@@ -180,3 +181,20 @@ def test_edge_error_share():
     assert edge_error_share(ref, ref, 4).item() == 0.0
     with pytest.raises(ValueError, match="does not fit"):
         edge_error_share(ref, ref, 16)
+
+
+def test_seam_mask_and_share():
+    """The seams are the pixels within `band` of the lines between latent cells (inside the edge frame);
+    an error on those lines counts whole, an even error counts as the mask's share of the pixels."""
+    mask = seam_mask(96, 96, 32, 2, frame=8)
+    assert mask[40].nonzero().flatten().tolist() == [30, 31, 32, 33, 62, 63, 64, 65]
+    assert not mask[:8].any() and not mask[:, -8:].any()  # the frame belongs to edge_error_share
+    assert seam_mask(8, 8, 4, 2)[0].int().tolist() == [0, 0, 1, 1, 1, 1, 0, 0]  # the image's edges are no seam
+    ref = torch.full((2, 3, 96, 96), 0.5)
+    grid = ref + 0.1 * mask
+    assert seam_error_share(grid, ref, 32, 2, 8) == pytest.approx(torch.ones(2))
+    even = seam_error_share(ref + 0.1, ref, 32, 2, 8)
+    assert even == pytest.approx(torch.full((2,), mask[8:88, 8:88].float().mean().item()))
+    assert torch.equal(seam_error_share(ref, ref, 32, 2, 8), torch.zeros(2))
+    with pytest.raises(ValueError, match="does not fit"):
+        seam_mask(96, 96, 32, 17)
