@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 from pathlib import Path
 
 
@@ -22,7 +23,7 @@ def short_name(name: str) -> str:
     return Path(name).stem.removesuffix("-no-logo").rsplit("-", 1)[-1]
 
 
-def plot(evaluations: list[dict], out: Path, label_gap: float = 6.0) -> None:
+def plot(evaluations: list[dict], out: Path, label_gap: float = 6.0, title: str = "Held-out images") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -32,13 +33,15 @@ def plot(evaluations: list[dict], out: Path, label_gap: float = 6.0) -> None:
     lo, hi = float("inf"), float("-inf")
     worst: dict[str, tuple[float, float]] = {}  # image -> (gap, coarse %) at the resolution it loses most
     for e in sorted(evaluations, key=lambda e: e["resolution"]):
-        rows = e["per_image"]
+        # As in eval-ae's means: images reproduced exactly (infinite PSNR) have no place on the axes.
+        rows = [r for r in e["per_image"] if math.isfinite(r["psnr"]) and math.isfinite(r["bicubic_psnr"])]
+        left_out = len(e["per_image"]) - len(rows)
         base = [r["bicubic_psnr"] for r in rows]
         model = [r["psnr"] for r in rows]
         gap = [m - b for m, b in zip(model, base)]
         coarse = [100 * r["coarse_error_share"] for r in rows]
         label = (f"{e['resolution']} px: mean {e['psnr']:.2f} dB vs {e['bicubic_psnr']:.2f} "
-                 f"({e['psnr'] - e['bicubic_psnr']:+.2f})")
+                 f"({e['psnr'] - e['bicubic_psnr']:+.2f})" + (f"; {left_out} reproduced exactly" if left_out else ""))
         points = left.scatter(base, model, s=22, label=label)
         right.scatter(coarse, gap, s=22, color=points.get_facecolor()[0])
         lo, hi = min(lo, *base, *model), max(hi, *base, *model)
@@ -49,7 +52,7 @@ def plot(evaluations: list[dict], out: Path, label_gap: float = 6.0) -> None:
         right.annotate(short_name(name), (c, g), fontsize=7, xytext=(4, -2), textcoords="offset points")
     left.plot([lo - 1, hi + 1], [lo - 1, hi + 1], color="grey", lw=0.8, ls="--")
     left.set(xlabel="bicubic baseline PSNR (dB)", ylabel="autoencoder PSNR (dB)",
-             title="Held-out images (below the line: the baseline wins)")
+             title=f"{title} (below the line: the baseline wins)")
     left.legend(fontsize=8, loc="upper left")
     right.axhline(0, color="grey", lw=0.8, ls="--")
     right.set(xlabel="coarse share of the autoencoder's squared error (%)",
@@ -66,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("evaluations", nargs="+", type=Path, help="`dcae eval-ae --per-image --json` outputs")
     parser.add_argument("-o", "--out", type=Path, required=True, help="PNG to write")
+    parser.add_argument("--title", default="Held-out images", help="what the images are (default: Held-out images)")
     parser.add_argument("--label-gap", type=float, default=6.0,
                         help="name the images whose PSNR is this many dB or more below the baseline (at the "
                              "resolution where it is furthest below)")
@@ -74,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(p) for p, e in zip(args.evaluations, evaluations) if "per_image" not in e]
     if missing:
         parser.error(f"no per-image rows in {', '.join(missing)}: run `dcae eval-ae` with --per-image --json")
-    plot(evaluations, args.out, args.label_gap)
+    plot(evaluations, args.out, args.label_gap, args.title)
     print(f"wrote {args.out}")
     return 0
 

@@ -135,6 +135,11 @@ def test_the_per_image_plot(images, tmp_path):
     from PIL import Image
 
     assert Image.open(tmp_path / "plot.png").size == (1210, 506)
+    # An image reproduced exactly (infinite PSNR, left out of eval-ae's means) is left off the axes too.
+    r["per_image"][0]["bicubic_psnr"] = math.inf
+    files[1].write_text(json.dumps(r))
+    assert plot_main([str(files[1]), "-o", str(tmp_path / "inf.png"), "--title", "Training images"]) == 0
+    assert Image.open(tmp_path / "inf.png").size == (1210, 506)
 
 
 def test_the_ablation_plot(tmp_path):
