@@ -153,7 +153,10 @@ def cmd_decode(args: argparse.Namespace) -> int:
     scaled = args.scaled if args.scaled is not None else sidecar.get("scaled", False)
     size = None
     if args.size:
-        w, h = (int(v) for v in args.size.lower().split("x"))
+        try:
+            h, w = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            raise SystemExit(f"--size {args.size!r}: expected HEIGHTxWIDTH, e.g. 512x768") from None
         size = (h, w)
     elif "image_size" in sidecar:
         size = tuple(sidecar["image_size"])
@@ -245,7 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("latent", help="input .npy, (C, h, w) or (N, C, h, w)")
     p.add_argument("--model", required=True, help="checkpoint directory (any supported format)")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended for batches")
-    p.add_argument("--size", help="crop to WxH (default: the size in the encode sidecar, if any)")
+    p.add_argument("--size", help="crop to HEIGHTxWIDTH, as the gateway's ?size= and the sidecar's image_size "
+                                  "(default: the size in the encode sidecar, if any)")
     p.add_argument("--scaled", action=argparse.BooleanOptionalAction, default=None,
                    help="the latent is in diffusion space (divide by the scaling factor); default from the sidecar")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")

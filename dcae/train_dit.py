@@ -316,7 +316,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--model", required=True, help="generator directory")
     p.add_argument("--data", required=True, help="folder of the captioned images")
     p.add_argument("--captions", required=True, help='JSON {"file name": "caption"}')
-    p.add_argument("--resolution", type=int, default=512, help="crop side (the generator's image size)")
+    p.add_argument("--resolution", type=int,
+                   help="side of the reference crops (default: the generator's image size)")
     p.add_argument("--reference-views", type=int, default=4, help="reference crops per image (default 4)")
     p.add_argument("--samples", type=int, default=4, help="samples per caption (default 4)")
     p.add_argument("--steps", type=int, default=20, help="sampler steps (default 20)")
@@ -328,6 +329,12 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
 
 def _cmd_eval_dit(args: argparse.Namespace) -> int:
     pipe = LatentDiffusionPipeline.from_pretrained(args.model)
+    native = pipe.latent_shape[1] * pipe.autoencoder.config.compression
+    if args.resolution is None:
+        args.resolution = native
+    elif args.resolution != native:
+        # Reference latents of another size than the generated ones cannot be compared.
+        raise SystemExit(f"--resolution {args.resolution}: this generator makes {native}px images")
     # Reference crops from another seed than training used: views of the images the model never saw.
     cache = encode_crops(pipe.autoencoder, args.data, read_captions(args.captions), args.resolution, views=0,
                          heldout_views=args.reference_views, seed=args.seed)

@@ -93,6 +93,13 @@ def test_encode_decode_commands(tiny, tmp_path, capsys):
     assert main(["decode", str(tmp_path / "z.npy"), "--model", str(tmp_path / "model"), "-o",
                  str(tmp_path / "tiled.png"), "--tile", "--tile-size", "64", "--tile-overlap", "32"]) == 0
     assert Image.open(tmp_path / "tiled.png").size == (100, 70)
+    # --size is HEIGHTxWIDTH, as the sidecar's image_size and the gateway's ?size=
+    assert main(["decode", str(tmp_path / "z.npy"), "--model", str(tmp_path / "model"), "-o",
+                 str(tmp_path / "cropped.png"), "--size", "60x90"]) == 0
+    assert Image.open(tmp_path / "cropped.png").size == (90, 60)
+    with pytest.raises(SystemExit, match="HEIGHTxWIDTH"):
+        main(["decode", str(tmp_path / "z.npy"), "--model", str(tmp_path / "model"), "-o",
+              str(tmp_path / "x.png"), "--size", "60"])
 
 
 def test_decode_rejects_wrong_latent(tiny, tmp_path, capsys):

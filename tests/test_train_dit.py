@@ -66,3 +66,18 @@ def test_prompt_adherence_reports_accuracy_and_chance(trained):
     result = prompt_adherence(pipe, load_latent_cache(root / "gen" / "run" / "latents.safetensors"),
                               samples_per_caption=2, steps=2)
     assert result["chance"] == pytest.approx(1 / 3) and 0 <= result["accuracy"] <= 1
+
+
+def test_eval_dit_takes_the_generators_image_size(trained, capsys):
+    """`dcae eval-dit` compares generated latents with reference crops of the generator's own image size
+    (64 px here); another --resolution could only compare latents of different shapes, and is refused."""
+    from dcae.cli import main
+
+    cfg, _, root = trained
+    common = ["eval-dit", "--model", cfg.out, "--data", cfg.data, "--captions", cfg.captions,
+              "--reference-views", "1", "--samples", "1", "--steps", "1", "--json"]
+    assert main(common) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["images"] == 3 and result["samples_per_caption"] == 1
+    with pytest.raises(SystemExit, match="makes 64px images"):
+        main(common + ["--resolution", "512"])
