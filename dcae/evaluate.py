@@ -64,7 +64,9 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
     evenly).
     `per_image` adds one row of metrics per image; `comparisons` writes, per image, a PNG strip: input,
     reconstruction, bicubic baseline, and their absolute errors (x4). `crop_scale` replaces the
-    protocol's resize with a resize by that factor (1: native pixels; `CenterCropDataset`)."""
+    protocol's resize with a resize by that factor (1: native pixels; `CenterCropDataset`). Images
+    that the model or the baseline reproduces exactly (infinite PSNR) are left out of the means and
+    named in `reproduced_exactly`."""
     from dcae.data import CenterCropDataset
     from dcae.images import save_image
 
@@ -110,16 +112,15 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
         raise FileNotFoundError(f"no images to evaluate in {images}")
     values = {k: torch.cat(v).double() for k, v in scores.items() if v}
 
-    # An image reproduced exactly (a flat crop through the baseline, say) has an infinite PSNR, which
-    # would make both means infinite: the PSNRs are averaged over the images neither reproduces exactly.
-    finite = values["psnr"].isfinite() & values["bicubic_psnr"].isfinite()
-    if not finite.any():
-        finite = torch.ones_like(finite)
+    # An image reproduced exactly (a flat crop through the baseline, say) has an infinite PSNR and no
+    # error to share out: the means are over the images neither the model nor the baseline reproduces
+    # exactly, for the two to be compared on the same images (a NaN still shows in them). Where each
+    # image is reproduced exactly by one or the other, the means are over all of them.
+    exact = values["psnr"].isposinf() | values["bicubic_psnr"].isposinf()
+    kept = ~exact if not exact.all() else torch.ones_like(exact)
 
     def mean(key: str) -> float | None:
-        if key not in values:
-            return None
-        return float(values[key][finite].mean() if key.endswith("psnr") else values[key].mean())
+        return float(values[key][kept].mean()) if key in values else None
 
     bh, bw = baseline_size((resolution, resolution), latent_shape)
     result = {
@@ -128,7 +129,7 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
         "crop_scale": crop_scale,
         "latent_shape": list(latent_shape),
         **{key: mean(key) for key in scores},
-        "reproduced_exactly": [name for name, ok in zip(names, finite.tolist()) if not ok],
+        "reproduced_exactly": [name for name, e in zip(names, exact.tolist()) if e],
         "baseline_shape": [3, bh, bw],
         "edge_width": frame,
         "seam_band": band,
@@ -277,9 +278,10 @@ def cmd_eval_ae(args: argparse.Namespace) -> int:
     print(f"(shares of the squared error: coarse, in structures of about a latent cell or more; edges, in the "
           f"{edge}-px frame, {frame:.1%} of the pixels; seams, inside the frame within {result['seam_band']} px "
           f"of the boundaries between latent cells, {result['seam_pixel_share']:.1%} of its pixels)")
-    if result["reproduced_exactly"]:
-        print(f"(PSNR averaged without the {len(result['reproduced_exactly'])} image(s) reproduced exactly, "
-              f"where it is infinite: {', '.join(result['reproduced_exactly'])})")
+    exact = result["reproduced_exactly"]
+    if exact and len(exact) < result["images"]:
+        print(f"(means over the {result['images'] - len(exact)} images neither the model nor the baseline "
+              f"reproduces exactly; left out: {', '.join(exact)})")
     if not result["lpips_available"]:
         print("(LPIPS skipped: no weights; see `dcae train-ae --help` on --lpips-weights)")
     if args.per_image:

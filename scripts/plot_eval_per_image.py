@@ -35,25 +35,31 @@ def plot(evaluations: list[dict], out: Path, label_gap: float = 6.0, title: str 
     for e in sorted(evaluations, key=lambda e: e["resolution"]):
         # As in eval-ae's means: images reproduced exactly (infinite PSNR) have no place on the axes.
         rows = [r for r in e["per_image"] if math.isfinite(r["psnr"]) and math.isfinite(r["bicubic_psnr"])]
-        left_out = len(e["per_image"]) - len(rows)
+        exact = sum(math.inf in (r["psnr"], r["bicubic_psnr"]) for r in e["per_image"])
+        broken = len(e["per_image"]) - len(rows) - exact  # NaN: said, not hidden
+        if not rows:
+            continue
         base = [r["bicubic_psnr"] for r in rows]
         model = [r["psnr"] for r in rows]
         gap = [m - b for m, b in zip(model, base)]
         coarse = [100 * r["coarse_error_share"] for r in rows]
         label = (f"{e['resolution']} px: mean {e['psnr']:.2f} dB vs {e['bicubic_psnr']:.2f} "
-                 f"({e['psnr'] - e['bicubic_psnr']:+.2f})" + (f"; {left_out} reproduced exactly" if left_out else ""))
+                 f"({e['psnr'] - e['bicubic_psnr']:+.2f})" + (f"; {exact} reproduced exactly" if exact else "")
+                 + (f"; {broken} NaN" if broken else ""))
         points = left.scatter(base, model, s=22, label=label)
         right.scatter(coarse, gap, s=22, color=points.get_facecolor()[0])
-        lo, hi = min(lo, *base, *model), max(hi, *base, *model)
+        lo, hi = min([lo, *base, *model]), max([hi, *base, *model])
         for r, c, g in zip(rows, coarse, gap):
             if g < min(-label_gap, worst.get(r["name"], (0.0,))[0]):
                 worst[r["name"]] = (g, c)
     for name, (g, c) in worst.items():
         right.annotate(short_name(name), (c, g), fontsize=7, xytext=(4, -2), textcoords="offset points")
-    left.plot([lo - 1, hi + 1], [lo - 1, hi + 1], color="grey", lw=0.8, ls="--")
+    if lo <= hi:
+        left.plot([lo - 1, hi + 1], [lo - 1, hi + 1], color="grey", lw=0.8, ls="--")
     left.set(xlabel="bicubic baseline PSNR (dB)", ylabel="autoencoder PSNR (dB)",
              title=f"{title} (below the line: the baseline wins)")
-    left.legend(fontsize=8, loc="upper left")
+    if left.get_legend_handles_labels()[0]:  # nothing to draw where every image was reproduced exactly
+        left.legend(fontsize=8, loc="upper left")
     right.axhline(0, color="grey", lw=0.8, ls="--")
     right.set(xlabel="coarse share of the autoencoder's squared error (%)",
               ylabel="autoencoder − baseline (dB)", title="How far below, against how coarse the error is")

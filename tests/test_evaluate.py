@@ -138,8 +138,14 @@ def test_the_per_image_plot(images, tmp_path):
     # An image reproduced exactly (infinite PSNR, left out of eval-ae's means) is left off the axes too.
     r["per_image"][0]["bicubic_psnr"] = math.inf
     files[1].write_text(json.dumps(r))
+    r["per_image"][1]["psnr"] = math.nan
+    files[1].write_text(json.dumps(r))
     assert plot_main([str(files[1]), "-o", str(tmp_path / "inf.png"), "--title", "Training images"]) == 0
     assert Image.open(tmp_path / "inf.png").size == (1210, 506)
+    for row in r["per_image"]:
+        row["psnr"] = math.inf
+    files[1].write_text(json.dumps(r))
+    assert plot_main([str(files[1]), "-o", str(tmp_path / "none.png")]) == 0
 
 
 def test_the_ablation_plot(tmp_path):
@@ -186,11 +192,17 @@ def test_crop_scale_and_images_reproduced_exactly(tmp_path, capsys):
     assert whole["crop_scale"] is None and native["crop_scale"] == 1.0 and "resized by 1" in native["protocol"]
     assert not torch.equal(seen[0][1], seen[1][1])  # the square's edges, then only its inside
     assert seen[1][1].unique().numel() == 1 and whole["reproduced_exactly"] == []
-    # The baseline keeps the flat crop exactly: the PSNR means are the noise image's.
+    # The baseline keeps the flat crop exactly: the means are the noise image's.
     assert native["reproduced_exactly"] == ["b_square.png"]
     alone = evaluate_reconstruction(folder / "a_noise.png", 64, _one_level_off, (32, 2, 2), crop_scale=1.0)
-    assert native["bicubic_psnr"] == pytest.approx(alone["bicubic_psnr"])
-    assert math.isfinite(native["psnr"]) and native["ssim"] != alone["ssim"]  # other means keep every image
+    for key in ("psnr", "bicubic_psnr", "ssim", "bicubic_edge_error_share", "seam_error_share"):
+        assert native[key] == pytest.approx(alone[key]), key
+    # A broken model's NaN is not an exact reproduction: it shows in the mean.
+    nan = evaluate_reconstruction(folder, 64, lambda x: x * float("nan"), (32, 2, 2), crop_scale=1.0)
+    assert nan["reproduced_exactly"] == ["b_square.png"] and math.isnan(nan["psnr"])
+    # Every image exact for the model or the baseline: the means are over all of them, all named.
+    identity = evaluate_reconstruction(folder, 64, lambda x: x, (32, 2, 2), crop_scale=1.0)
+    assert identity["reproduced_exactly"] == ["a_noise.png", "b_square.png"] and identity["psnr"] == math.inf
     with pytest.raises(ValueError, match="crop scale"):
         evaluate_reconstruction(folder, 64, keep, (32, 2, 2), crop_scale=2.0)
     save_pretrained(create_model("dc-ae-f32c32-tiny"), tmp_path / "ae")
