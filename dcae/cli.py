@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from dcae.argtypes import finite_float, positive_int
 
 # The models this repository ships (trained with `dcae train-ae` / `dcae train-dit`; see their model cards).
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -97,6 +100,22 @@ def cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _output_path(path: str, image: bool) -> Path:
+    """Check an output path before any work: an image format PIL writes (from the extension), and its
+    folder, created when missing."""
+    out = Path(path)
+    if out.is_dir():
+        raise SystemExit(f"error: -o {path} is a folder; give a file name")
+    if image:
+        from PIL import Image
+
+        if out.suffix.lower() not in Image.registered_extensions():
+            raise SystemExit(f"error: -o {path}: unknown image extension {out.suffix or '(none)'!r}; "
+                             "use .png, .jpg or .webp")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return out
+
+
 def cmd_convert(args: argparse.Namespace) -> int:
     import torch
 
@@ -115,6 +134,9 @@ def cmd_encode(args: argparse.Namespace) -> int:
     from dcae.images import load_image, to_tensor
     from dcae.inference import encode_image
 
+    out = _output_path(args.output, image=False)
+    if out.suffix != ".npy":  # np.save would add it; the sidecar and the message follow the real name
+        out = out.with_name(out.name + ".npy")
     model = load_pretrained(args.model, device=args.device)
     img = load_image(args.image)
     x = to_tensor(img)[None].to(args.device)
@@ -123,7 +145,6 @@ def cmd_encode(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     if args.scaled:
         z = model.latent_space.to_diffusion(z)
-    out = Path(args.output)
     np.save(out, z.float().cpu().numpy())
     # The sidecar lets `dcae decode` crop the padding back off and undo the scaling.
     sidecar = {"image_size": [img.height, img.width], "model": model.config.name,
@@ -141,8 +162,12 @@ def cmd_decode(args: argparse.Namespace) -> int:
     from dcae.images import save_image
     from dcae.inference import decode_latent
 
+    output = _output_path(args.output, image=True)
     model = load_pretrained(args.model, device=args.device)
-    z = np.load(args.latent, allow_pickle=False)
+    try:
+        z = np.load(args.latent, allow_pickle=False)
+    except (ValueError, EOFError):  # numpy calls anything not an array "pickled data"
+        raise SystemExit(f"error: {args.latent} is not a .npy array (the format of np.save and dcae encode)") from None
     if z.ndim == 3:
         z = z[None]
     if z.ndim != 4 or z.shape[1] != model.config.latent_channels:
@@ -156,7 +181,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
         try:
             h, w = (int(v) for v in args.size.lower().split("x"))
         except ValueError:
-            raise SystemExit(f"--size {args.size!r}: expected HEIGHTxWIDTH, e.g. 512x768") from None
+            raise SystemExit(f"error: --size {args.size!r}: expected HEIGHTxWIDTH, e.g. 512x768") from None
         size = (h, w)
     elif "image_size" in sidecar:
         size = tuple(sidecar["image_size"])
@@ -169,7 +194,7 @@ def cmd_decode(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     outputs = []
     for i in range(x.shape[0]):
-        path = Path(args.output) if x.shape[0] == 1 else Path(args.output).with_stem(f"{Path(args.output).stem}_{i}")
+        path = output if x.shape[0] == 1 else output.with_stem(f"{output.stem}_{i}")
         save_image(x[i], path)
         outputs.append(str(path))
     _print({"images": outputs, "size": [x.shape[2], x.shape[3]], "decode_seconds": round(seconds, 4)}, args.json)
@@ -182,6 +207,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from dcae.generator import LatentDiffusionPipeline
     from dcae.images import save_image
 
+    output = _output_path(args.output, image=True)
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
@@ -193,7 +219,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - t0
     outputs = []
     for i in range(images.shape[0]):
-        path = Path(args.output) if args.n == 1 else Path(args.output).with_stem(f"{Path(args.output).stem}_{i}")
+        path = output if args.n == 1 else output.with_stem(f"{output.stem}_{i}")
         save_image(images[i], path)
         outputs.append({"path": str(path), "seed": args.seed + i})
     _print({"images": outputs, "size": list(images.shape[2:]), "generate_seconds": round(seconds, 3)}, args.json)
@@ -264,10 +290,10 @@ def build_parser() -> argparse.ArgumentParser:
     cond = p.add_mutually_exclusive_group(required=True)
     cond.add_argument("--prompt", help="text prompt (text-conditioned models)")
     cond.add_argument("--class", dest="class_label", type=int, help="class index (class-conditioned models)")
-    p.add_argument("-n", type=int, default=1, help="number of images (default 1)")
+    p.add_argument("-n", type=positive_int, default=1, help="number of images (default 1)")
     p.add_argument("--seed", type=int, default=0, help="image i uses seed + i (default 0)")
-    p.add_argument("--steps", type=int, default=30, help="sampler steps (default 30)")
-    p.add_argument("--guidance", type=float, default=4.0, help="classifier-free guidance scale (default 4.0)")
+    p.add_argument("--steps", type=positive_int, default=30, help="sampler steps (default 30)")
+    p.add_argument("--guidance", type=finite_float, default=4.0, help="classifier-free guidance scale (default 4.0)")
     p.add_argument("--sampler", choices=["ddpm", "ddim", "dpmpp_2m", "euler"], default=None,
                    help="default: euler for flow models, dpmpp_2m for ddpm models")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")
@@ -301,8 +327,13 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args) or 0
-    except (CheckpointError, ClientError, KeyError, FileNotFoundError) as e:
-        print(f"error: {e.args[0] if isinstance(e, KeyError) else e}", file=sys.stderr)
+    except (CheckpointError, ClientError, KeyError, ValueError, OSError, RuntimeError) as e:
+        # What a user can fix (a path, a file, a value) in one line; DCAE_DEBUG=1 shows the traceback.
+        if os.environ.get("DCAE_DEBUG"):
+            raise
+        message = e.args[0] if isinstance(e, KeyError) and e.args else e
+        hint = "" if isinstance(e, (CheckpointError, ClientError, FileNotFoundError)) else " (DCAE_DEBUG=1 shows where)"
+        print(f"error: {message or type(e).__name__}{hint}", file=sys.stderr)
         return 2
 
 

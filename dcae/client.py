@@ -12,6 +12,8 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from dcae.argtypes import finite_float, positive_int
+
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
@@ -130,10 +132,10 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     cond = q.add_mutually_exclusive_group(required=True)
     cond.add_argument("--prompt")
     cond.add_argument("--class", dest="class_label", type=int)
-    q.add_argument("-n", type=int, default=1)
+    q.add_argument("-n", type=positive_int, default=1)
     q.add_argument("--seed", type=int, default=0, help="image i uses seed + i")
-    q.add_argument("--steps", type=int)
-    q.add_argument("--guidance", type=float)
+    q.add_argument("--steps", type=positive_int)
+    q.add_argument("--guidance", type=finite_float)
     q.add_argument("--sampler")
     q.add_argument("-o", "--output", required=True)
     common(q)

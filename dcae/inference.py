@@ -21,8 +21,25 @@ class TileSpec:
     tile_pixels: int = 512
     overlap_pixels: int = 128
 
+    def __post_init__(self) -> None:
+        if self.tile_pixels < 1 or not 0 <= self.overlap_pixels < self.tile_pixels:
+            raise ValueError(f"tiles of {self.tile_pixels} px overlapping by {self.overlap_pixels} px: the tile "
+                             "must be positive and the overlap smaller than the tile")
+
+    def rounded(self, compression: int) -> TileSpec:
+        """Both sides rounded down to the compression factor (a tile at least one latent cell)."""
+        tile = max(compression, self.tile_pixels // compression * compression)
+        overlap = self.overlap_pixels // compression * compression
+        if overlap >= tile:
+            raise ValueError(f"tiles of {self.tile_pixels} px overlapping by {self.overlap_pixels} px leave no "
+                             f"stride once rounded to the compression factor {compression}: make the overlap at "
+                             f"least {compression} px smaller than the tile")
+        return TileSpec(tile, overlap)
+
     def in_latent(self, compression: int) -> TileSpec:
-        return TileSpec(max(1, self.tile_pixels // compression), max(1, self.overlap_pixels // compression))
+        t = self.rounded(compression)
+        tile = t.tile_pixels // compression
+        return TileSpec(tile, min(max(1, t.overlap_pixels // compression), tile - 1))  # decoding blends >= 1 cell
 
 
 def _starts(length: int, tile: int, overlap: int) -> list[int]:
@@ -96,7 +113,7 @@ def encode_image(model: DCAE, x: torch.Tensor, tile: TileSpec | None = None,
     x, _ = pad_to_multiple(x, f)
     if tile is None:
         return model.encode(x)
-    t = TileSpec(max(f, tile.tile_pixels // f * f), tile.overlap_pixels // f * f)
+    t = tile.rounded(f)
     return tiled_apply(model.encode, x, t.tile_pixels, t.overlap_pixels, 1 / f, progress)
 
 
@@ -112,6 +129,8 @@ def decode_latent(model: DCAE, z: torch.Tensor, image_size: tuple[int, int] | No
         x = tiled_apply(model.decode, z, t.tile_pixels, t.overlap_pixels, f, progress)
     if image_size is not None:
         h, w = image_size
+        if h < 1 or w < 1:
+            raise ValueError(f"image size {h}x{w}: both sides must be positive")
         if h > x.shape[2] or w > x.shape[3]:
             raise ValueError(f"image size {h}x{w} is larger than the decoded {x.shape[2]}x{x.shape[3]}")
         x = x[:, :, :h, :w]

@@ -47,6 +47,7 @@ import torch.nn as nn
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from dcae.argtypes import positive_int
 from dcae.checkpoint import load_pretrained, read_config, save_pretrained
 from dcae.images import to_uint8
 from dcae.losses import (PERCEPTUAL_CHOICES, NLayerDiscriminator, adaptive_gan_weight, build_perceptual_loss,
@@ -883,8 +884,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     start.add_argument("--init", help="start from this checkpoint directory (the previous phase's output)")
     p.add_argument("--out", help="where the EMA weights are saved (default RUN_DIR/model)")
     p.add_argument("--resolution", type=int, help="crop side in pixels (default 256 / 1024 / 256 by phase)")
-    p.add_argument("--batch-size", type=int, default=8, help="images per process and step (default 8)")
-    p.add_argument("--steps", type=int, default=10_000, help="total optimiser steps of this phase (default 10000)")
+    p.add_argument("--batch-size", type=positive_int, default=8, help="images per process and step (default 8)")
+    p.add_argument("--steps", type=positive_int, default=10_000, help="total optimiser steps of this phase (default 10000)")
     p.add_argument("--lr", type=float, help="AdamW lr (paper: 6.4e-5 / 1.6e-5 / 5.4e-5; small models on CPU "
                                             "train faster with ~1e-4..5e-4)")
     p.add_argument("--weight-decay", type=float, help="AdamW weight decay (default 0.1 / 1e-3 / 1e-2)")

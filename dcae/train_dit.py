@@ -26,6 +26,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
+from dcae.argtypes import finite_float, positive_int
 from dcae.checkpoint import load_pretrained
 from dcae.diffusion import Objective
 from dcae.generator import LatentDiffusionPipeline, save_generator
@@ -73,9 +74,32 @@ def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, 
             "names": names, "captions": [captions[n] for n in names]}
 
 
-def save_latent_cache(cache: dict, path: str | Path) -> None:
+def save_latent_cache(cache: dict, path: str | Path, source: dict | None = None) -> None:
+    """`source`: what the crops were made from (`latent_cache_source`), checked when the cache is reused."""
     tensors = {k: cache[k].contiguous() for k in ("latents", "labels", "heldout")}
-    save_file(tensors, str(path), metadata={"names": json.dumps(cache["names"]), "captions": json.dumps(cache["captions"])})
+    meta = {"names": json.dumps(cache["names"]), "captions": json.dumps(cache["captions"])}
+    if source is not None:
+        meta["source"] = json.dumps(source, sort_keys=True)
+    save_file(tensors, str(path), metadata=meta)
+
+
+def latent_cache_source(cfg: DiTTrainConfig) -> dict:
+    """Everything the cached crops depend on but the captions (stored beside them)."""
+    return {"autoencoder": str(Path(cfg.autoencoder).resolve()), "data": str(Path(cfg.data).resolve()),
+            "resolution": cfg.resolution, "views": cfg.views, "heldout_views": cfg.heldout_views, "seed": cfg.seed}
+
+
+def check_latent_cache(path: Path, meta: dict, source: dict, captions: dict[str, str]) -> None:
+    """Refuse a cache made from other images, captions or settings than this run's: training on it
+    would silently train on the wrong data (a rerun into the same --out with another --data, say)."""
+    recorded = json.loads(meta["source"]) if "source" in meta else None
+    differ = sorted(k for k in source if recorded is not None and recorded.get(k) != source[k])
+    names, cached = json.loads(meta["names"]), json.loads(meta["captions"])
+    if any(captions.get(n) != c for n, c in zip(names, cached)):
+        differ.append("captions")
+    if differ:
+        raise ValueError(f"{path} was made with other {', '.join(differ)} than this run's; use another --out "
+                         "or delete it (and text.safetensors beside it) to encode the crops again")
 
 
 def load_latent_cache(path: str | Path) -> dict:
@@ -85,7 +109,7 @@ def load_latent_cache(path: str | Path) -> dict:
         meta = f.metadata()
     cache = load_file(str(path))
     cache["heldout"] = cache["heldout"].bool()
-    return {**cache, "names": json.loads(meta["names"]), "captions": json.loads(meta["captions"])}
+    return {**cache, "names": json.loads(meta["names"]), "captions": json.loads(meta["captions"]), "meta": meta}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,12 +164,14 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     latent_space = autoencoder.latent_space
 
     cache_path = run / "latents.safetensors"
+    captions = read_captions(cfg.captions)
     if cache_path.is_file():
         cache = load_latent_cache(cache_path)
+        check_latent_cache(cache_path, cache["meta"], latent_cache_source(cfg), captions)
     else:
-        cache = encode_crops(autoencoder, cfg.data, read_captions(cfg.captions), cfg.resolution, cfg.views,
+        cache = encode_crops(autoencoder, cfg.data, captions, cfg.resolution, cfg.views,
                              cfg.heldout_views, seed=cfg.seed, device=str(device))
-        save_latent_cache(cache, cache_path)
+        save_latent_cache(cache, cache_path, latent_cache_source(cfg))
     train_idx = torch.nonzero(~cache["heldout"]).flatten()
     z_all = latent_space.to_diffusion(cache["latents"].float()).to(device)
     labels = cache["labels"].to(device)
@@ -301,7 +327,8 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
                  "warmup", "ema_decay", "caption_dropout", "text_len", "sample_every", "checkpoint_every", "seed",
                  "time_limit"):
         value = getattr(defaults, name)
-        p.add_argument("--" + name.replace("_", "-"), type=type(value), default=value, help=f"(default {value})")
+        kind = positive_int if name in ("views", "heldout_views", "steps", "batch_size", "text_len") else type(value)
+        p.add_argument("--" + name.replace("_", "-"), type=kind, default=value, help=f"(default {value})")
     p.add_argument("--device", default=None, help="torch device (default: cuda if available)")
     p.add_argument("--precision", choices=["bf16", "fp16", "fp32"], default=None)
     p.add_argument("--resume", action="store_true", help="continue from OUT/run/checkpoint.pt")
@@ -318,10 +345,10 @@ def register_cli(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--captions", required=True, help='JSON {"file name": "caption"}')
     p.add_argument("--resolution", type=int,
                    help="side of the reference crops (default: the generator's image size)")
-    p.add_argument("--reference-views", type=int, default=4, help="reference crops per image (default 4)")
-    p.add_argument("--samples", type=int, default=4, help="samples per caption (default 4)")
-    p.add_argument("--steps", type=int, default=20, help="sampler steps (default 20)")
-    p.add_argument("--guidance", type=float, default=4.0, help="guidance scale (default 4.0)")
+    p.add_argument("--reference-views", type=positive_int, default=4, help="reference crops per image (default 4)")
+    p.add_argument("--samples", type=positive_int, default=4, help="samples per caption (default 4)")
+    p.add_argument("--steps", type=positive_int, default=20, help="sampler steps (default 20)")
+    p.add_argument("--guidance", type=finite_float, default=4.0, help="guidance scale (default 4.0)")
     p.add_argument("--seed", type=int, default=1234, help="reference crops' seed (default 1234, not training's)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_eval_dit)

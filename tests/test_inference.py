@@ -107,3 +107,30 @@ def test_decode_rejects_wrong_latent(tiny, tmp_path, capsys):
     np.save(tmp_path / "bad.npy", np.zeros((1, 8, 2, 2), np.float32))
     with pytest.raises(SystemExit, match="decodes \\(N, 32, h, w\\)"):
         main(["decode", str(tmp_path / "bad.npy"), "--model", str(tmp_path / "model"), "-o", str(tmp_path / "x.png")])
+
+
+def test_commands_refuse_mistakes_in_one_line(tiny, tmp_path, capsys):
+    """A user's mistake ends in one "error:" line and exit code 2 (not a traceback), before any work
+    where it can be seen before: an unreadable image, an overlap as large as the tile (which used to
+    tile forever), an output format PIL does not write; -o without .npy gets it, the sidecar follows."""
+    save_pretrained(tiny, tmp_path / "model")
+    model = ["--model", str(tmp_path / "model")]
+    (tmp_path / "bad.png").write_bytes(b"\x89PNG not really")
+    assert main(["encode", str(tmp_path / "bad.png"), *model, "-o", str(tmp_path / "z.npy")]) == 2
+    assert "error: cannot identify image file" in capsys.readouterr().err
+    Image.fromarray(np.zeros((70, 100, 3), np.uint8)).save(tmp_path / "in.png")
+    assert main(["encode", str(tmp_path / "in.png"), *model, "-o", str(tmp_path / "t.npy"), "--tile",
+                 "--tile-size", "128"]) == 2
+    assert "overlap smaller than the tile" in capsys.readouterr().err
+    assert main(["encode", str(tmp_path / "in.png"), *model, "-o", str(tmp_path / "new" / "lat.bin")]) == 0
+    assert {p.name for p in (tmp_path / "new").iterdir()} == {"lat.bin.npy", "lat.bin.json"}
+    capsys.readouterr()
+    with pytest.raises(SystemExit, match="unknown image extension '.txt'"):
+        main(["decode", str(tmp_path / "new" / "lat.bin.npy"), *model, "-o", str(tmp_path / "out.txt")])
+    with pytest.raises(SystemExit, match="not a .npy array"):
+        main(["decode", str(tmp_path / "bad.png"), *model, "-o", str(tmp_path / "out.png")])
+    assert main(["decode", str(tmp_path / "new" / "lat.bin.npy"), *model, "-o", str(tmp_path / "out.png"),
+                 "--size", "10x-5"]) == 2
+    assert "both sides must be positive" in capsys.readouterr().err
+    assert main(["decode", str(tmp_path / "new" / "lat.bin.npy"), *model, "-o", str(tmp_path / "o" / "out.png")]) == 0
+    assert Image.open(tmp_path / "o" / "out.png").size == (100, 70)  # the sidecar found under the real name
