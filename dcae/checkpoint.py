@@ -109,6 +109,10 @@ def detect_format(directory: str | Path) -> str:
         return "diffusers"
     if "model_name" in config and (directory / WEIGHTS_FILE).is_file():
         return "efficientvit"
+    if config.get("format") == "dcae-generator":
+        ae = config.get("autoencoder")
+        hint = f"; its autoencoder is {os.path.normpath(directory / ae)}" if isinstance(ae, str) else ""
+        raise CheckpointError(f"{directory} is a generator (DiT) checkpoint, where an autoencoder is needed{hint}")
     raise CheckpointError(
         f"{directory}: cannot tell the checkpoint format. Expected one of: our format (config.json with "
         f'"format": "dcae"), efficientvit (model.safetensors + config.json with "model_name"), or diffusers '

@@ -69,6 +69,8 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     if Path(args.preset).is_dir():
         cfg, _ = read_checkpoint(args.preset)
+    elif "/" in args.preset or Path(args.preset).exists():
+        raise SystemExit(f"error: {args.preset} is no checkpoint directory (and no preset name: `dcae presets`)")
     else:
         cfg = get_config(args.preset)
     with torch.device("meta"):  # shapes only: full-size presets are counted without allocating them

@@ -111,3 +111,15 @@ def test_convert_command(tmp_path, capsys):
     config = json.loads((tmp_path / "dst" / "config.json").read_text())
     assert config["converted_from"]["format"] == "dcae" and config["storage"] == "float16"
     assert config["training"] == {"phase": 3, "steps": 7}  # provenance survives a precision change
+
+
+def test_a_generator_where_an_autoencoder_is_needed_is_named(tmp_path, capsys):
+    from dcae.cli import main
+
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "gen" / "config.json").write_text('{"format": "dcae-generator", "autoencoder": "../ae"}')
+    assert main(["info", str(tmp_path / "gen")]) == 2
+    err = capsys.readouterr().err
+    assert "is a generator (DiT) checkpoint" in err and str(tmp_path / "ae") in err
+    with pytest.raises(SystemExit, match="no checkpoint directory"):
+        main(["info", str(tmp_path / "missing")])
