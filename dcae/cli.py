@@ -329,6 +329,11 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args) or 0
+    except SystemExit as e:  # the commands' own refusals: the same one line and exit code as the rest
+        if not isinstance(e.code, str):
+            raise
+        print(e.code if e.code.startswith("error:") else f"error: {e.code}", file=sys.stderr)
+        return 2
     except (CheckpointError, ClientError, KeyError, ValueError, OSError, RuntimeError) as e:
         # What a user can fix (a path, a file, a value) in one line; DCAE_DEBUG=1 shows the traceback.
         if os.environ.get("DCAE_DEBUG"):

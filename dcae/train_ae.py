@@ -685,6 +685,8 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
     if model.config.compression and cfg.resolution % model.config.compression:
         raise ValueError(f"--resolution {cfg.resolution} is not a multiple of the compression factor "
                          f"{model.config.compression}")
+    if not Path(cfg.data).exists():  # before the run folder is made: no folder of a run that never started
+        raise FileNotFoundError(f"--data {cfg.data}: no such file or folder")
     if cfg.phase > 1 and not cfg.init and main:
         print(f"warning: phase {cfg.phase} from random {cfg.preset} weights; normally --init is the "
               f"previous phase's output", file=sys.stderr)

@@ -153,6 +153,8 @@ def _autocast(device: torch.device, precision: str):
 def train_dit(cfg: DiTTrainConfig) -> dict:
     from dcae.models.text_encoder import TextEncoder
 
+    if not 0 <= cfg.caption_dropout <= 1:
+        raise ValueError(f"caption_dropout {cfg.caption_dropout}: a probability, in [0, 1]")
     t_start = time.time()
     device = torch.device(cfg.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     precision = cfg.precision or ("bf16" if device.type == "cuda" else "fp32")

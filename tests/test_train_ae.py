@@ -284,3 +284,12 @@ def test_learning_rate_warms_up_then_stays_or_decays_by_cosine():
     assert lr_at_step(cos, 5, time_fraction=0.9) == pytest.approx(6e-4)  # warm-up is by steps only
     with pytest.raises(ValueError, match="min_lr_ratio"):
         TrainConfig(**base, lr_decay="cosine", min_lr_ratio=1.5).resolved()
+
+
+def test_a_missing_data_folder_leaves_no_run_folder(tmp_path, capsys):
+    from dcae.cli import main
+
+    run_dir = tmp_path / "run"
+    assert main(["train-ae", "--phase", "1", "--preset", "dc-ae-f32c32-tiny", "--data", str(tmp_path / "nowhere"),
+                 "--run-dir", str(run_dir), "--steps", "1", "--resolution", "64"]) == 2
+    assert "no such file or folder" in capsys.readouterr().err and not run_dir.exists()

@@ -79,14 +79,16 @@ def test_eval_dit_takes_the_generators_image_size(trained, capsys):
     assert main(common) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["images"] == 3 and result["samples_per_caption"] == 1
-    with pytest.raises(SystemExit, match="makes 64px images"):
-        main(common + ["--resolution", "512"])
+    assert main(common + ["--resolution", "512"]) == 2
+    assert 'makes 64px images' in capsys.readouterr().err
 
 
 def test_a_cache_made_from_other_data_is_refused(trained, tmp_path):
     """A rerun into the same --out with another --resolution or other captions would train on the old
     crops; it is refused, naming what differs."""
     cfg, _, root = trained
+    with pytest.raises(ValueError, match="a probability"):
+        train_dit(DiTTrainConfig(**{**cfg.__dict__, "caption_dropout": 2.0}))
     with pytest.raises(ValueError, match="other resolution than this run's"):
         train_dit(DiTTrainConfig(**{**cfg.__dict__, "resolution": 128, "steps": 1}))
     captions = json.loads((root / "captions.json").read_text())
