@@ -12,6 +12,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     te = args.text_encoder
     text_encoder = False if te is None else True if te == "" else Path(te)
+    if args.int8 and not Path(args.int8).is_dir():  # checked before minutes of float32 export, not after
+        raise FileNotFoundError(f"--int8 {args.int8}: no such folder of calibration images")
     written = export_repository(args.output, autoencoder=args.autoencoder, generator=args.generator,
                                 text_encoder=text_encoder, fp16=args.fp16,
                                 cpu_python_backend=args.cpu_python_backend, reuse_onnx=args.reuse_onnx,

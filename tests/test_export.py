@@ -512,3 +512,12 @@ def test_full_size_autoencoder_export_matches_pytorch(tmp_path):
             y = ae.decode(z)
         assert rel_err(enc.run(None, {"image": x.numpy()})[0], z.numpy()) <= 1e-4
         assert rel_err(dec.run(None, {"latent": z.numpy()})[0], y.numpy()) <= 1e-4
+
+
+def test_a_missing_int8_calibration_folder_is_refused_before_the_export(tmp_path, capsys):
+    from dcae.cli import main
+
+    assert main(["export", "--autoencoder", str(checkpoints() / "ae"), "-o", str(tmp_path / "repo"),
+                 "--int8", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder of calibration images" in capsys.readouterr().err
+    assert not (tmp_path / "repo").exists()
