@@ -294,7 +294,7 @@ def stack(prometheus_binary, triton_env, tmp_path_factory):  # triton_env: tests
             "DCAE_TRITON_URLS": f"127.0.0.1:{ports['dead']},127.0.0.1:{ports['grpc']}"}, work / "gateway-b.log")
 
         # Triton down: gateway B answers real server errors (two waves, so rate() sees them grow).
-        down = []
+        down, down_started_at = [], time.time()
         for _ in range(2):
             down.append((httpx.post(f"{gw_b}/v1/encode", files={"image": ("x.png", png_bytes(32, 32, 0))}).status_code,
                          httpx.get(f"{gw_b}/health/ready").status_code))
@@ -308,7 +308,8 @@ def stack(prometheus_binary, triton_env, tmp_path_factory):  # triton_env: tests
             prom.wait_scraped(time.time(), ("dcae-gateway", "triton"))
         # Rates over the dashboards' 5-minute window are read at this instant: on a slow machine the
         # checks below may run more than 5 minutes after the outage's 5xx responses.
-        yield {"prometheus": prom, "down": down, "seen": seen, "traffic_scraped_at": time.time(), "gateway_metrics": httpx.get(f"{gw_a}/metrics").text,
+        yield {"prometheus": prom, "down": down, "seen": seen, "traffic_scraped_at": time.time(),
+               "down_started_at": down_started_at, "gateway_metrics": httpx.get(f"{gw_a}/metrics").text,
                "gateway_b_metrics": httpx.get(f"{gw_b}/metrics").text, "triton_metrics": triton.metrics()}
     finally:
         triton.stop()
@@ -358,14 +359,28 @@ def test_every_dashboard_query_returns_data(stack):
 
 def test_error_panels_see_the_real_server_errors(stack):
     prom = stack["prometheus"]
-    errors = {(r["metric"]["endpoint"], r["metric"]["status"])
-              for r in prom.query(substitute('sum by (endpoint, status) (rate(dcae_request_duration_seconds_count'
-                                             '{status=~"[45].."}[$__rate_interval]))'), at=stack["traffic_scraped_at"])}
-    assert {("/v1/generate", "422"), ("/v1/encode", "415"), ("/health/ready", "503")} <= errors
-    assert any(ep == "/v1/encode" and status.startswith("5") for ep, status in errors)
-    (share,) = prom.query(substitute(next(e for _, _, _, e in queries() if 'status=~"5.."' in e)),
-                          at=stack["traffic_scraped_at"])
-    assert 0 < float(share["value"][1]) < 0.5  # the 5xx share of all requests
+    # The outage's 5xx come before Triton's start and the traffic waves, which can take minutes on a busy
+    # machine: the window reaches back to the outage (at least the 5 minutes used elsewhere), or a rate
+    # over it would see the 5xx counters flat and read 0.
+    span = stack["traffic_scraped_at"] - stack["down_started_at"]
+    window = f"{max(300, math.ceil(span) + 60)}s"
+
+    def query(expr: str) -> list[dict]:
+        return prom.query(substitute(expr.replace("$__rate_interval", window)), at=stack["traffic_scraped_at"])
+
+    errors = {(r["metric"]["endpoint"], r["metric"]["status"]): float(r["value"][1])
+              for r in query('sum by (endpoint, status) (rate(dcae_request_duration_seconds_count'
+                             '{status=~"[45].."}[$__rate_interval]))')}
+    assert {("/v1/generate", "422"), ("/v1/encode", "415"), ("/health/ready", "503")} <= errors.keys()
+    assert any(ep == "/v1/encode" and status.startswith("5") and rate > 0 for (ep, status), rate in errors.items())
+    (share,) = query(next(e for _, _, _, e in queries() if 'status=~"5.."' in e))
+    if not 0 < float(share["value"][1]) < 0.5:  # the samples behind it, to tell a timing from a counting fault
+        r = httpx.get(f"{prom.url}/api/v1/query", timeout=10, params={
+            "query": f'dcae_request_duration_seconds_count{{status=~"5.."}}[{window}]',
+            "time": f"{stack['traffic_scraped_at']:.3f}"}).json()["data"]["result"]
+        samples = {(x["metric"]["instance"], x["metric"]["endpoint"], x["metric"]["status"]): x["values"] for x in r}
+        raise AssertionError(f"5xx share {share['value'][1]}; outage at {stack['down_started_at']:.1f}, {span:.0f} s "
+                             f"before the traffic's scrape; 5xx counters in the window: {samples}")
 
 
 def test_batching_and_failover_are_visible(stack):
