@@ -64,11 +64,22 @@ class Observe:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        t0, status = time.perf_counter(), [500]
+        t0, status, observed = time.perf_counter(), [500], [False]
+
+        def observe() -> None:
+            observed[0] = True
+            route = scope.get("route")
+            path = normalise(scope["path"])
+            label = getattr(route, "path", None) or (path if path in SCOPES else "unmatched")
+            REQUEST_SECONDS.labels(label, scope["method"], str(status[0])).observe(time.perf_counter() - t0)
 
         async def observed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body") and not observed[0]:
+                # Counted before the last byte leaves: a client (or a scrape after it) that has the whole
+                # response sees it counted, whatever the handler still does after answering.
+                observe()
             await send(message)
 
         IN_FLIGHT.inc()
@@ -76,12 +87,10 @@ class Observe:
             await self.app(scope, receive, observed_send)
         finally:
             IN_FLIGHT.dec()
-            route = scope.get("route")
-            path = normalise(scope["path"])
-            label = getattr(route, "path", None) or (path if path in SCOPES else "unmatched")
-            if scope.get("dcae.cancelled") == "client_disconnected":
-                status[0] = 499  # nginx's "client closed request": no response was sent
-            REQUEST_SECONDS.labels(label, scope["method"], str(status[0])).observe(time.perf_counter() - t0)
+            if not observed[0]:
+                if scope.get("dcae.cancelled") == "client_disconnected":
+                    status[0] = 499  # nginx's "client closed request": no response was sent
+                observe()
 
 
 # ----------------------------------------------------------------------------------------------
