@@ -295,10 +295,15 @@ def stack(prometheus_binary, triton_env, tmp_path_factory):  # triton_env: tests
 
         # Triton down: gateway B answers real server errors (two waves, so rate() sees them grow).
         down, down_started_at = [], time.time()
-        for _ in range(2):
+        outage_5xx = (f'sum(dcae_request_duration_seconds_count{{instance="127.0.0.1:{ports["b"]}", '
+                      f'endpoint="/v1/encode", status=~"5.."}})')
+        for wave in range(2):
             down.append((httpx.post(f"{gw_b}/v1/encode", files={"image": ("x.png", png_bytes(32, 32, 0))}).status_code,
                          httpx.get(f"{gw_b}/health/ready").status_code))
             prom.wait_scraped(time.time(), ("dcae-gateway",))
+            # rate() sees the outage only from a stored sample per wave: wait for the counter to show it.
+            wait_for(lambda: any(float(r["value"][1]) >= wave + 1 for r in prom.query(outage_5xx)),
+                     f"outage wave {wave + 1}'s 5xx in Prometheus", 30)
 
         triton.start()
         wait_for(lambda: httpx.get(f"{gw_b}/health/ready", timeout=30).status_code == 200, "gateway B ready", 60)
