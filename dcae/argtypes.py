@@ -18,3 +18,10 @@ def finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"{text}: must be a finite number")
     return value
+
+
+def crop_scale(text: str) -> float:
+    value = float(text)
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"{text}: a scale in (0, 1], output pixels per source pixel")
+    return value

@@ -23,7 +23,7 @@ from typing import Callable
 import torch
 from torch.utils.data import DataLoader, Subset
 
-from dcae.argtypes import positive_int
+from dcae.argtypes import crop_scale, positive_int
 from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr,
                           seam_error_share, seam_mask, ssim)
 from dcae.models.dc_ae import DCAE
@@ -217,13 +217,6 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
     return {"model": str(repository), "preset": ae["name"], "graphs": precision, **result}
 
 
-def _crop_scale(text: str) -> float:
-    value = float(text)
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"{text}: a scale in (0, 1], output pixels per source pixel")
-    return value
-
-
 def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser("eval-ae", help="reconstruction PSNR/SSIM(/LPIPS) vs the bicubic baseline",
                               description=__doc__.split("\n\n", 1)[1])
@@ -231,7 +224,7 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
                                                     "repository (`dcae export`): its ONNX graphs, run with ONNX Runtime")
     p.add_argument("--images", required=True, help="folder of evaluation images (searched recursively)")
     p.add_argument("--resolution", type=int, default=512, help="crop side R (default 512)")
-    p.add_argument("--crop-scale", type=_crop_scale, metavar="S",
+    p.add_argument("--crop-scale", type=crop_scale, metavar="S",
                    help="instead of the protocol's resize (short side to R), resize each image by S (output "
                         "pixels per source pixel; 1 = native pixels, as training's close-up crops) before the "
                         "center crop (default: the protocol)")
