@@ -204,7 +204,7 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
 
     step, ckpt_path = 0, run / "checkpoint.pt"
     if cfg.resume and ckpt_path.is_file():
-        state = torch.load(ckpt_path, map_location=device, weights_only=False)
+        state = torch.load(ckpt_path, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
         opt.load_state_dict(state["opt"])

@@ -387,20 +387,22 @@ models_router = APIRouter(prefix="/v1", tags=["models"])
 
 @models_router.get("/models", response_model=ModelsResponse, summary="What is loaded", responses=ERRORS)
 async def models(request: Request, pipes: Pipelines = Depends(get_pipelines), settings: Settings = Depends(get_settings)):
-    ae = pipes.repo.autoencoder
+    ae, runner = pipes.repo.autoencoder, request.app.state.runner
+    loaded = runner.loaded  # what the runtime actually loaded, per network
     data = [{"name": ae["name"], "kind": "autoencoder",
              "details": {**ae, "latent_shape_per_512px": [ae["latent_channels"], 512 // ae["compression"],
-                                                          512 // ae["compression"]]}}]
+                                                          512 // ae["compression"]],
+                         "loaded": {n: loaded[n] for n in ("encoder", "decoder") if n in loaded}}}]
     gen = pipes.generator
     if gen is not None:
         data.append({"name": gen["dit"]["name"], "kind": "generator",
                      "details": {k: gen[k] for k in ("conditioning", "latent_shape", "image_size", "default_steps",
                                                      "default_guidance", "default_sampler", "samplers")}
-                     | {"objective": gen["objective"]["kind"]}})
+                     | {"objective": gen["objective"]["kind"]} | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
     te = pipes.repo.metadata.get("text_encoder")
     if te:
         data.append({"name": te["name"], "kind": "text_encoder", "details": te})
-    return {"runtime": settings.runtime, "precision": settings.precision, "data": data}
+    return {"runtime": settings.runtime, "precision": runner.precision, "data": data}
 
 
 health_router = APIRouter(tags=["health"])

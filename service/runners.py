@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -80,6 +81,12 @@ def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.
     return pixels
 
 
+def graph_precision(repo: ModelRepository, path: Path) -> str:
+    """int8 for the quantized graph files (`dcae export --int8`), else the export's precision."""
+    int8 = repo.metadata.get("int8") or {}
+    return "int8" if path.name == int8.get("file") else repo.metadata.get("precision", "float32")
+
+
 class EmbeddedRunner:
     """ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
 
@@ -94,9 +101,21 @@ class EmbeddedRunner:
                                                    max_cost=settings.max_batch_pixels)
 
     def _load(self, repo: ModelRepository, settings: Settings) -> dict[str, Callable]:
-        """{network: inputs -> {output name: array}}"""
-        return {name: session_runner(create_session(repo.onnx_path(name, settings.precision), settings))
-                for name in repo.networks}
+        """{network: inputs -> {output name: array}}; records in `self.loaded` which graph file each
+        session was made from (what /v1/models reports)."""
+        calls, self.loaded = {}, {}
+        for name in repo.networks:
+            path = repo.onnx_path(name, settings.precision)
+            calls[name] = session_runner(create_session(path, settings))
+            self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
+                                 "precision": graph_precision(repo, path)}
+        return calls
+
+    @property
+    def precision(self) -> str:
+        """The autoencoder's precision as loaded: its networks' graph precision, or "mixed"."""
+        found = {self.loaded[n]["precision"] for n in ("encoder", "decoder") if n in self.loaded}
+        return found.pop() if len(found) == 1 else "mixed"
 
     async def start(self) -> None:
         for b in self.batchers.values():
@@ -129,6 +148,9 @@ class TritonRunner:
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
         self.urls = [u.strip() for u in settings.triton_urls.split(",") if u.strip()]
         self.networks = repo.metadata["networks"]
+        self.precision = repo.metadata.get("precision", "float32")  # Triton loads the repository's model.onnx
+        self.loaded = {name: {"graph": f"{name} on Triton ({', '.join(self.urls)})", "precision": self.precision}
+                       for name in repo.networks}
         self._clients = None
         self._next = itertools.cycle(range(len(self.urls)))
 

@@ -91,5 +91,7 @@ class ModelInfo(BaseModel):
 
 class ModelsResponse(BaseModel):
     runtime: str
-    precision: str = Field(description="the autoencoder graphs' precision: float32, or int8 (embedded runtime)")
+    precision: str = Field(description="the autoencoder's precision as the runtime loaded it (read off the graphs "
+                                       "its sessions were made from): float32, float16, int8 (embedded runtime), "
+                                       "bfloat16 (torch runtime); each model's details.loaded names the graphs")
     data: list[ModelInfo]

@@ -23,6 +23,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from service.settings import Settings
 
@@ -109,15 +110,16 @@ def parse_key_file(path: Path) -> list[ApiKey]:
 
 
 class TokenBucket:
-    """`rate_per_minute` requests on average, up to `capacity` at once."""
+    """`rate_per_minute` requests on average, up to `capacity` at once. `clock` gives seconds
+    (monotonic; tests pass a fake one)."""
 
-    def __init__(self, rate_per_minute: float, capacity: float) -> None:
-        self.rate_per_second, self.capacity = rate_per_minute / 60.0, capacity
-        self.tokens, self.updated = capacity, time.monotonic()
+    def __init__(self, rate_per_minute: float, capacity: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.rate_per_second, self.capacity, self.clock = rate_per_minute / 60.0, capacity, clock
+        self.tokens, self.updated = capacity, clock()
 
     def take(self) -> float:
         """0 if a request may go now, else the seconds until one may."""
-        now = time.monotonic()
+        now = self.clock()
         self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate_per_second)
         self.updated = now
         if self.tokens >= 1.0:
@@ -134,7 +136,7 @@ class AccessControl:
     buckets: dict[str, TokenBucket] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> AccessControl:
+    def from_settings(cls, settings: Settings, clock: Callable[[], float] = time.monotonic) -> AccessControl:
         keys = parse_env_keys(settings.api_keys)
         if settings.api_keys_file is not None:
             keys += parse_key_file(Path(settings.api_keys_file))
@@ -146,7 +148,7 @@ class AccessControl:
         control = cls(keys, enabled, public)
         for k in keys:
             if k.rate_per_minute > 0:
-                control.buckets[k.name] = TokenBucket(k.rate_per_minute, k.burst or max(1.0, k.rate_per_minute))
+                control.buckets[k.name] = TokenBucket(k.rate_per_minute, k.burst or max(1.0, k.rate_per_minute), clock)
         return control
 
     def is_public(self, path: str) -> bool:

@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from service.repository import ModelRepository
-from service.runners import EmbeddedRunner, create_session, session_runner
+from service.runners import EmbeddedRunner, create_session, graph_precision, session_runner
 from service.settings import Settings
 
 log = logging.getLogger("dcae.gateway")
@@ -87,13 +87,19 @@ class TorchRunner(EmbeddedRunner):
                  "on" if graphs else "off")
 
         calls: dict[str, Callable] = {}
+        self.loaded = {}
         for name, module in modules.items():
             served = GraphedModule(module, [s.name for s in module.inputs], device, dtype,
                                    max_batch=module.max_batch_size, graphs=graphs and name == "dit")
             calls[name] = _named(served, module.outputs[0].name)
+            source = gen_dir if name == "dit" else ae_dir
+            self.loaded[name] = {"graph": f"PyTorch on {device}: {source}", "precision": dtype_name}
         for name in repo.networks:  # the text encoder: ONNX Runtime, once per request
             if name not in calls:
-                calls[name] = session_runner(create_session(repo.onnx_path(name), settings))
+                path = repo.onnx_path(name)
+                calls[name] = session_runner(create_session(path, settings))
+                self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
+                                     "precision": graph_precision(repo, path)}
         return calls
 
 

@@ -31,16 +31,13 @@ def tiny_repository(tmp_path_factory) -> Path:
     from dcae.checkpoint import save_pretrained
     from dcae.diffusion import Objective
     from dcae.generator import save_generator
-    from dcae.models.dc_ae import create_model
-    from dcae.models.dit import DiT, get_config
     from export.repository import export_repository
+    from tiny import tiny_autoencoder, tiny_text_dit
 
     root = tmp_path_factory.mktemp("svc")
-    torch.manual_seed(0)
-    save_pretrained(create_model("dc-ae-f32c32-tiny"), root / "ae")
-    dit = DiT(get_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=2,
-                                            num_classes=0, text_dim=384, learn_sigma=False))
-    save_generator(dit, Objective("flow"), root / "gen", autoencoder_path="../ae", text_encoder="all-MiniLM-L6-v2")
+    save_pretrained(tiny_autoencoder(), root / "ae")
+    save_generator(tiny_text_dit(), Objective("flow"), root / "gen", autoencoder_path="../ae",
+                   text_encoder="all-MiniLM-L6-v2")
     export_repository(root / "repo", generator=root / "gen", log=lambda *a: None)
     return root / "repo"
 

@@ -40,6 +40,7 @@ from served import free_port, npy, png_bytes, wait_live
 
 ROOT = Path(__file__).resolve().parent.parent
 ADMIN_KEY, ENCODER_KEY, METERED_KEY = "admin-key-7f3a", "encoder-key-2b9c", "metered-key-91d0"
+ENV_METERED_KEY = "env-metered-key-5c21"  # rate_per_minute from DCAE_API_KEYS
 NPY_HEADERS = {"Content-Type": "application/x-npy"}
 
 
@@ -118,7 +119,8 @@ def keyed_gateway(tiny_repository, tmp_path_factory):
     (work / "keys.json").write_text(json.dumps([
         {"name": "metered", "sha256": sha256(METERED_KEY), "scopes": ["decode"], "rate_per_minute": 2, "burst": 2}]))
     env = {"DCAE_MODEL_REPOSITORY": str(tiny_repository), "DCAE_API_KEYS_FILE": str(work / "keys.json"),
-           "DCAE_API_KEYS": f"admin:{sha256(ADMIN_KEY)}:*:0, encoder:{sha256(ENCODER_KEY)}:encode+models",
+           "DCAE_API_KEYS": f"admin:{sha256(ADMIN_KEY)}:*:0, encoder:{sha256(ENCODER_KEY)}:encode+models, "
+                            f"envmetered:{sha256(ENV_METERED_KEY)}:decode:3",
            "DCAE_CORS_ORIGINS": "https://app.example"}
     g = Gateway(env, work / "gateway.log").start()
     yield g
@@ -425,6 +427,18 @@ def test_rate_limit_per_key(keyed_gateway):
     assert 20 <= int(r.headers["retry-after"]) <= 31  # a token every 30 s
     # Other keys are not affected.
     assert httpx.post(f"{url}/v1/decode", content=z, headers={"X-API-Key": ADMIN_KEY, **NPY_HEADERS}).status_code == 200
+
+
+def test_rate_limit_from_the_environment(keyed_gateway):
+    """A key's rate from DCAE_API_KEYS (`name:sha256:scopes:3`): 3 per minute, bursts of 3 (the default
+    burst is a minute's worth), then 429 with a token every 20 s."""
+    url, z = keyed_gateway.url, npy(np.zeros((1, 32, 1, 1), np.float32))
+    headers = {"X-API-Key": ENV_METERED_KEY, **NPY_HEADERS}
+    assert [httpx.post(f"{url}/v1/decode", content=z, headers=headers).status_code for _ in range(3)] == [200] * 3
+    r = httpx.post(f"{url}/v1/decode", content=z, headers=headers)
+    assert_error(r, 429, "rate_limited")
+    assert "3 requests per minute" in r.json()["error"]["message"]
+    assert 14 <= int(r.headers["retry-after"]) <= 21
 
 
 def test_cors_off_by_default_and_only_for_configured_origins(open_gateway, keyed_gateway):

@@ -27,7 +27,8 @@ import pytest
 import torch
 from PIL import Image
 
-from dcae.inference import TileSpec, decode_latent
+from tiny import TINY_SCALING_FACTOR
+from dcae.inference import TileSpec, decode_latent, encode_image
 from served import (RUNTIMES, Served, count, free_port, gateway, images_of, npy, png_bytes, start_server,
                     triton_gateway_env)
 
@@ -50,6 +51,10 @@ def test_health_models_and_docs(generate_server):
     assert kinds["generator"]["details"]["conditioning"] == "text"
     assert models["runtime"] == generate_server.runtime.removesuffix("-loop")
     assert models["precision"] == "float32"
+    if generate_server.runtime == "embedded":  # the graph files its ONNX Runtime sessions were made from
+        assert kinds["autoencoder"]["details"]["loaded"] == {
+            n: {"graph": f"{n}/1/model.onnx", "precision": "float32"} for n in ("encoder", "decoder")}
+        assert kinds["generator"]["details"]["loaded"]["graph"] == "dit/1/model.onnx"
     schema = httpx.get(f"{server}/openapi.json").json()
     assert {"/v1/encode", "/v1/decode", "/v1/generate", "/v1/models"} <= set(schema["paths"])
     assert schema["components"]["schemas"]["GenerateRequest"]["properties"]["sampler"]["anyOf"][0]["enum"] == [
@@ -67,7 +72,8 @@ def test_encode_forms_agree_and_match_pytorch(server, tiny_repository):
     body = httpx.post(f"{server}/v1/encode", json={"image": base64.b64encode(image).decode(), "scaled": True}).json()
     z_json = np.load(io.BytesIO(base64.b64decode(body["latent"])), allow_pickle=False)
     assert body["shape"] == [1, 32, 3, 4] and body["scaled"] is True and body["image_size"] == [70, 100]
-    np.testing.assert_allclose(z_json, z_raw * body["scaling_factor"], rtol=1e-6)
+    assert body["scaling_factor"] == pytest.approx(TINY_SCALING_FACTOR) == float(raw.headers["x-scaling-factor"])
+    np.testing.assert_allclose(z_json, z_raw * TINY_SCALING_FACTOR, rtol=1e-6)  # diffusion space = raw x factor
     # Same numbers as the PyTorch model (padding included).
     from dcae.checkpoint import load_pretrained
     from dcae.images import to_tensor
@@ -89,6 +95,15 @@ def test_decode_npy_and_json(server):
                                                  "response_format": "b64_json", "format": "jpeg"})
     data = r.json()["data"]
     assert len(data) == 2 and Image.open(io.BytesIO(base64.b64decode(data[0]["b64_json"]))).format == "JPEG"
+    # scaled=true: a diffusion-space latent (raw x factor) decodes to the raw latent's picture.
+    raw, scaled = (httpx.post(f"{server}/v1/decode{query}", content=npy(latent),
+                              headers={"Content-Type": "application/x-npy"}).content
+                   for query, latent in (("", z), ("?scaled=true", z * TINY_SCALING_FACTOR)))
+    raw, scaled = (np.asarray(Image.open(io.BytesIO(png))).astype(int) for png in (raw, scaled))
+    assert np.abs(raw - scaled).max() <= 1
+    unscaled = np.asarray(Image.open(io.BytesIO(httpx.post(f"{server}/v1/decode", content=npy(z * TINY_SCALING_FACTOR),
+                          headers={"Content-Type": "application/x-npy"}).content))).astype(int)
+    assert np.abs(raw - unscaled).mean() > 10  # the flag matters: the factor is not 1
 
 
 def test_tiled_decode_matches_the_pytorch_tiling(server, tiny_repository):
@@ -102,6 +117,30 @@ def test_tiled_decode_matches_the_pytorch_tiling(server, tiny_repository):
     ref = decode_latent(model, torch.from_numpy(z), tile=TileSpec(512, 128))[0]
     expected = ((ref + 1) * 127.5).round().clamp(0, 255).permute(1, 2, 0).numpy().astype(int)
     assert np.abs(got - expected).max() <= 1  # uint8 rounding of float32 differences
+
+
+def test_tiled_encode_matches_the_pytorch_tiling(server, tiny_repository):
+    """`tile=true` on /v1/encode: 512-px tiles overlapping by 128 px, as `dcae encode --tile`; the
+    attention is global, so tiling changes the latent, and the gateway's must be the tiled one."""
+    from dcae.checkpoint import load_pretrained
+    from dcae.images import to_tensor
+
+    image = png_bytes(640, 768, seed=4)
+    latents = {}
+    for tile in ("true", "false"):
+        r = httpx.post(f"{server.url}/v1/encode", files={"image": ("x.png", image)}, data={"tile": tile},
+                       headers={"Accept": "application/x-npy"}, timeout=60)
+        assert r.status_code == 200, r.text
+        latents[tile] = np.load(io.BytesIO(r.content), allow_pickle=False)
+    model = load_pretrained(tiny_repository.parent / "ae")
+    x = to_tensor(Image.open(io.BytesIO(image)))[None]
+    with torch.no_grad():
+        tiled, whole = encode_image(model, x, tile=TileSpec(512, 128)).numpy(), encode_image(model, x).numpy()
+    scale = np.abs(whole).max()
+    assert latents["true"].shape == tiled.shape == (1, 32, 20, 24)
+    assert np.abs(latents["true"] - tiled).max() <= 1e-4 * scale
+    assert np.abs(latents["false"] - whole).max() <= 1e-4 * scale
+    assert np.abs(tiled - whole).max() > 1e-2 * scale  # the two differ: the test can tell them apart
 
 
 @pytest.mark.parametrize("payload,status,field", [
@@ -151,6 +190,22 @@ def test_generate_is_deterministic_per_seed(generate_server):
     assert png.headers["content-type"] == "image/png" and png.headers["x-seed"] == "11"
 
 
+def test_every_generation_parameter_changes_the_image(generate_server):
+    """The test generator is random in every weight, so the prompt, guidance, sampler and step count
+    each reach the picture (a generator that outputs 0 would give decode(start noise) whatever they are)."""
+    base = {"prompt": "green hills under clouds", "seed": 5, "n": 1, "steps": 4, "guidance": 4.0,
+            "sampler": "dpmpp_2m"}  # 4 steps: on a flow path, dpmpp_2m's first two steps and its last are Euler's
+
+    def image(**change) -> np.ndarray:
+        return images_of(httpx.post(f"{generate_server.url}/v1/generate", json={**base, **change},
+                                    timeout=60)).astype(int)
+
+    reference = image()
+    for change in ({"prompt": "a red car in the desert"}, {"guidance": 1.0}, {"guidance": 2.0},
+                   {"sampler": "euler"}, {"steps": 5}, {"seed": 6}):
+        assert np.abs(image(**change) - reference).mean() > 2, change
+
+
 @pytest.mark.parametrize("options", [
     {"n": 2, "steps": 4},                                  # the default sampler (euler), guided
     {"n": 1, "steps": 3, "sampler": "dpmpp_2m", "guidance": 2.7},  # a multistep sampler; guidance not exact in fp32
@@ -167,6 +222,27 @@ def test_every_loop_and_runtime_gives_the_same_images(request, gateways, options
     assert np.abs(images["triton"].astype(int) - images["embedded"].astype(int)).max() <= 1
     if options["n"] > 1:
         assert not np.array_equal(images["triton"][0], images["triton"][1])  # seed + i per image
+    # ... and the PyTorch pipeline's picture (the ML core's sampler, guidance and decoder).
+    expected = pytorch_images(tiny_repository_of(request), req)
+    diff = np.abs(images["embedded"].astype(int) - expected)
+    assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())  # ORT vs torch rounding
+
+
+def tiny_repository_of(request) -> Path:
+    return request.getfixturevalue("tiny_repository")
+
+
+def pytorch_images(repository: Path, req: dict) -> np.ndarray:
+    """What `LatentDiffusionPipeline` (the ML core) makes of a /v1/generate request -> (n, H, W, 3) int."""
+    from dcae.generator import LatentDiffusionPipeline
+    from dcae.images import to_uint8
+    from export.repository import DEFAULT_GUIDANCE
+
+    pipe = LatentDiffusionPipeline.from_pretrained(repository.parent / "gen")
+    with torch.no_grad():
+        images = pipe(prompt=req["prompt"], n=req.get("n", 1), seed=req["seed"], steps=req["steps"],
+                      guidance=req.get("guidance", DEFAULT_GUIDANCE), sampler=req.get("sampler"))
+    return np.stack([to_uint8(x) for x in images]).astype(int)
 
 
 def test_the_torch_runtime_serves_what_the_embedded_runtime_serves(request, gateways):

@@ -8,6 +8,7 @@ import torch
 from dcae.checkpoint import save_pretrained
 from dcae.generator import LatentDiffusionPipeline, load_generator
 from dcae.models.dc_ae import create_model
+from dcae.models.dit import DiT
 from dcae.train_dit import DiTTrainConfig, load_latent_cache, prompt_adherence, train_dit
 from synthetic import write_images
 
@@ -54,10 +55,35 @@ def test_latent_cache_and_heldout_split(trained):
     assert cache["captions"][0] == "a red sunset over the sea"
 
 
-def test_resume_continues_from_the_checkpoint(trained):
+def test_resume_continues_from_the_checkpoint(trained, tmp_path):
+    """A resumed run starts from the checkpoint's model, EMA and optimiser, not from a fresh init."""
+    import shutil
+
+    from safetensors.torch import load_file
+
     cfg, _, root = trained
-    more = DiTTrainConfig(**{**cfg.__dict__, "steps": 8, "resume": True})
-    assert train_dit(more)["steps"] == 8
+    at6 = torch.load(root / "gen" / "run" / "checkpoint.pt", weights_only=True)
+    assert at6["step"] == 6
+    # Resumed at its own step count: no step runs, and the generator written is the checkpoint's EMA.
+    again = tmp_path / "again"
+    shutil.copytree(root / "gen" / "run", again / "run")
+    assert train_dit(DiTTrainConfig(**{**cfg.__dict__, "out": str(again), "resume": True}))["steps"] == 6
+    written = load_file(str(again / "model.safetensors"))
+    for k, v in at6["ema"].items():
+        assert torch.equal(written[k], v.to(written[k].dtype)), k
+    # Two more steps: the optimiser's step count and the weights carry on from step 6.
+    more = tmp_path / "more"
+    shutil.copytree(root / "gen" / "run", more / "run")
+    assert train_dit(DiTTrainConfig(**{**cfg.__dict__, "out": str(more), "steps": 8, "resume": True}))["steps"] == 8
+    at8 = torch.load(more / "run" / "checkpoint.pt", weights_only=True)
+    assert at8["step"] == 8 and all(s["step"] == 8 for s in at8["opt"]["state"].values())
+
+    def distance(a: dict, b: dict) -> float:
+        return sum(float((a[k].float() - b[k].float()).norm()) for k in a)
+
+    torch.manual_seed(123)
+    fresh = DiT(load_generator(cfg.out)[0].config).state_dict()
+    assert 0 < distance(at8["model"], at6["model"]) < 0.5 * distance(at6["model"], fresh)
 
 
 def test_prompt_adherence_reports_accuracy_and_chance(trained):
@@ -65,7 +91,32 @@ def test_prompt_adherence_reports_accuracy_and_chance(trained):
     pipe = LatentDiffusionPipeline.from_pretrained(cfg.out)
     result = prompt_adherence(pipe, load_latent_cache(root / "gen" / "run" / "latents.safetensors"),
                               samples_per_caption=2, steps=2)
-    assert result["chance"] == pytest.approx(1 / 3) and 0 <= result["accuracy"] <= 1
+    assert result["chance"] == pytest.approx(1 / 3) and result["images"] == 3
+    assert result["accuracy"] * 3 * 2 == pytest.approx(round(result["accuracy"] * 3 * 2))  # hits / samples
+
+
+class _Oracle:
+    """A pipeline whose samples for caption i are held-out latents of image `pick(i)`, exactly."""
+
+    def __init__(self, cache: dict, pick, autoencoder) -> None:
+        self.cache, self.pick, self.autoencoder = cache, pick, autoencoder
+
+    def sample_latents(self, prompt: str, n: int, **_) -> torch.Tensor:
+        label = self.cache["captions"].index(prompt)
+        rows = torch.nonzero(self.cache["heldout"] & (self.cache["labels"] == self.pick(label))).flatten()
+        return self.autoencoder.latent_space.to_diffusion(self.cache["latents"][rows[:n]].float())
+
+
+def test_prompt_adherence_counts_nearest_neighbours(trained):
+    """Samples that are the captioned image's own held-out latents score 1; another image's, 0; two
+    captions right out of three, 2/3."""
+    cfg, _, root = trained
+    cache = load_latent_cache(root / "gen" / "run" / "latents.safetensors")
+    ae = load_generator(cfg.out)[2]
+    score = {name: prompt_adherence(_Oracle(cache, pick, ae), cache, samples_per_caption=2, steps=1)["accuracy"]
+             for name, pick in (("right", lambda i: i), ("wrong", lambda i: (i + 1) % 3),
+                                ("two of three", lambda i: min(i, 1)))}
+    assert score == {"right": 1.0, "wrong": 0.0, "two of three": pytest.approx(2 / 3)}
 
 
 def test_eval_dit_takes_the_generators_image_size(trained, capsys):
