@@ -388,10 +388,19 @@ def test_register_cli(capsys):
 
 
 def test_cli_fetch_json(tmp_path, monkeypatch, capsys):
-    fake = {"out_dir": "o", "images": {"train": 1, "eval": 0}, "failed": []}
-    monkeypatch.setattr(data, "fetch_corpus", lambda *a, **k: fake)
+    """`dcae data fetch --json` builds the corpus (apt replaced by package trees on disk) and prints the
+    summary that the manifest and the written files agree with."""
+    trees = {"trainpkg": make_package(tmp_path / "trees/trainpkg")}
+    monkeypatch.setattr(data, "download_deb", lambda package, deb_dir: deb_dir / f"{package}_1.0_all.deb")
+    monkeypatch.setattr(data, "extract_deb", lambda deb, root: trees[deb.name.split("_")[0]])
     parser = argparse.ArgumentParser()
     data.register_cli(parser.add_subparsers())
-    args = parser.parse_args(["data", "fetch", "--out", str(tmp_path), "--json", "-q"])
+    out = tmp_path / "corpus"
+    args = parser.parse_args(["data", "fetch", "--out", str(out), "--train-packages", "trainpkg", "--eval-packages",
+                              "--min-side", "100", "--json", "-q"])
     assert args.func(args) == 0
-    assert json.loads(capsys.readouterr().out) == fake
+    summary = json.loads(capsys.readouterr().out)
+    written = sorted(p.name for p in (out / "train").iterdir())
+    assert summary["images"] == {"train": 3, "eval": 0} and len(written) == 3 and summary["failed"] == []
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(Path(e["file"]).name for e in manifest["images"]) == written

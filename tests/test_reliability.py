@@ -72,6 +72,11 @@ class Gateway:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the gateway process so far (whatever else loads the machine)."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def rss_bytes(self) -> int:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -243,10 +248,12 @@ def saved_roundtrip(img: Image.Image, fmt: str) -> Image.Image:
 
 def test_bad_images_are_refused_with_the_reason(open_gateway):
     for name, (data, status) in bad_images().items():
-        t0 = time.perf_counter()
+        cpu0 = open_gateway.cpu_seconds()
         r = httpx.post(f"{open_gateway.url}/v1/encode", files={"image": ("x", data)}, timeout=30)
         err = assert_error(r, status, "invalid_image" if status == 422 else "image_too_large", "image")
-        assert time.perf_counter() - t0 < 5, name  # bombs are refused from the header, not decoded
+        # Bombs are refused from the header, not decoded: the gateway's own CPU time (not the wall
+        # clock, which other work on the machine stretches) stays far below a decode's.
+        assert open_gateway.cpu_seconds() - cpu0 < 2, name
         print(f"{name}: {r.status_code} {err['message']}")
     # The same through the JSON body form.
     r = httpx.post(f"{open_gateway.url}/v1/encode", json={"image": base64.b64encode(raw_png(100_000, 100_000)).decode()})
@@ -476,7 +483,7 @@ def test_key_tools_and_bad_key_configuration(tiny_repository, tmp_path):
 
 def test_startup_says_loudly_when_authentication_is_off(open_gateway, keyed_gateway):
     assert "AUTHENTICATION IS OFF" in open_gateway.log()
-    assert "AUTHENTICATION IS OFF" not in keyed_gateway.log() and "authentication on: 3 API key(s)" in keyed_gateway.log()
+    assert "AUTHENTICATION IS OFF" not in keyed_gateway.log() and "authentication on: 4 API key(s)" in keyed_gateway.log()
 
 
 # ----------------------------------------------------------------------------------------------
@@ -524,15 +531,14 @@ def test_bounded_queue_refuses_fast_and_deadlines_answer_504(limited_gateway):
         t0 = time.monotonic()
         slow = [pool.submit(httpx.post, f"{g.url}/v1/generate", json=endless, timeout=30) for _ in range(2)]
         wait_until(lambda: g.metric('dcae_requests_admitted{endpoint="generate"}') == 2, what="two admitted")
-        t1 = time.perf_counter()
         r = httpx.post(f"{g.url}/v1/generate", json={"prompt": "x", "steps": 1})
-        assert time.perf_counter() - t1 < 1.0
+        assert not any(f.done() for f in slow)  # refused while both still run: it waited for no slot
         assert_error(r, 503, "overloaded")
         assert int(r.headers["retry-after"]) >= 1
         assert httpx.post(f"{g.url}/v1/encode", files={"image": ("x.png", png_bytes(32, 32))}).status_code == 200
         for f in slow:
             assert_error(f.result(), 504, "deadline_exceeded")
-        assert 3.5 < time.monotonic() - t0 < 15
+        assert time.monotonic() - t0 > 3.5  # not before the 4 s deadline
     assert g.metric('dcae_requests_admitted{endpoint="generate"}') == 0
     assert g.metric('dcae_requests_cancelled_total{reason="deadline"}') >= 2
     assert httpx.post(f"{g.url}/v1/generate", json={"prompt": "x", "steps": 2}).status_code == 200  # room again
@@ -547,11 +553,12 @@ def test_a_client_that_disconnects_cancels_its_generation(limited_gateway):
         s.sendall(b"POST /v1/generate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                   b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
         wait_until(lambda: g.metric(steps) > before + 20, what="denoising to start")
-    t0 = time.perf_counter()
-    wait_until(lambda: g.metric('dcae_requests_cancelled_total{reason="client_disconnected"}') >= 1, 3.0,
+    deadlines = g.metric('dcae_requests_cancelled_total{reason="deadline"}')
+    wait_until(lambda: g.metric('dcae_requests_cancelled_total{reason="client_disconnected"}') >= 1, 20,
                "the disconnect to cancel the generation")
-    wait_until(lambda: g.metric('dcae_requests_admitted{endpoint="generate"}') == 0, 3.0, "the handler to end")
-    assert time.perf_counter() - t0 < 3.0  # well before the 4 s deadline
+    wait_until(lambda: g.metric('dcae_requests_admitted{endpoint="generate"}') == 0, 20, "the handler to end")
+    # Cancelled by the disconnect, not by the 4 s deadline.
+    assert g.metric('dcae_requests_cancelled_total{reason="deadline"}') == deadlines
     done = g.metric(steps)
     assert done - before < 1_000_000
     httpx.post(f"{g.url}/v1/encode", files={"image": ("x.png", png_bytes(32, 32))})

@@ -382,15 +382,14 @@ def test_triton_refusals_and_cancellations_reach_the_generate_model(tiny_triton)
             call.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await call
-            t0 = time.perf_counter()
             out = await runner.infer("generate", inputs(1, 1))  # the one instance is free again
             assert out["images"].shape == (1, 64, 64, 3)
-            return dit_requests() - before - 1, time.perf_counter() - t0
+            return dit_requests() - before - 1
         finally:
             await runner.close()
 
-    steps_run, next_wait_s = asyncio.run(scenario())
-    assert steps_run < 500 and next_wait_s < 5.0  # stopped early, not after its 1000 steps
+    # Stopped early, not after its 1000 steps (had it run on, the next call would have waited for them).
+    assert asyncio.run(scenario()) < 500
 
 
 def test_service_never_imports_torch(tiny_repository):

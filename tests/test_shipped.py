@@ -19,6 +19,7 @@ from PIL import Image
 
 from dcae.checkpoint import load_pretrained
 from dcae.images import load_image, to_tensor, to_uint8
+from export.triton_env import parse_metrics
 from served import RUNTIMES, free_port, gateway, images_of, start_server, triton_gateway_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -196,15 +197,33 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
                 assert r.status_code == 200, r.text
                 return time.perf_counter() - t0
 
+            servers = {"gateway loop": gw.triton, "Triton generate, 1 instance": tl.triton,
+                       "Triton generate, 4 instances": triton_four}
+            dit_calls = {name: {"requests": 0.0, "executions": 0.0} for name in configs}  # with 4 clients
+
+            def dit_counts(name: str) -> tuple[float, float]:
+                text = servers[name].metrics()
+                return (parse_metrics(text, "nv_inference_request_success").get("dit", 0.0),
+                        parse_metrics(text, "nv_inference_exec_count").get("dit", 0.0))
+
             def run(name: str, clients: int, seed: int) -> tuple[float, list[float], float]:
                 url, pid, pgid = configs[name]
+                before = dit_counts(name)
                 cpu0, t0 = cpu_seconds([pid], pgid), time.perf_counter()
                 with concurrent.futures.ThreadPoolExecutor(clients) as pool:
                     latencies = list(pool.map(lambda s: generate(url, s), range(seed, seed + clients)))
-                return time.perf_counter() - t0, latencies, cpu_seconds([pid], pgid) - cpu0
+                wall, cpu = time.perf_counter() - t0, cpu_seconds([pid], pgid) - cpu0
+                if clients > 1:
+                    after = dit_counts(name)
+                    dit_calls[name]["requests"] += after[0] - before[0]
+                    dit_calls[name]["executions"] += after[1] - before[1]
+                return wall, latencies, cpu
 
             for name in configs:
                 generate(configs[name][0], 0)  # warm-up (first inferences, connections)
+            steps_per_image = httpx.get(f"{gw.url}/v1/models").json()
+            steps_per_image = next(m for m in steps_per_image["data"] if m["kind"] == "generator")["details"][
+                "default_steps"]
             results = {name: {1: [], 4: []} for name in configs}
             loads = []
             for r in range(LOOP_ROUNDS):
@@ -230,3 +249,23 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
               f"| {sum(c for _, _, c in by_clients[1]) / len(alone):.1f} | {60 * images / wall:.1f} "
               f"| {np.median([lat for _, lats, _ in by_clients[4] for lat in lats]):.2f} s "
               f"| {sum(c for _, _, c in by_clients[4]) / images:.1f} |")
+    print("dit requests / Triton executions with 4 clients:",
+          {name: f"{c['requests']:.0f} / {c['executions']:.0f}" for name, c in dit_calls.items()})
+
+    # What the README's default (DCAE_GENERATE_LOOP=gateway) rests on:
+    # 1. with concurrent clients the gateway's loop batches their steps: Triton ran its dit requests in
+    #    fewer executions; the generate model as exported (one instance) runs one generation at a time,
+    #    so its dit calls run alone;
+    loop, one = dit_calls["gateway loop"], dit_calls["Triton generate, 1 instance"]
+    assert loop["requests"] == LOOP_ROUNDS * 4 * steps_per_image and loop["executions"] < 0.8 * loop["requests"]
+    assert one["requests"] == LOOP_ROUNDS * 4 * steps_per_image and one["executions"] == one["requests"]
+
+    # 2. it is about as fast alone and not slower with 4 clients (coarse bounds: a shared 2-core machine).
+    def alone(name: str) -> float:
+        return float(np.median([lat for _, lats, _ in results[name][1] for lat in lats]))
+
+    def per_minute(name: str) -> float:
+        return 60 * 4 * len(results[name][4]) / sum(w for w, _, _ in results[name][4])
+
+    assert alone("gateway loop") < 1.25 * alone("Triton generate, 1 instance")
+    assert per_minute("gateway loop") > 0.9 * per_minute("Triton generate, 1 instance")
