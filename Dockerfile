@@ -18,9 +18,11 @@ FROM python:3.11.13-slim-bookworm
 RUN useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin dcae
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
-# The gateway and the one torch-free module of the ML package it uses (prompt tokenisation).
+# The gateway and the torch-free contract of the ML package (dcae/contract/: sampling, tiling, pixels,
+# tokenisation, the repository's metadata).
 COPY service/ /app/service/
-COPY dcae/__init__.py dcae/text_tokenize.py /app/dcae/
+COPY dcae/__init__.py /app/dcae/
+COPY dcae/contract/ /app/dcae/contract/
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

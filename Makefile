@@ -32,7 +32,7 @@ deploy-tools:
 # DCAE_PRECISION=int8 (calibrated on weights/dc-ae-f32c32-small/calibration/); skipped when up to date (with the
 # weights, and with the model and export code the graphs are traced from).
 $(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors weights/*/config.json) \
-                              $(wildcard weights/*/calibration/*) $(wildcard dcae/models/*.py export/*.py)
+                              $(wildcard weights/*/calibration/*) $(wildcard dcae/models/*.py dcae/contract/*.py export/*.py export/backends/*.py)
 	$(BIN)/dcae export --generator weights/dit-mini-wallpapers --int8 -o $(REPO)
 
 model-repository: $(REPO)/encoder/config.pbtxt

@@ -277,7 +277,6 @@ def sample_ddpm(denoiser, x, schedule: Schedule, generator=None, callback=None) 
 
 
 SAMPLERS = {"ddpm": sample_ddpm, "ddim": sample_ddim, "dpmpp_2m": sample_dpmpp_2m, "euler": sample_euler}
-DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler"}
 
 
 def get_sampler(name: str):

@@ -193,17 +193,20 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
     Runtime on CPU: `precision` fp32 for model.onnx, int8 for the `--int8` graphs."""
     import onnxruntime as ort
 
-    from service.repository import load_repository
+    from dcae.contract.metadata import graph_path, read_metadata
 
-    repo = load_repository(repository)
+    config = Path(repository) / "encoder" / "config.pbtxt"
+    if not config.is_file():
+        raise FileNotFoundError(f"no model repository at {repository} (missing encoder/config.pbtxt)")
+    metadata = read_metadata(config.read_text(), str(config))
     runtime_precision = {"fp32": "float32", "int8": "int8"}.get(precision)
     if runtime_precision is None:
         raise ValueError(f"a model repository is evaluated in fp32 or int8, not {precision}")
-    ae = repo.autoencoder
+    ae = metadata["autoencoder"]
     f = ae["compression"]
     if resolution % f:
         raise ValueError(f"resolution {resolution} is not a multiple of the compression factor {f}")
-    encoder, decoder = (ort.InferenceSession(str(repo.onnx_path(n, runtime_precision)),
+    encoder, decoder = (ort.InferenceSession(str(graph_path(repository, metadata, n, runtime_precision)),
                                              providers=["CPUExecutionProvider"]) for n in ("encoder", "decoder"))
 
     def reconstruct(x: torch.Tensor) -> torch.Tensor:

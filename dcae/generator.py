@@ -17,13 +17,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import torch
 from safetensors.torch import load_file
 
 from dcae.checkpoint import (CheckpointError, efficientvit_key, load_pretrained, load_state_strict, rename_state,
                              write_safetensors)
-from dcae.diffusion import DEFAULT_SAMPLER, Objective, classifier_free_guidance, get_sampler, make_denoiser
+from dcae.contract import generation
+from dcae.contract.sampling import DEFAULT_SAMPLER
+from dcae.diffusion import Objective, classifier_free_guidance, get_sampler, make_denoiser
 from dcae.models.dc_ae import DCAE, get_config as get_ae_config
 from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
 
@@ -95,12 +96,6 @@ def load_published(path: str | Path, name: str = "dc-ae-f32c32-in-1.0-dit-xl-in-
     return dit.eval(), objective, autoencoder.eval()
 
 
-def start_noise(shape: tuple[int, ...], seeds: list[int]) -> torch.Tensor:
-    """Standard normal start latents, image i from its own seed, drawn with numpy's generator as the
-    torch-free service does (`service.sampling.initial_noise`), so a seed gives one image everywhere."""
-    return torch.from_numpy(np.stack([np.random.default_rng(s).standard_normal(shape) for s in seeds]).astype(np.float32))
-
-
 class LatentDiffusionPipeline:
     """Prompt or class label -> images: text encoder (optional), sampling loop over the DiT with
     classifier-free guidance, DC-AE decoder. Image i of a request uses noise seeded with seed + i,
@@ -166,7 +161,7 @@ class LatentDiffusionPipeline:
         cond, uncond = self.conditioning(n, prompt, class_label)
         cond = {k: v.to(device) for k, v in cond.items()}
         uncond = {k: v.to(device) for k, v in uncond.items()}
-        noise = start_noise(self.latent_shape, [seed + i for i in range(n)]).to(device)
+        noise = torch.from_numpy(generation.start_noise(self.latent_shape, seed, n)).to(device)  # the contract's seeding
 
         def run(kwargs):
             return lambda x, t: self.dit(x, t, **kwargs)
@@ -179,7 +174,7 @@ class LatentDiffusionPipeline:
         schedule = self.objective.schedule(steps, device=device)
         denoiser = make_denoiser(model_fn, self.objective, schedule)
         sample = get_sampler(sampler or DEFAULT_SAMPLER[self.objective.kind])
-        gen = torch.Generator(device=device).manual_seed(seed + 1_000_003)  # ancestral noise, apart from the start
+        gen = torch.Generator(device=device).manual_seed(seed + generation.ANCESTRAL_SEED_OFFSET)
         return sample(denoiser, noise, schedule, generator=gen,
                       callback=None if callback is None else (lambda i, total, p: callback(i + 1, total)))
 

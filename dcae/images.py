@@ -11,6 +11,7 @@ import torch
 from PIL import Image, ImageOps
 from torch import Tensor
 
+from dcae.contract.pixels import to_rgb
 
 
 def _exif_orientation(img: Image.Image) -> int:
@@ -24,28 +25,6 @@ def _oriented_size(img: Image.Image) -> tuple[int, int]:
     """(width, height) as displayed, i.e. after applying the EXIF orientation."""
     w, h = img.size
     return (h, w) if _exif_orientation(img) in (5, 6, 7, 8) else (w, h)
-
-
-def _to_rgb(img: Image.Image) -> Image.Image:
-    """Convert any PIL mode to 8-bit RGB; transparency is composited over white."""
-    if img.mode == "RGB":
-        return img
-    if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
-        # PIL's own convert() clips high-bit-depth values at 255 instead of scaling them.
-        arr = np.asarray(img, dtype=np.float64)
-        peak = arr.max(initial=0.0)
-        if img.mode == "F" and peak <= 1.0:
-            arr = arr * 255.0
-        elif img.mode.startswith("I;16") or peak > 255:
-            arr = arr / 257.0
-        gray = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), mode="L")
-        return gray.convert("RGB")
-    has_alpha = img.mode in ("RGBA", "RGBa", "LA", "La", "PA") or "transparency" in img.info
-    if has_alpha:
-        rgba = img.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(background, rgba).convert("RGB")
-    return img.convert("RGB")  # P, L, 1, CMYK, YCbCr, LAB, HSV
 
 
 def _decode(path: Path | str, scale: float = 1.0) -> Image.Image:
@@ -62,7 +41,7 @@ def _decode(path: Path | str, scale: float = 1.0) -> Image.Image:
     img.load()  # also closes the file of single-frame images
     if _exif_orientation(img) != 1:
         img = ImageOps.exif_transpose(img)
-    return _to_rgb(img)
+    return to_rgb(img)
 
 
 def load_image(path: Path | str) -> Image.Image:
@@ -76,7 +55,7 @@ def load_image(path: Path | str) -> Image.Image:
 
 def to_tensor(img: Image.Image) -> Tensor:
     """RGB PIL image -> float32 tensor (3, H, W) in [-1, 1]."""
-    arr = np.asarray(_to_rgb(img), dtype=np.uint8)
+    arr = np.asarray(to_rgb(img), dtype=np.uint8)
     return torch.from_numpy(arr.copy()).permute(2, 0, 1).float().div_(127.5).sub_(1.0)
 
 

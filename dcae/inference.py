@@ -9,6 +9,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from dcae.contract.tiling import TilePlan
 from dcae.models.dc_ae import DCAE
 
 
@@ -42,54 +43,25 @@ class TileSpec:
         return TileSpec(tile, min(max(1, t.overlap_pixels // compression), tile - 1))  # decoding blends >= 1 cell
 
 
-def _starts(length: int, tile: int, overlap: int) -> list[int]:
-    if length <= tile:
-        return [0]
-    stride = max(1, tile - overlap)
-    starts = list(range(0, length - tile, stride))
-    return starts + [length - tile]
-
-
-def _ramp(size: int, overlap_before: int, overlap_after: int) -> torch.Tensor:
-    """1 in the middle, rising over `overlap_before` and falling over `overlap_after` (never 0)."""
-    w = torch.ones(size)
-    if overlap_before > 0:
-        w[:overlap_before] = (torch.arange(overlap_before) + 0.5) / overlap_before
-    if overlap_after > 0:
-        w[size - overlap_after:] = torch.minimum(w[size - overlap_after:],
-                                                 (torch.arange(overlap_after, 0, -1) - 0.5) / overlap_after)
-    return w
-
-
 def tiled_apply(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,
                 scale: float, progress: Callable[[int, int], None] | None = None) -> torch.Tensor:
     """Apply a spatial map `fn` (output size = input size * `scale`) tile by tile over x (N, C, H, W),
-    blending overlapping outputs with linear ramps. `tile`/`overlap` are in input pixels."""
+    blending overlapping outputs with linear ramps (the contract's `TilePlan`, which the gateway runs
+    on numpy arrays). `tile`/`overlap` are in input pixels."""
     n, _, h, w = x.shape
-    ys, xs = _starts(h, tile, overlap), _starts(w, tile, overlap)
+    plan = TilePlan(h, w, tile, overlap, scale)
     out = weight = None
-    done, total = 0, len(ys) * len(xs)
-    for y0 in ys:
-        for x0 in xs:
-            th, tw = min(tile, h), min(tile, w)
-            y = fn(x[:, :, y0:y0 + th, x0:x0 + tw])
-            if out is None:
-                out = x.new_zeros(n, y.shape[1], round(h * scale), round(w * scale), dtype=y.dtype)
-                weight = x.new_zeros(1, 1, out.shape[2], out.shape[3], dtype=y.dtype)
-            oy, ox, oh, ow = round(y0 * scale), round(x0 * scale), y.shape[2], y.shape[3]
-            # Overlap with the previous/next tile along each axis, in output pixels.
-            before_y = round(overlap * scale) if y0 > 0 else 0
-            after_y = round(overlap * scale) if y0 + th < h else 0
-            before_x = round(overlap * scale) if x0 > 0 else 0
-            after_x = round(overlap * scale) if x0 + tw < w else 0
-            wy = _ramp(oh, min(before_y, oh), min(after_y, oh)).to(y)
-            wx = _ramp(ow, min(before_x, ow), min(after_x, ow)).to(y)
-            wt = wy[:, None] * wx[None, :]
-            out[:, :, oy:oy + oh, ox:ox + ow] += y * wt
-            weight[:, :, oy:oy + oh, ox:ox + ow] += wt
-            done += 1
-            if progress is not None:
-                progress(done, total)
+    for done, t in enumerate(plan, 1):
+        y = fn(t.window(x))
+        if out is None:
+            out = x.new_zeros(n, y.shape[1], *plan.output_size, dtype=y.dtype)
+            weight = x.new_zeros(1, 1, *plan.output_size, dtype=y.dtype)
+        oh, ow = y.shape[2], y.shape[3]
+        wt = torch.from_numpy(plan.weights(t, oh, ow)).to(y)
+        out[:, :, t.oy:t.oy + oh, t.ox:t.ox + ow] += y * wt
+        weight[:, :, t.oy:t.oy + oh, t.ox:t.ox + ow] += wt
+        if progress is not None:
+            progress(done, len(plan))
     return out / weight
 
 

@@ -13,9 +13,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dcae.contract.metadata import METADATA_KEY, metadata_parameter, parse_metadata
 from export.spec import TensorSpec, value_specs
 
-METADATA_KEY = "dcae"
 TRITON_DTYPES = {"float32": "TYPE_FP32", "float16": "TYPE_FP16", "int64": "TYPE_INT64", "int32": "TYPE_INT32",
                  "bool": "TYPE_BOOL", "uint8": "TYPE_UINT8", "bytes": "TYPE_STRING"}
 
@@ -108,8 +108,8 @@ def render(cfg: ModelConfig) -> str:
         batch = 1 if cfg.max_batch_size > 0 else 0
         lines.append("model_warmup [ {\n    name: \"warmup\"\n    batch_size: " + str(batch) + "\n"
                      + "\n".join(inputs) + "\n} ]")
-    params = {METADATA_KEY: json.dumps(cfg.metadata, sort_keys=True), **cfg.parameters}
-    for k, v in params.items():
+    lines.append(metadata_parameter(cfg.metadata))
+    for k, v in cfg.parameters.items():
         lines.append(f"parameters {{ key: {_quote(k)} value {{ string_value: {_quote(v)} }} }}")
     return "\n".join(lines) + "\n"
 
@@ -210,7 +210,8 @@ def check_model(model_dir: str | Path, config: dict) -> list[str]:
 
 
 def read_metadata(config: dict) -> dict:
-    return json.loads(config["parameters"][METADATA_KEY])
+    """Our metadata from a config summary (`summaries`) or Triton's model config JSON."""
+    return parse_metadata(config["parameters"][METADATA_KEY])
 
 
 if __name__ == "__main__":  # python -m export.triton_config REPO: the summaries as JSON

@@ -237,7 +237,7 @@ def dit_wrapper(dit: DiT) -> _DiTExport:
 
 class TextEncoderExport(ExportWrapper):
     """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens), from
-    `dcae.text_tokenize.tokenize` -> tokens (N, L, D) float32 (last hidden state at every position,
+    `dcae.contract.text_tokenize.tokenize` -> tokens (N, L, D) float32 (last hidden state at every position,
     padding included), pooled (N, D) float32 (masked mean, unit norm). D = 384 for all-MiniLM-L6-v2."""
 
     role = "text_encoder"

@@ -1,5 +1,6 @@
-"""Encode, decode and generate over a runner, in numpy (no torch). The arithmetic mirrors the ML
-core (`dcae.inference` padding and tiling, `dcae.generator` sampling); tests hold them equal."""
+"""Encode, decode and generate over a runner, in numpy (no torch). Padding, tiling, pixel conversions,
+latent scaling and the guided sampling loop are the torch-free contract's (`dcae.contract`), which the ML
+core and Triton's generate model run too."""
 
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from typing import Awaitable, Callable
 import numpy as np
 from PIL import Image, ImageOps
 
-from service import sampling
+from dcae.contract import generation, sampling
+from dcae.contract.latents import LatentSpace
+from dcae.contract.pixels import pad_to_multiple, to_model, to_rgb, to_uint8
+from dcae.contract.tiling import blend_tiles
 from service.errors import APIError
 from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
 from service.repository import ModelRepository
@@ -69,14 +73,7 @@ def decode_image_bytes(data: bytes, max_pixels: int) -> np.ndarray:
     if img.mode == "F":
         raise _invalid("32-bit float images are not supported; send 8- or 16-bit")
     try:
-        if img.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N"):  # 16-bit (and 32-bit integer) grey
-            arr = np.asarray(img, dtype=np.float64)
-            scale = 257.0 if arr.max(initial=0) > 255 else 1.0
-            img = Image.fromarray(np.clip(np.rint(arr / scale), 0, 255).astype(np.uint8))
-        if img.mode in ("RGBA", "LA", "PA", "RGBa", "La", "P") and (img.mode != "P" or "transparency" in img.info):
-            rgba = img.convert("RGBA")
-            img = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
-        return np.asarray(img.convert("RGB"), dtype=np.uint8)
+        return np.asarray(to_rgb(img), dtype=np.uint8)
     except Exception as e:  # noqa: BLE001 - e.g. LAB, which Pillow cannot convert
         raise _invalid(f"images in mode {img.mode} cannot be converted to RGB ({type(e).__name__}); "
                        "send RGB, greyscale, palette or CMYK") from None
@@ -115,67 +112,6 @@ def encode_image_bytes(image: np.ndarray, fmt: str = "png") -> bytes:
     return buf.getvalue()
 
 
-def to_model(image: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 -> (1, 3, H, W) float32 in [-1, 1]."""
-    return (image.astype(np.float32) / 127.5 - 1.0).transpose(2, 0, 1)[None]
-
-
-def to_uint8(x: np.ndarray) -> np.ndarray:
-    """(N, 3, H, W) in [-1, 1] -> (N, H, W, 3) uint8, rounded and clamped."""
-    return np.clip(np.rint((x + 1.0) * 127.5), 0, 255).astype(np.uint8).transpose(0, 2, 3, 1)
-
-
-def pad_to_multiple(x: np.ndarray, multiple: int) -> np.ndarray:
-    """Reflect-pad H and W up to a multiple (replicate when the image is too small to reflect)."""
-    h, w = x.shape[-2:]
-    ph, pw = (-h) % multiple, (-w) % multiple
-    if ph or pw:
-        mode = "reflect" if ph < h and pw < w else "edge"
-        x = np.pad(x, ((0, 0), (0, 0), (0, ph), (0, pw)), mode=mode)
-    return x
-
-
-# ----------------------------------------------------------------------------------------------
-# Tiling (same layout and blend as dcae.inference.tiled_apply)
-
-
-def _starts(length: int, tile: int, overlap: int) -> list[int]:
-    if length <= tile:
-        return [0]
-    stride = max(1, tile - overlap)
-    return list(range(0, length - tile, stride)) + [length - tile]
-
-
-def _ramp(size: int, before: int, after: int) -> np.ndarray:
-    w = np.ones(size, dtype=np.float32)
-    if before > 0:
-        w[:before] = (np.arange(before) + 0.5) / before
-    if after > 0:
-        w[size - after:] = np.minimum(w[size - after:], (np.arange(after, 0, -1) - 0.5) / after)
-    return w
-
-
-async def tiled_apply(fn: Callable[[np.ndarray], Awaitable[np.ndarray]], x: np.ndarray, tile: int, overlap: int,
-                      scale: float) -> np.ndarray:
-    n, _, h, w = x.shape
-    out = weight = None
-    for y0 in _starts(h, tile, overlap):
-        for x0 in _starts(w, tile, overlap):
-            th, tw = min(tile, h), min(tile, w)
-            y = await fn(np.ascontiguousarray(x[:, :, y0:y0 + th, x0:x0 + tw]))
-            if out is None:
-                out = np.zeros((n, y.shape[1], round(h * scale), round(w * scale)), np.float32)
-                weight = np.zeros((1, 1, out.shape[2], out.shape[3]), np.float32)
-            oy, ox, oh, ow = round(y0 * scale), round(x0 * scale), y.shape[2], y.shape[3]
-            ov = round(overlap * scale)
-            wy = _ramp(oh, min(ov if y0 > 0 else 0, oh), min(ov if y0 + th < h else 0, oh))
-            wx = _ramp(ow, min(ov if x0 > 0 else 0, ow), min(ov if x0 + tw < w else 0, ow))
-            wt = wy[:, None] * wx[None, :]
-            out[:, :, oy:oy + oh, ox:ox + ow] += y * wt
-            weight[:, :, oy:oy + oh, ox:ox + ow] += wt
-    return out / weight
-
-
 # ----------------------------------------------------------------------------------------------
 # The pipelines
 
@@ -200,6 +136,7 @@ class Pipelines:
         self.model_name = ae["name"]
         self.compression, self.latent_channels = ae["compression"], ae["latent_channels"]
         self.scaling_factor = float(ae["scaling_factor"])
+        self.latent_space = LatentSpace(self.scaling_factor)
         self.generator = repo.generator
         self.tokenizer_path = repo.tokenizer_path()
         # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
@@ -216,7 +153,7 @@ class Pipelines:
         with stage("encoder"):
             if tile:
                 f = self.compression
-                return await tiled_apply(run, x, max(f, self.TILE_PIXELS // f * f), self.TILE_OVERLAP // f * f, 1 / f)
+                return await blend_tiles(run, x, max(f, self.TILE_PIXELS // f * f), self.TILE_OVERLAP // f * f, 1 / f)
             return await run(x)
 
     async def decode(self, latent: np.ndarray, tile: bool = False) -> np.ndarray:
@@ -227,63 +164,48 @@ class Pipelines:
         with stage("decoder"):
             if tile:
                 f = self.compression
-                return await tiled_apply(run, latent.astype(np.float32), max(1, self.TILE_PIXELS // f),
+                return await blend_tiles(run, latent.astype(np.float32), max(1, self.TILE_PIXELS // f),
                                          max(1, self.TILE_OVERLAP // f), f)
             return await run(latent.astype(np.float32))
 
     # -- generate
-    async def encode_prompt(self, prompt: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-        from dcae.text_tokenize import tokenize  # torch-free: tokenizers + numpy
+    async def encode_prompt(self, prompt: str) -> tuple[np.ndarray, np.ndarray]:
+        """-> the text encoder's tokens (1, L, D) and the attention mask (1, L)."""
+        from dcae.contract.text_tokenize import tokenize
 
-        gen = self.generator
-        ids, mask = tokenize([prompt], max_length=gen["text_len"], tokenizer_path=self.tokenizer_path)
+        ids, mask = tokenize([prompt], max_length=self.generator["text_len"], tokenizer_path=self.tokenizer_path)
         with stage("text_encoder"):
             out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
-        tokens = np.repeat(out["tokens"].astype(np.float32), n, axis=0)
-        return tokens, np.repeat(mask.astype(bool), n, axis=0)
+        return out["tokens"], mask
 
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
         gen, n = self.generator, params.n
         if gen["conditioning"] == "text":
-            tokens, mask = await self.encode_prompt(params.prompt, n)
-            # An all-False mask is the exported DiT's "no prompt" (its learned null context).
-            return ({"context": tokens, "context_mask": mask},
-                    {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
+            return generation.text_conditions(*await self.encode_prompt(params.prompt), n)
         if gen["conditioning"] == "class":
-            return ({"class_label": np.full((n,), params.class_label, np.int64)},
-                    {"class_label": np.full((n,), gen["null_class"], np.int64)})
+            return generation.class_conditions(params.class_label, gen["null_class"], n)
         return {}, {}
 
     async def generate_latents(self, params: GenerateParams,
                                on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
         gen = self.generator
-        objective = sampling.Objective(**gen["objective"])
-        shape = tuple(gen["latent_shape"])
-        noise = sampling.initial_noise(shape, [params.seed + i for i in range(params.n)])
-        state = sampling.SamplerState.start(params.sampler, objective, params.steps, noise,
-                                            rng=np.random.default_rng(params.seed + 1_000_003))
         cond, uncond = await self.conditioning(params)
-        guided = params.guidance != 1.0 and bool(cond)
-        both = {k: np.concatenate([cond[k], uncond[k]]) for k in cond} if guided else cond
+        loop = generation.GuidedDenoising.start(sampling.Objective(**gen["objective"]), params.sampler, params.steps,
+                                                tuple(gen["latent_shape"]), params.seed, params.n, cond, uncond,
+                                                params.guidance)
         t_loop = time.perf_counter()
-        for i in range(params.steps):
+        for i in range(len(loop)):
             t_step = time.perf_counter()
-            x = np.concatenate([state.x, state.x]) if guided else state.x
-            t = state.timestep(i)
-            inputs = {"latent": x, "timestep": np.concatenate([t, t]) if guided else t, **both}
-            out = (await self.infer("dit", inputs))["model_output"]
-            if guided:
-                out = sampling.guide(out[:params.n], out[params.n:], params.guidance, shape[0])
-            state.step(i, out)
+            loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
             STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
             if on_step is not None:
                 on_step(i + 1, params.steps)
         STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
-        return state.x
+        return loop.x
 
     async def generate_in_model_server(self, params: GenerateParams) -> np.ndarray:
         """The model server's `generate` model (Triton BLS, export/backends/generate_model.py): text
-        encoder, the same sampling loop (a copy of service/sampling.py), decoder, in one request.
+        encoder, the same sampling loop (its copy of `dcae.contract`), decoder, in one request.
         Same start noise, same arithmetic: the same images as `generate_latents` + `decode` on the
         same server. -> (n, H, W, 3) uint8."""
         inputs = {"seed": np.array([params.seed], np.int64), "steps": np.array([params.steps], np.int32),
@@ -308,7 +230,7 @@ class Pipelines:
             images = await self.generate_in_model_server(params)
         else:
             z = await self.generate_latents(params, on_step)
-            images = to_uint8(await self.decode(z / self.scaling_factor))
+            images = to_uint8(await self.decode(self.latent_space.from_diffusion(z)))
         IMAGES_GENERATED.inc(params.n)
         return images
 

@@ -15,9 +15,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.datastructures import QueryParams
 
+from dcae.contract.pixels import to_uint8
 from service.errors import APIError
 from service.runners import RunnerUnavailable
-from service.pipeline import GenerateParams, Pipelines, decode_image_bytes, encode_image_bytes, run_blocking, to_uint8
+from service.pipeline import GenerateParams, Pipelines, decode_image_bytes, encode_image_bytes, run_blocking
 from service.metrics import stage
 from service.schemas import (
     DecodeRequest, DecodeResponse, EncodeRequest, EncodeResponse, ErrorResponse, GenerateRequest, GenerateResponse,
@@ -157,7 +158,7 @@ async def encode(request: Request, pipes: Pipelines = Depends(get_pipelines),
                        "image")
     z = await pipes.encode(image, tile=opts.tile)
     if opts.scaled:
-        z = z * pipes.scaling_factor
+        z = pipes.latent_space.to_diffusion(z)
     z = z.astype(np.float32)
     headers = {"X-Latent-Shape": ",".join(map(str, z.shape)), "X-Model": pipes.model_name,
                "X-Scaling-Factor": str(pipes.scaling_factor), "X-Scaled": str(opts.scaled).lower(),
@@ -256,7 +257,7 @@ async def decode(request: Request, pipes: Pipelines = Depends(get_pipelines),
         raise APIError(422, "invalid_request", "a batch of latents decodes to several images: use "
                                                "response_format=b64_json", "response_format")
     if opts.scaled:
-        z = z / pipes.scaling_factor
+        z = pipes.latent_space.from_diffusion(z)
     images = to_uint8(await pipes.decode(z, tile=opts.tile))
     if opts.image_size is not None:
         images = images[:, :opts.image_size[0], :opts.image_size[1]]

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from dcae.contract.metadata import graph_precision
 from service.batching import MicroBatcher
 from service.metrics import BATCH_SIZE
 from service.repository import ModelRepository
@@ -81,12 +81,6 @@ def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.
     return pixels
 
 
-def graph_precision(repo: ModelRepository, path: Path) -> str:
-    """int8 for the quantized graph files (`dcae export --int8`), else the export's precision."""
-    int8 = repo.metadata.get("int8") or {}
-    return "int8" if path.name == int8.get("file") else repo.metadata.get("precision", "float32")
-
-
 class EmbeddedRunner:
     """ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
 
@@ -108,7 +102,7 @@ class EmbeddedRunner:
             path = repo.onnx_path(name, settings.precision)
             calls[name] = session_runner(create_session(path, settings))
             self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
-                                 "precision": graph_precision(repo, path)}
+                                 "precision": graph_precision(repo.metadata, path)}
         return calls
 
     @property

@@ -20,8 +20,9 @@ from typing import Callable
 
 import numpy as np
 
+from dcae.contract.metadata import graph_precision
 from service.repository import ModelRepository
-from service.runners import EmbeddedRunner, create_session, graph_precision, session_runner
+from service.runners import EmbeddedRunner, create_session, session_runner
 from service.settings import Settings
 
 log = logging.getLogger("dcae.gateway")
@@ -99,7 +100,7 @@ class TorchRunner(EmbeddedRunner):
                 path = repo.onnx_path(name)
                 calls[name] = session_runner(create_session(path, settings))
                 self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
-                                     "precision": graph_precision(repo, path)}
+                                     "precision": graph_precision(repo.metadata, path)}
         return calls
 
 

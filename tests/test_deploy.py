@@ -181,7 +181,7 @@ def test_gateway_dockerfile_is_slim_non_root_and_healthchecked():
 def test_build_context_holds_what_the_image_copies_and_nothing_heavy():
     stage = final_stage(dockerfile(GATEWAY_DOCKERFILE))
     sources = [s for srcs, _ in copies(dockerfile(GATEWAY_DOCKERFILE)) for s in srcs]
-    assert {"service/", "dcae/__init__.py", "dcae/text_tokenize.py", "requirements-service.txt"} <= set(sources)
+    assert {"service/", "dcae/__init__.py", "dcae/contract/", "requirements-service.txt"} <= set(sources)
     for source in sources:
         files = context_files(source)
         assert files, f"COPY {source}: .dockerignore leaves nothing of it in the build context"
@@ -243,8 +243,8 @@ def run_image(app: Path, python: Path, repo: Path, tmp_path: Path) -> None:
     cmd[cmd.index("--port") + 1] = str(port)
     cmd[cmd.index("--host") + 1] = "127.0.0.1"  # not every interface, in a test
     probe = [str(python) if c == "python" else c.replace(":8000/", f":{port}/") for c in healthcheck_of(stage)[1]]
-    where = subprocess.run([str(python), "-c", "import sys, service.main, dcae.text_tokenize; "
-                            "print(service.main.__file__, dcae.text_tokenize.__file__, 'torch' in sys.modules)"],
+    where = subprocess.run([str(python), "-c", "import sys, service.main, dcae.contract.text_tokenize; "
+                            "print(service.main.__file__, dcae.contract.text_tokenize.__file__, 'torch' in sys.modules)"],
                            cwd=app, env=env, capture_output=True, text=True)
     assert where.returncode == 0, where.stderr[-3000:]
     main_file, tokenize_file, torch_loaded = where.stdout.split()

@@ -269,7 +269,7 @@ def test_dit_class_export_matches_pytorch(tmp_path):
 
 def test_text_encoder_matches_pytorch_at_two_lengths():
     from dcae.models.text_encoder import load_text_encoder
-    from dcae.text_tokenize import tokenize
+    from dcae.contract.text_tokenize import tokenize
 
     model = load_text_encoder()
     sess = session(cpu_repository() / "text_encoder/1/model.onnx")
@@ -393,9 +393,10 @@ def test_every_cpu_config_matches_its_onnx_file():
         ("n", "TYPE_INT32", False)]
     assert [(t["name"], t["data_type"], t["dims"]) for t in gen["output"]] == [("images", "TYPE_UINT8", [-1, -1, -1, 3])]
     assert (repo / "text_encoder/1/tokenizer.json").is_file()
-    assert (repo / "generate/1/sampling.py").read_text() == (REPO_ROOT / "service/sampling.py").read_text()
-    assert {p.name for p in (repo / "generate/1").iterdir()} >= {"model.py", "sampling.py", "text_tokenize.py",
-                                                                  "tokenizer.json"}
+    contract = sorted((REPO_ROOT / "dcae/contract").glob("*.py"))  # the torch-free contract, copied whole
+    assert sorted(p.name for p in (repo / "generate/1/dcae_contract").glob("*.py")) == [p.name for p in contract]
+    assert all((repo / "generate/1/dcae_contract" / p.name).read_text() == p.read_text() for p in contract)
+    assert {p.name for p in (repo / "generate/1").iterdir()} >= {"model.py", "dcae_contract", "tokenizer.json"}
 
 
 def test_metadata_carries_what_the_gateway_needs():

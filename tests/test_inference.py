@@ -57,7 +57,8 @@ def _blend_profile(length: int, tile: int, overlap: int, scale: int) -> np.ndarr
 def test_tiles_blend_with_linear_ramps_across_each_overlap(implementation, scale):
     """Tiles that disagree (each answers with its own constant) blend into straight ramps across the
     overlaps, exactly: a hard cut (a step), a flat average (two steps of half the size) or weights that
-    do not sum to one all fail this. Both implementations: the ML core's and the gateway's (numpy)."""
+    do not sum to one all fail this. Both runners of the contract's plan: torch (the ML core) and numpy
+    (the gateway)."""
     h, w, tile, overlap = 80, 112, 48, 16  # 2 x 3 tiles
     rows, cols = np.meshgrid(np.arange(h, dtype=np.float32), np.arange(w, dtype=np.float32), indexing="ij")
     x = np.stack([1000 * rows + cols, 2 * cols])[None]  # (1, 2, H, W): each channel its own constant
@@ -73,12 +74,12 @@ def test_tiles_blend_with_linear_ramps_across_each_overlap(implementation, scale
     else:
         import asyncio
 
-        from service.pipeline import tiled_apply as gateway_tiled_apply
+        from dcae.contract.tiling import blend_tiles
 
         async def fn(t):
             return first_value(t)
 
-        out = asyncio.run(gateway_tiled_apply(fn, x, tile, overlap, scale))
+        out = asyncio.run(blend_tiles(fn, x, tile, overlap, scale))
     row_profile, col_profile = _blend_profile(h, tile, overlap, scale), _blend_profile(w, tile, overlap, scale)
     expected = np.stack([1000 * row_profile[:, None] + col_profile[None, :],
                          np.broadcast_to(2 * col_profile[None, :], (h * scale, w * scale))])

@@ -7,8 +7,9 @@ import torch
 import torch.nn.functional as F
 
 from dcae.cli import main
+from dcae.contract.latents import LatentSpace
 from dcae.models.dc_ae import (
-    PRESETS, ChannelToSpaceDuplicate, DCAE, LatentSpace, LiteMLA, SpaceToChannelAverage, count_parameters,
+    PRESETS, ChannelToSpaceDuplicate, DCAE, LiteMLA, SpaceToChannelAverage, count_parameters,
     create_model, get_config, pixel_shuffle, pixel_unshuffle,
 )
 

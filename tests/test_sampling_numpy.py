@@ -1,12 +1,12 @@
-"""The serving-side numpy samplers (service/sampling.py) equal the torch ones (dcae/diffusion.py)."""
+"""The torch-free contract's numpy samplers (dcae/contract/sampling.py, which the gateway and Triton's
+generate model run) equal the torch ones (dcae/diffusion.py)."""
 
 import numpy as np
 import pytest
 import torch
 
 from dcae import diffusion
-from dcae.generator import start_noise
-from service import sampling
+from dcae.contract import generation, sampling
 from test_dit import gaussian_model
 
 
@@ -53,8 +53,15 @@ def test_guidance_matches_torch():
     np.testing.assert_allclose(got, want.numpy(), rtol=1e-6)
 
 
-def test_start_noise_is_the_same_in_both_runtimes():
-    assert torch.equal(start_noise((2, 3, 3), [5, 6]), torch.from_numpy(sampling.initial_noise((2, 3, 3), [5, 6])))
+def test_start_noise_is_one_seed_per_image():
+    both = generation.start_noise((2, 3, 3), seed=5, n=2)
+    assert np.array_equal(both[1], generation.start_noise((2, 3, 3), seed=6, n=1)[0])  # image i: seed + i
+    assert np.array_equal(both, np.stack([np.random.default_rng(s).standard_normal((2, 3, 3)) for s in (5, 6)]
+                                         ).astype(np.float32))
+
+
+def test_the_torch_samplers_are_the_contracts_samplers():
+    assert tuple(diffusion.SAMPLERS) == sampling.SAMPLERS
 
 
 def test_bad_sampler_choices_are_refused():

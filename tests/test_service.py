@@ -213,7 +213,7 @@ def test_every_generation_parameter_changes_the_image(generate_server):
 ])
 def test_every_loop_and_runtime_gives_the_same_images(request, gateways, options):
     """One seed, one picture: the gateway's loop and Triton's generate model run the same arithmetic
-    (service/sampling.py and its copy) from the same numpy start noise on the same Triton, so their
+    (dcae/contract and its copy) from the same numpy start noise on the same Triton, so their
     images are identical; the embedded runtime's ONNX Runtime gives the same up to uint8 rounding."""
     req = {"prompt": "green hills under clouds", "seed": 5, **options}
     images = {runtime: images_of(httpx.post(f"{gateway(request, gateways, runtime).url}/v1/generate", json=req,
@@ -393,8 +393,8 @@ def test_triton_refusals_and_cancellations_reach_the_generate_model(tiny_triton)
 
 
 def test_service_never_imports_torch(tiny_repository):
-    code = ("import sys, service.main, service.pipeline, service.runners, service.sampling; "
-            "import dcae.text_tokenize; print('torch' in sys.modules)")
+    code = ("import sys, service.main, service.pipeline, service.runners, dcae.contract.generation; "
+            "import dcae.contract.text_tokenize; print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, check=True)
     assert out.stdout.strip() == "False"

@@ -58,7 +58,7 @@ def test_networks_over_http_and_grpc_match_pytorch(server):
     ae = load_pretrained(checkpoints() / "ae")
     dit, _, _, _ = load_generator(checkpoints() / "gen_text")
     from dcae.models.text_encoder import load_text_encoder
-    from dcae.text_tokenize import tokenize
+    from dcae.contract.text_tokenize import tokenize
 
     text_encoder = load_text_encoder()
     g = torch.Generator().manual_seed(0)

@@ -17,6 +17,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from dcae.contract.latents import LatentSpace
+
+
 # ----------------------------------------------------------------------------------------------
 # Helpers
 
@@ -458,21 +461,6 @@ def count_parameters(model: nn.Module) -> int:
     (the integer `num_batches_tracked` counters excluded)."""
     n = sum(p.numel() for p in model.parameters())
     return n + sum(b.numel() for name, b in model.named_buffers() if not name.endswith("num_batches_tracked"))
-
-
-@dataclass(frozen=True)
-class LatentSpace:
-    """The latent contract, in one place: diffusion models see `z * scaling_factor`; the decoder
-    takes `z_diffusion / scaling_factor`. The factor is ~1 / RMS of raw latents over the data.
-    Works on torch tensors and numpy arrays alike."""
-
-    scaling_factor: float = 1.0
-
-    def to_diffusion(self, z_raw):
-        return z_raw * self.scaling_factor
-
-    def from_diffusion(self, z_diffusion):
-        return z_diffusion / self.scaling_factor
 
 
 # ----------------------------------------------------------------------------------------------

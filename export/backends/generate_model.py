@@ -2,9 +2,9 @@
 
 It calls the repository's own models: `text_encoder` (text-conditioned generators), `dit` once per
 sampling step (conditional and unconditional halves in one batch when guidance != 1), and `decoder`.
-The sampling mathematics is `sampling.py`, a copy of the gateway's torch-free `service/sampling.py`;
-prompts are tokenised by `text_tokenize.py` (a copy of `dcae/text_tokenize.py`) with `tokenizer.json`.
-`dcae export` copies all three beside this file, so the model repository is self-contained.
+The sampling loop, the seeding rule, prompt tokenisation (with `tokenizer.json`) and the pixel
+conversion are the package `dcae_contract`, a copy of the torch-free `dcae/contract/` that the gateway
+and the ML core run too. `dcae export` copies it beside this file: the model repository is self-contained.
 
 Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), class_label INT64 (optional),
 seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32.
@@ -21,9 +21,9 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import sampling  # noqa: E402
-
-ANCESTRAL_SEED_OFFSET = 1_000_003  # ddpm sampler noise: seeded apart from the start noise, as in dcae.generator
+from dcae_contract import generation, sampling  # noqa: E402
+from dcae_contract.latents import LatentSpace  # noqa: E402
+from dcae_contract.pixels import to_uint8  # noqa: E402
 
 
 class RequestError(ValueError):
@@ -42,18 +42,17 @@ class TritonPythonModel:
         gen = self.meta["generator"]
         self.objective = sampling.Objective(**gen["objective"])
         self.latent_shape = tuple(gen["latent_shape"])
-        self.latent_channels = self.latent_shape[0]
         self.conditioning = gen["conditioning"]
         self.num_classes = gen["dit"]["num_classes"]
         self.text_len = gen["dit"]["text_len"]
-        self.scaling_factor = self.meta["autoencoder"]["scaling_factor"]
+        self.latent_space = LatentSpace(self.meta["autoencoder"]["scaling_factor"])
         self.default_sampler = gen["default_sampler"]
         self.max_images = gen["max_images"]
         self.batch = {name: m["max_batch_size"] for name, m in self.meta["networks"].items()}
         if self.conditioning == "text":
-            import text_tokenize
+            from dcae_contract.text_tokenize import tokenize
 
-            self.tokenize = text_tokenize.tokenize
+            self.tokenize = tokenize
             self.tokenizer_path = os.path.join(self.here, "tokenizer.json")
 
     # -- BLS
@@ -98,18 +97,14 @@ class TritonPythonModel:
                 raise RequestError("this generator is text-conditioned: give a prompt")
             ids, mask = self.tokenize([prompt], self.text_len, self.tokenizer_path)
             tokens = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens")
-            context = np.repeat(tokens.astype(np.float32), n, axis=0)
-            cond = {"context": context, "context_mask": np.repeat(mask.astype(bool), n, axis=0)}
-            # All-False mask: the dit model substitutes its learned null context (export/README.md).
-            uncond = {"context": np.zeros_like(context), "context_mask": np.zeros((n, self.text_len), dtype=bool)}
-            return cond, uncond
+            return generation.text_conditions(tokens, mask, n)
         if self.conditioning == "class":
             if class_label is None:
                 raise RequestError("this generator is class-conditional: give class_label")
             if not 0 <= class_label < self.num_classes:
                 raise RequestError(f"class_label must be in [0, {self.num_classes}), got {class_label}")
-            return ({"class_label": np.full((n, 1), class_label, dtype=np.int64)},
-                    {"class_label": np.full((n, 1), self.num_classes, dtype=np.int64)})
+            cond, uncond = generation.class_conditions(class_label, self.num_classes, n)
+            return {"class_label": cond["class_label"][:, None]}, {"class_label": uncond["class_label"][:, None]}
         return {}, {}
 
     def _generate(self, request):
@@ -129,29 +124,20 @@ class TritonPythonModel:
         if seed < 0:
             raise RequestError(f"seed must be >= 0, got {seed}")
         cond, uncond = self._conditions(n, prompt, class_label)
-        noise = sampling.initial_noise(self.latent_shape, [seed + i for i in range(n)])
         try:
-            state = sampling.SamplerState.start(sampler, self.objective, steps, noise,
-                                                np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET))
+            loop = generation.GuidedDenoising.start(self.objective, sampler, steps, self.latent_shape, seed, n, cond,
+                                                    uncond, guidance)
         except ValueError as e:
             raise RequestError(str(e)) from e
-        guided = bool(cond) and guidance != 1.0
         cancellable = hasattr(request, "is_cancelled")  # Triton >= 23.10
         for i in range(steps):
             if cancellable and request.is_cancelled():  # once per step: a cancelled generation stops here
                 raise Cancelled(f"generate cancelled by the client after {i} of {steps} steps")
-            t = state.timestep(i)[:, None]  # (n, 1): a per-item scalar, as Triton clients send it
-            if guided:
-                feeds = {"latent": np.concatenate([state.x, state.x]), "timestep": np.concatenate([t, t]),
-                         **{k: np.concatenate([cond[k], uncond[k]]) for k in cond}}
-                out = self._infer("dit", feeds, "model_output")
-                out = sampling.guide(out[:n], out[n:], guidance, self.latent_channels)
-            else:
-                out = self._infer("dit", {"latent": state.x, "timestep": t, **cond}, "model_output")
-            state.step(i, out)
-        image = self._infer("decoder", {"latent": (state.x / self.scaling_factor).astype(np.float32)}, "image")
-        pixels = np.clip(np.round((image + 1.0) * 127.5), 0, 255).astype(np.uint8)  # as dcae.images.to_uint8
-        return np.ascontiguousarray(pixels.transpose(0, 2, 3, 1))  # (n, H, W, 3)
+            feeds = loop.inputs(i)
+            feeds["timestep"] = feeds["timestep"][:, None]  # (N, 1): a per-item scalar, as Triton clients send it
+            loop.advance(i, self._infer("dit", feeds, "model_output"))
+        latent = self.latent_space.from_diffusion(loop.x).astype(np.float32)
+        return to_uint8(self._infer("decoder", {"latent": latent}, "image"))  # (n, H, W, 3)
 
     def execute(self, requests):
         responses = []

@@ -1,8 +1,8 @@
-"""Noise schedules, guidance and samplers in numpy, for serving without torch.
+"""Noise schedules, objectives, guidance and samplers in numpy: the one implementation the gateway,
+Triton's generate model and the ML core's generation share.
 
-The same mathematics as `dcae/diffusion.py` (the training-side, torch implementation; a test holds the
-two equal), restated as a step function so that a caller can run one model evaluation per step and
-batch those evaluations across concurrent requests:
+Samplers are one step function, so that a caller runs one model evaluation per step (and can batch
+those evaluations across concurrent requests); noise comes in from the caller:
 
     state = SamplerState.start(sampler, objective, steps, noise, rng)
     for i in range(steps):
@@ -11,8 +11,8 @@ batch those evaluations across concurrent requests:
     latent = state.x
 
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
-variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). This file is copied into
-Triton's `generate` model, so it imports nothing but numpy.
+variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/diffusion.py` keeps
+the torch versions that training needs (`tests/test_sampling_numpy.py` holds the two equal).
 """
 
 from __future__ import annotations

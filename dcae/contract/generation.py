@@ -1,0 +1,94 @@
+"""The guided generation loop over an injected model call, and the seeding rule: what the gateway's
+loop, Triton's `generate` model and the ML core's pipeline share.
+
+    loop = GuidedDenoising.start(objective, sampler, steps, latent_shape, seed, n, cond, uncond, guidance)
+    for i in range(len(loop)):
+        loop.advance(i, dit(**loop.inputs(i)))        # the caller runs the DiT, sync or async, batched or not
+    latent = loop.x                                   # diffusion space: decode LatentSpace.from_diffusion(latent)
+
+Seeding: image i of a request starts from `numpy.random.default_rng(seed + i)`, so each image is
+reproducible on its own; the ddpm sampler's ancestral noise comes from `seed + ANCESTRAL_SEED_OFFSET`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .sampling import Objective, SamplerState, guide, initial_noise
+
+ANCESTRAL_SEED_OFFSET = 1_000_003  # the ddpm sampler's noise, seeded apart from the start noise
+
+
+def image_seeds(seed: int, n: int) -> list[int]:
+    """The start-noise seed of each of a request's n images."""
+    return [seed + i for i in range(n)]
+
+
+def start_noise(latent_shape: tuple[int, ...], seed: int, n: int) -> np.ndarray:
+    """(n, *latent_shape) float32: image i from `default_rng(seed + i)`."""
+    return initial_noise(tuple(latent_shape), image_seeds(seed, n))
+
+
+def text_conditions(tokens: np.ndarray, mask: np.ndarray, n: int) -> tuple[dict, dict]:
+    """DiT inputs of the conditional and the unconditional half from one prompt's text-encoder tokens
+    (1, L, D) and mask (1, L). An all-False mask is the exported DiT's "no prompt": it substitutes its
+    learned null context."""
+    tokens = np.repeat(tokens.astype(np.float32), n, axis=0)
+    mask = np.repeat(mask.astype(bool), n, axis=0)
+    return ({"context": tokens, "context_mask": mask},
+            {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
+
+
+def class_conditions(class_label: int, null_class: int, n: int) -> tuple[dict, dict]:
+    """DiT inputs of the conditional and the unconditional half for a class label (null class: unconditional)."""
+    return ({"class_label": np.full((n,), class_label, np.int64)},
+            {"class_label": np.full((n,), null_class, np.int64)})
+
+
+@dataclass
+class GuidedDenoising:
+    """One request's sampling loop with classifier-free guidance: both halves in one model call of
+    batch 2n (conditional first) when guided, the conditional half alone when not (guidance 1, or an
+    unconditional generator)."""
+
+    state: SamplerState
+    cond: dict[str, np.ndarray]
+    uncond: dict[str, np.ndarray]
+    guidance: float
+    latent_channels: int
+
+    @classmethod
+    def start(cls, objective: Objective, sampler: str, steps: int, latent_shape: tuple[int, ...], seed: int, n: int,
+              cond: dict, uncond: dict, guidance: float) -> GuidedDenoising:
+        state = SamplerState.start(sampler, objective, steps, start_noise(latent_shape, seed, n),
+                                   rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET))
+        return cls(state, cond, uncond, guidance, latent_shape[0])
+
+    @property
+    def guided(self) -> bool:
+        return bool(self.cond) and self.guidance != 1.0
+
+    @property
+    def x(self) -> np.ndarray:
+        """The current latent (n, C, h, w) float32, diffusion space."""
+        return self.state.x
+
+    def __len__(self) -> int:
+        return len(self.state.schedule)
+
+    def inputs(self, i: int) -> dict[str, np.ndarray]:
+        """The DiT's inputs at step i: latent, timestep (N,) and the conditioning."""
+        x, t = self.state.x, self.state.timestep(i)
+        if not self.guided:
+            return {"latent": x, "timestep": t, **self.cond}
+        return {"latent": np.concatenate([x, x]), "timestep": np.concatenate([t, t]),
+                **{k: np.concatenate([self.cond[k], self.uncond[k]]) for k in self.cond}}
+
+    def advance(self, i: int, model_output: np.ndarray) -> np.ndarray:
+        """Step i given the DiT's output for `inputs(i)`; -> the new latent."""
+        if self.guided:
+            n = self.state.x.shape[0]
+            model_output = guide(model_output[:n], model_output[n:], self.guidance, self.latent_channels)
+        return self.state.step(i, model_output)
