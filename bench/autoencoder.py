@@ -2,7 +2,7 @@
 weights, each configuration in a fresh process (its peak RSS is that configuration's memory).
 
     ort        the exported ONNX graphs (export/), run as the gateway runs them (`create_session` and
-               `session_runner` of service/runners.py); this process never imports torch, as the service
+               `session_runner` of service/runtimes/embedded.py); this process never imports torch, as the service
     ort-int8   the same for the int8 graphs (`dcae export --int8`, DCAE_PRECISION=int8)
     torch      our PyTorch eager model (dcae.models.dc_ae), torch.inference_mode
     diffusers  diffusers.AutoencoderDC eager, loaded from our weights written in its layout
@@ -136,9 +136,9 @@ def _repository_digest(repo: Path) -> str | None:
     cfg = repo / "decoder" / "config.pbtxt"
     if not cfg.is_file() or not (repo / "encoder" / "1" / "model.onnx").is_file():
         return None
-    from export.repository import _metadata_from_text
+    from dcae.contract.metadata import read_metadata
 
-    return _metadata_from_text(cfg.read_text())["autoencoder"]["weights_sha256"]
+    return read_metadata(cfg.read_text())["autoencoder"]["weights_sha256"]
 
 
 def _agreement(model, diffusers_dir: Path, onnx_repo: Path) -> dict:
@@ -146,7 +146,7 @@ def _agreement(model, diffusers_dir: Path, onnx_repo: Path) -> dict:
     import diffusers
     import torch
 
-    from service.runners import create_session, session_runner
+    from service.runtimes.embedded import create_session, session_runner
     from service.settings import Settings
 
     ref = diffusers.AutoencoderDC.from_pretrained(diffusers_dir).eval()
@@ -192,7 +192,7 @@ def _measure(spec: dict) -> dict:
                 config["scaling_factor"])
     timing = Timing(**spec["timing"])
     if impl in ("ort", "ort-int8"):
-        from service.runners import create_session, session_runner
+        from service.runtimes.embedded import create_session, session_runner
         from service.settings import Settings
 
         network = "encoder" if op == "encode" else "decoder"

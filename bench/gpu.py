@@ -144,7 +144,7 @@ def dit_inputs(model: DiT, batch: int, device: torch.device, dtype: torch.dtype)
 
 def time_serving(model: DiT, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor, device: torch.device,
                  dtype: torch.dtype, iters: int, warmup: int) -> list[float]:
-    """Wall-clock milliseconds of the torch runtime's DiT call (service/torch_runner.py): numpy in, numpy out."""
+    """Wall-clock milliseconds of the torch runtime's DiT call (torch_runtime/): numpy in, numpy out."""
     from export.wrappers import DiTClassExport
 
     served = GraphedModule(DiTClassExport(model), ["latent", "timestep", "class_label"], device, dtype,

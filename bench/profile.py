@@ -56,7 +56,7 @@ def _top(times: dict[str, float], counts: dict[str, int]) -> list[dict]:
 def _ops(spec: dict) -> dict:
     import onnxruntime as ort
 
-    from service.runners import create_session, session_runner
+    from service.runtimes.embedded import create_session, session_runner
     from service.settings import Settings
 
     x = _input(spec["paths"], spec["op"], spec["resolution"], spec["batch"])
@@ -114,7 +114,7 @@ def _variants(paths: dict, op: str, tmp: Path) -> dict[str, object]:
     import onnxruntime as ort
 
     from export.precision import convert_to_fp16
-    from service.runners import create_session, session_runner
+    from service.runtimes.embedded import create_session, session_runner
     from service.settings import Settings
 
     path = _onnx_path(paths, op)

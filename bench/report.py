@@ -94,7 +94,7 @@ def autoencoder_section(ae: dict, flops: dict) -> list[str]:
     t = ae["timing"]
     lines = ["## Autoencoder, CPU", "",
              "Four implementations on the same weights: **ONNX Runtime** runs the exported graphs (export/) in a "
-             "session made by the gateway's own `service.runners.create_session` (the measuring process never "
+             "session made by the gateway's own `service.runtimes.embedded.create_session` (the measuring process never "
              "imports torch); **ONNX Runtime int8** runs the int8 graphs of `dcae export --int8` the same way "
              "(what the gateway serves with `DCAE_PRECISION=int8`; a different function: its quality is in the "
              "table below); **PyTorch eager** is `dcae.models.dc_ae`; **diffusers eager** is "

@@ -80,7 +80,7 @@ def _test_latent(png: bytes) -> np.ndarray:
     """The raw latent of the test image, made by the exported encoder as the gateway runs it: decode
     requests carry the latent of a real picture (PNG encoding time depends on the picture)."""
     from service.pipeline import decode_image_bytes, to_model
-    from service.runners import create_session, session_runner
+    from service.runtimes.embedded import create_session, session_runner
     from service.settings import Settings
 
     encoder = session_runner(create_session(REPOSITORY / "encoder" / "1" / "model.onnx", Settings()))
@@ -248,7 +248,7 @@ def run_gateway(micro_batching: bool, plan: LoadPlan, payloads: dict) -> dict:
     phases = []
     try:
         rss_ready = proc_status_kib(proc.pid)
-        from service.runners import create_session, session_runner
+        from service.runtimes.embedded import create_session, session_runner
         from service.settings import Settings
 
         run_model = session_runner(create_session(REPOSITORY / "decoder" / "1" / "model.onnx", Settings()))

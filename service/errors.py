@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.metrics import BACKEND_UNAVAILABLE
-from service.runners import RunnerRejected, RunnerUnavailable
+from service.runtimes import RunnerRejected, RunnerUnavailable
 
 log = logging.getLogger("dcae.service")
 

@@ -18,7 +18,7 @@ from service.repository import load_repository
 from service.routers import (
     decode_router, document_limits, encode_router, generate_router, health_router, metrics_router, models_router,
 )
-from service.runners import build_runner
+from service.runtimes import build_runner
 from service.settings import Settings, get_settings
 
 log = logging.getLogger("dcae.service")

@@ -17,7 +17,7 @@ from starlette.datastructures import QueryParams
 
 from dcae.contract.pixels import to_uint8
 from service.errors import APIError
-from service.runners import RunnerUnavailable
+from service.runtimes import RunnerUnavailable
 from service.pipeline import GenerateParams, Pipelines, decode_image_bytes, encode_image_bytes, run_blocking
 from service.metrics import stage
 from service.schemas import (
@@ -402,7 +402,8 @@ async def models(request: Request, pipes: Pipelines = Depends(get_pipelines), se
                      | {"objective": gen["objective"]["kind"]} | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
     te = pipes.repo.metadata.get("text_encoder")
     if te:
-        data.append({"name": te["name"], "kind": "text_encoder", "details": te})
+        data.append({"name": te["name"], "kind": "text_encoder",
+                     "details": te | ({"loaded": loaded["text_encoder"]} if "text_encoder" in loaded else {})})
     return {"runtime": settings.runtime, "precision": runner.precision, "data": data}
 
 

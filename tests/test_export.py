@@ -32,7 +32,8 @@ from dcae.generator import load_generator, save_generator  # noqa: E402
 from dcae.models.dc_ae import create_model, get_config  # noqa: E402
 from dcae.models.dit import DiT, get_config as dit_config  # noqa: E402
 from export import precision, quantize, triton_config  # noqa: E402
-from export.repository import _metadata_from_text, export_repository  # noqa: E402
+from dcae.contract.metadata import read_metadata  # noqa: E402
+from export.repository import export_repository  # noqa: E402
 from export.to_onnx import ExportError, check_signature, export_onnx  # noqa: E402
 from export.wrappers import DiTClassExport  # noqa: E402
 from dcae.models.random_init import randomize_  # noqa: E402
@@ -196,7 +197,7 @@ def test_int8_graphs_quantize_the_convolutions_and_stay_close_to_float32():
 
 
 def test_int8_metadata_records_calibration_and_quality():
-    int8 = _metadata_from_text((int8_repository() / "encoder" / "config.pbtxt").read_text())["int8"]
+    int8 = read_metadata((int8_repository() / "encoder" / "config.pbtxt").read_text())["int8"]
     assert int8["file"] == quantize.INT8_FILENAME and int8["networks"] == ["encoder", "decoder"]
     assert int8["calibration_images"] == 6 and int8["calibration"].endswith("calibration")
     # The recorded PSNRs are the graphs' own: recomputed here on the calibration crops (uint8 grid).
@@ -214,7 +215,7 @@ def test_int8_metadata_records_calibration_and_quality():
     assert round_trip_psnr("model.onnx") == pytest.approx(int8["psnr_float32"], abs=0.01)
     assert round_trip_psnr(quantize.INT8_FILENAME) == pytest.approx(int8["psnr_int8"], abs=0.01)
     assert int8["psnr_int8"] != int8["psnr_float32"]  # the int8 graphs were measured, not the float32 twice
-    assert _metadata_from_text((cpu_repository() / "encoder" / "config.pbtxt").read_text())["int8"] is None
+    assert read_metadata((cpu_repository() / "encoder" / "config.pbtxt").read_text())["int8"] is None
 
 
 def test_int8_is_refused_without_images_or_when_it_loses_too_much(tmp_path, monkeypatch):

@@ -222,14 +222,20 @@ def test_every_loop_and_runtime_gives_the_same_images(request, gateways, options
     assert np.abs(images["triton"].astype(int) - images["embedded"].astype(int)).max() <= 1
     if options["n"] > 1:
         assert not np.array_equal(images["triton"][0], images["triton"][1])  # seed + i per image
-    # ... and the PyTorch pipeline's picture (the ML core's sampler, guidance and decoder).
-    expected = pytorch_images(tiny_repository_of(request), req)
-    diff = np.abs(images["embedded"].astype(int) - expected)
-    assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())  # ORT vs torch rounding
 
 
-def tiny_repository_of(request) -> Path:
-    return request.getfixturevalue("tiny_repository")
+@pytest.mark.parametrize("options", [
+    {"n": 2, "steps": 4},                                          # the default sampler (euler), guided
+    {"n": 1, "steps": 4, "sampler": "dpmpp_2m", "guidance": 2.7},  # multistep, guided
+    {"n": 1, "steps": 2, "sampler": "ddim", "guidance": 1.0},      # unguided
+])
+def test_generate_gives_the_pytorch_pipelines_image(generate_server, tiny_repository, options):
+    """The served picture is the one `LatentDiffusionPipeline` (the ML core's torch samplers, guidance
+    and decoder) makes of the same request, up to ONNX Runtime's rounding: every loop and runtime."""
+    req = {"prompt": "green hills under clouds", "seed": 5, **options}
+    got = images_of(httpx.post(f"{generate_server.url}/v1/generate", json=req, timeout=60)).astype(int)
+    diff = np.abs(got - pytorch_images(tiny_repository, req))
+    assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())
 
 
 def pytorch_images(repository: Path, req: dict) -> np.ndarray:
@@ -269,7 +275,7 @@ def test_the_torch_runtime_serves_what_the_embedded_runtime_serves(request, gate
 
 def test_the_torch_runtime_names_the_missing_checkpoints(tiny_repository, tmp_path):
     from service.repository import load_repository
-    from service.runners import build_runner
+    from service.runtimes import build_runner
     from service.settings import Settings
 
     with pytest.raises(FileNotFoundError, match="sha256 .* DCAE_WEIGHTS"):
@@ -355,7 +361,8 @@ def test_triton_refusals_and_cancellations_reach_the_generate_model(tiny_triton)
     its instance for the next request."""
     from export.triton_env import parse_metrics
     from service.repository import load_repository
-    from service.runners import RunnerRejected, TritonRunner
+    from service.runtimes import RunnerRejected
+    from service.runtimes.triton import TritonRunner
     from service.settings import Settings
 
     def inputs(steps: int, n: int) -> dict[str, np.ndarray]:
@@ -393,7 +400,8 @@ def test_triton_refusals_and_cancellations_reach_the_generate_model(tiny_triton)
 
 
 def test_service_never_imports_torch(tiny_repository):
-    code = ("import sys, service.main, service.pipeline, service.runners, dcae.contract.generation; "
+    code = ("import sys, service.main, service.pipeline, service.runtimes.embedded, service.runtimes.triton, "
+            "dcae.contract.generation; "
             "import dcae.contract.text_tokenize; print('torch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=Path(__file__).resolve().parent.parent, check=True)
@@ -402,7 +410,7 @@ def test_service_never_imports_torch(tiny_repository):
 
 def test_int8_needs_int8_graphs_and_the_embedded_runtime(tiny_repository):
     from service.repository import load_repository
-    from service.runners import build_runner
+    from service.runtimes import build_runner
     from service.settings import Settings
 
     repo = load_repository(tiny_repository)  # exported without --int8

@@ -10,9 +10,8 @@ import pytest
 import torch
 from safetensors import safe_open
 
-from dcae import imagenet_classes
-from dcae.contract import text_tokenize
-from dcae.imagenet_classes import class_names, nearest_class
+from dcae.contract import imagenet_classes, text_tokenize
+from dcae.contract.imagenet_classes import class_names, nearest_class
 from dcae.models.text_encoder import IGNORED_KEYS, BertConfig, TextEncoder, load_text_encoder
 from dcae.contract.text_tokenize import model_dir, tokenize
 
@@ -32,7 +31,7 @@ def encoder() -> TextEncoder:
 
 def test_tokenizer_modules_do_not_import_torch():
     # The gateway tokenises and looks up classes without torch; a fresh interpreter proves it.
-    code = ("import sys, dcae.contract.text_tokenize as t, dcae.imagenet_classes as c; t.tokenize(['a dog']); "
+    code = ("import sys, dcae.contract.text_tokenize as t, dcae.contract.imagenet_classes as c; t.tokenize(['a dog']); "
             "c.class_names(); assert 'torch' not in sys.modules, 'torch was imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
 

@@ -21,7 +21,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from safetensors.torch import load_file
 
-from dcae import imagenet_classes
+from dcae.contract import imagenet_classes
 from dcae.contract.text_tokenize import DEFAULT_MAX_LENGTH, model_dir, tokenize
 
 # In the checkpoint but not parameters of ours: the position-id buffer (we build arange(L)) and

@@ -9,7 +9,8 @@ decoder run eagerly (their shapes vary with every image size). The text encoder 
 ONNX graph on ONNX Runtime (CPU; it runs once per request). Micro-batching works as in the embedded
 runtime, so concurrent generations share DiT steps.
 
-Only this runtime imports torch; the default (embedded) runtime never does.
+Only this runtime imports torch. It lives outside the gateway's package (`service/` imports no torch,
+an import-linter contract checks it); the gateway imports it by name when DCAE_RUNTIME=torch.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import numpy as np
 
 from dcae.contract.metadata import graph_precision
 from service.repository import ModelRepository
-from service.runners import EmbeddedRunner, create_session, session_runner
+from service.runtimes.embedded import EmbeddedRunner, create_session, session_runner
 from service.settings import Settings
 
 log = logging.getLogger("dcae.gateway")

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-CLASS_NAMES_FILE = Path(__file__).resolve().parent / "assets" / "imagenet_classes.txt"
+CLASS_NAMES_FILE = Path(__file__).resolve().parent.parent / "assets" / "imagenet_classes.txt"
 NUM_CLASSES = 1000
 PROMPT_TEMPLATE = "a photo of a {}"  # CLIP's ImageNet zero-shot template
 

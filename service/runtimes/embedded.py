@@ -1,0 +1,111 @@
+"""The embedded runtime: ONNX Runtime in the gateway's process over the repository's graphs, with
+per-model micro-batching across concurrent requests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Callable
+
+import numpy as np
+
+from dcae.contract.metadata import graph_precision
+from service.batching import MicroBatcher
+from service.metrics import BATCH_SIZE
+from service.repository import ModelRepository
+from service.settings import Settings
+
+
+def create_session(path, settings: Settings):
+    """An ONNX Runtime CPU session over one exported network, as the gateway runs it (the benchmarks
+    time this very function, called through `session_runner`). Worker threads sleep instead of
+    spinning between parallel sections: the gateway shares its cores with the event loop, the image
+    codecs and, without micro-batching, other calls; spinning workers took their CPU (on a loaded
+    2-core machine, spinning made a 512 px decode 1.2-1.7x slower; docs/BENCHMARKS.md)."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = settings.ort_threads or (os.cpu_count() or 1)
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+
+
+def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]:
+    """inputs -> {output name: array}. Every call gives the memory arena's unused chunks back to the
+    OS when it ends: one call on 8 images of 512 px grows a network's arena by ~0.8 GB, and each of
+    the four networks kept its own high-water mark (under the CPU benchmark's load the gateway peaked at
+    4.0 GB with micro-batching on; 1.8 GB with the arenas shrunk)."""
+    import onnxruntime as ort
+
+    output_names = [o.name for o in session.get_outputs()]
+    options = ort.RunOptions()
+    if session.get_session_options().enable_cpu_mem_arena:
+        options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return dict(zip(output_names, session.run(output_names, inputs, options)))
+
+    return run
+
+
+def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
+    """Image pixels one call of an autoencoder network works on (its memory grows with them); None for
+    the other networks."""
+    tensor, area = {"encoder": ("image", 1), "decoder": ("latent", repo.autoencoder["compression"] ** 2)}.get(
+        network, (None, 0))
+    if tensor is None:
+        return None
+
+    def pixels(inputs: dict[str, np.ndarray]) -> float:
+        n, _, h, w = inputs[tensor].shape
+        return float(n * h * w * area)
+
+    return pixels
+
+
+class EmbeddedRunner:
+    """ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
+
+    def __init__(self, repo: ModelRepository, settings: Settings) -> None:
+        self.calls = self._load(repo, settings)
+        self.batchers: dict[str, MicroBatcher] = {}
+        if settings.micro_batching:
+            for name, call in self.calls.items():
+                limit = repo.metadata["networks"][name].get("max_batch_size", settings.max_batch_size)
+                self.batchers[name] = MicroBatcher(name, call, min(settings.max_batch_size, limit),
+                                                   settings.max_batch_wait_ms, cost=image_pixels(name, repo),
+                                                   max_cost=settings.max_batch_pixels)
+
+    def _load(self, repo: ModelRepository, settings: Settings) -> dict[str, Callable]:
+        """{network: inputs -> {output name: array}}; records in `self.loaded` which graph file each
+        session was made from (what /v1/models reports)."""
+        calls, self.loaded = {}, {}
+        for name in repo.networks:
+            path = repo.onnx_path(name, settings.precision)
+            calls[name] = session_runner(create_session(path, settings))
+            self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
+                                 "precision": graph_precision(repo.metadata, path)}
+        return calls
+
+    @property
+    def precision(self) -> str:
+        """The autoencoder's precision as loaded: its networks' graph precision, or "mixed"."""
+        found = {self.loaded[n]["precision"] for n in ("encoder", "decoder") if n in self.loaded}
+        return found.pop() if len(found) == 1 else "mixed"
+
+    async def start(self) -> None:
+        for b in self.batchers.values():
+            b.start()
+
+    async def close(self) -> None:
+        for b in self.batchers.values():
+            await b.stop()
+
+    async def infer(self, model: str, inputs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        if model in self.batchers:
+            return await self.batchers[model].infer(inputs)
+        BATCH_SIZE.labels(model).observe(next(iter(inputs.values())).shape[0])
+        return await asyncio.to_thread(self.calls[model], inputs)
+
+    async def ready(self) -> bool:
+        return True
