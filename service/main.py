@@ -15,9 +15,7 @@ from service.errors import install_handlers
 from service.middleware import Guard, GuardState, Observe
 from service.pipeline import Pipelines
 from service.repository import load_repository
-from service.routers import (
-    decode_router, document_limits, encode_router, generate_router, health_router, metrics_router, models_router,
-)
+from service.routes import ROUTERS, document_limits
 from service.runtimes import build_runner
 from service.settings import Settings, get_settings
 
@@ -71,7 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings is not None:
         app.dependency_overrides[get_settings] = lambda: settings
     install_handlers(app)
-    for router in (encode_router, decode_router, generate_router, models_router, health_router, metrics_router):
+    for router in ROUTERS:
         app.include_router(router)
 
     # Added innermost first: Observe sees every request, CORS answers preflights before the guard.
