@@ -133,7 +133,8 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_encode(args: argparse.Namespace) -> int:
     from dcae.checkpoint import load_pretrained
-    from dcae.images import load_image, to_tensor
+    from dcae.image_files import load_image
+    from dcae.images import to_tensor
     from dcae.inference import encode_image
 
     out = _output_path(args.output, image=False)
@@ -303,10 +304,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_generate)
 
-    from dcae import client, data, evaluate, train_ae, train_dit
+    from dcae import client, corpus, evaluate, train_ae, train_dit
 
     client.register_cli(sub)
-    data.register_cli(sub)
+    corpus.register_cli(sub)
     train_ae.register_cli(sub)
     evaluate.register_cli(sub)
     train_dit.register_cli(sub)

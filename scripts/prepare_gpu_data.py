@@ -14,8 +14,8 @@ from pathlib import Path
 
 from safetensors.torch import save_file
 
-from dcae.data import list_images
-from dcae.images import load_image, resize_short_side
+from dcae.corpus import list_images
+from dcae.image_files import load_image, resize_short_side
 from dcae.models.text_encoder import TextEncoder
 
 

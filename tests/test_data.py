@@ -10,20 +10,11 @@ import pytest
 import torch
 from PIL import Image
 
-import dcae.data as data
-from dcae.data import (
-    CenterCropDataset,
-    DeviceCrops,
-    RandomCropDataset,
-    compute_fingerprint,
-    deduplicate,
-    list_images,
-    load_image,
-    scan_package_tree,
-    similarity,
-    to_tensor,
-    to_uint8,
-)
+import dcae.corpus as data  # the corpus builder (`dcae data fetch`)
+from dcae.corpus import compute_fingerprint, deduplicate, list_images, scan_package_tree, similarity
+from dcae.data import CenterCropDataset, DeviceCrops, RandomCropDataset
+from dcae.image_files import load_image
+from dcae.images import to_tensor, to_uint8
 
 
 def pattern(width: int, height: int, seed: int) -> np.ndarray:
