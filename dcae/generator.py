@@ -1,99 +1,21 @@
-"""Generators on disk, and the text/class -> image pipeline.
-
-Our generator format is a directory with
-    config.json        {"format": "dcae-generator", "dit": {...DiTConfig...}, "objective": {...},
-                        "autoencoder": "<path to a DC-AE checkpoint, relative to this directory>",
-                        "text_encoder": "all-MiniLM-L6-v2" | null, ...provenance...}
-    model.safetensors  DiT weights (EMA), facebookresearch/DiT key names
-The published DC-AE generators (efficientvit, e.g. `dc-ae-f32c32-in-1.0-dit-xl-in-512px`) are one
-safetensors file holding `autoencoder.*` (efficientvit DC-AE keys) and `diffusion_model.*` (DiT keys);
-`load_published` reads that layout.
-"""
+"""The text/class -> image pipeline over a generator checkpoint (`dcae.checkpoint` reads and writes
+generators: our format, a directory with config.json {"format": "dcae-generator", "dit", "objective",
+"autoencoder": <path of its DC-AE checkpoint>, "text_encoder"} + model.safetensors (EMA DiT weights,
+facebookresearch/DiT key names); and the published efficientvit single-file releases)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
 import torch
-from safetensors.torch import load_file
 
-from dcae.checkpoint import (CheckpointError, efficientvit_key, load_pretrained, load_state_strict, rename_state,
-                             write_safetensors)
+from dcae.checkpoint import load_generator
 from dcae.contract import generation
 from dcae.contract.sampling import DEFAULT_SAMPLER
 from dcae.diffusion import Objective, classifier_free_guidance, get_sampler, make_denoiser
-from dcae.models.dc_ae import DCAE, get_config as get_ae_config
-from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
-
-FORMAT_NAME = "dcae-generator"
-
-# Published class-conditional ImageNet-512 generators (reference Sec. 5): autoencoder preset, DiT config.
-PUBLISHED = {
-    "dc-ae-f32c32-in-1.0-dit-xl-in-512px": (
-        "dc-ae-f32c32-in-1.0",
-        get_dit_config("DiT-XL/1").replace(in_channels=32, input_size=16, learn_sigma=True, num_classes=1000),
-        Objective("ddpm", learn_sigma=True),
-    ),
-}
-
-
-def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoencoder_path: str,
-                   text_encoder: str | None = None, metadata: dict | None = None,
-                   dtype: torch.dtype | None = None) -> Path:
-    """`dtype` (e.g. torch.float16) sets the storage precision; loading casts back to float32."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
-             for k, v in dit.state_dict().items()}
-    write_safetensors(state, directory / "model.safetensors", metadata={"format": FORMAT_NAME})
-    config = {"format": FORMAT_NAME, "dit": dit.config.to_dict(), "objective": asdict(objective),
-              "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}
-    (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    return directory
-
-
-def load_generator(directory: str | Path) -> tuple[DiT, Objective, DCAE, dict]:
-    """Our generator format -> (DiT, objective, its autoencoder, config dict), in eval mode."""
-    directory = Path(directory)
-    config = json.loads((directory / "config.json").read_text())
-    if config.get("format") != FORMAT_NAME:
-        raise CheckpointError(f"{directory} is not a generator checkpoint (config.json format "
-                              f"{config.get('format')!r}, expected {FORMAT_NAME!r})")
-    dit = DiT(DiTConfig.from_dict(config["dit"]))
-    load_state_strict(dit, load_file(str(directory / "model.safetensors")), source=str(directory))
-    autoencoder = load_pretrained((directory / config["autoencoder"]).resolve())
-    return dit.eval(), Objective(**config["objective"]), autoencoder, config
-
-
-def load_published(path: str | Path, name: str = "dc-ae-f32c32-in-1.0-dit-xl-in-512px") -> tuple[DiT, Objective, DCAE]:
-    """The efficientvit single-file layout: `autoencoder.*` + `diffusion_model.*` in one safetensors.
-    `path` is the file or a directory holding `model.safetensors`."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "model.safetensors"
-    if name not in PUBLISHED:
-        raise CheckpointError(f"unknown published generator {name!r}; known: {', '.join(PUBLISHED)}")
-    ae_preset, dit_cfg, objective = PUBLISHED[name]
-    state = load_file(str(path))
-    groups: dict[str, dict[str, torch.Tensor]] = {"autoencoder": {}, "diffusion_model": {}}
-    stray = []
-    for key, tensor in state.items():
-        prefix, _, rest = key.partition(".")
-        if prefix in groups:
-            groups[prefix][rest] = tensor
-        else:
-            stray.append(key)
-    if stray:
-        raise CheckpointError(f"{path}: keys outside autoencoder.*/diffusion_model.*: {', '.join(stray[:8])}")
-    ae_cfg = get_ae_config(ae_preset)
-    autoencoder = DCAE(ae_cfg)
-    load_state_strict(autoencoder, rename_state(groups["autoencoder"], efficientvit_key(ae_cfg)), source=f"{path} autoencoder.*")
-    dit = DiT(dit_cfg)
-    load_state_strict(dit, groups["diffusion_model"], source=f"{path} diffusion_model.*")
-    return dit.eval(), objective, autoencoder.eval()
+from dcae.models.dc_ae import DCAE
+from dcae.models.dit import DiT
 
 
 class LatentDiffusionPipeline:

@@ -29,7 +29,8 @@ from tqdm import tqdm
 from dcae.argtypes import finite_float, positive_int
 from dcae.checkpoint import load_pretrained
 from dcae.diffusion import Objective
-from dcae.generator import LatentDiffusionPipeline, save_generator
+from dcae.checkpoint import save_generator
+from dcae.generator import LatentDiffusionPipeline
 from dcae.images import image_grid, save_image
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT, get_config

@@ -129,7 +129,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     import torch
 
     from dcae.checkpoint import load_pretrained
-    from dcae.generator import load_generator
+    from dcae.checkpoint import load_generator
 
     if int8 and fp16:
         raise ValueError("--int8 makes CPU graphs from the float32 ones; it does not combine with --fp16")

@@ -30,7 +30,7 @@ def tiny_repository(tmp_path_factory) -> Path:
     dc-ae-f32c32-tiny), shared by every test that runs a gateway or a Triton server on it."""
     from dcae.checkpoint import save_pretrained
     from dcae.diffusion import Objective
-    from dcae.generator import save_generator
+    from dcae.checkpoint import save_generator
     from export.repository import export_repository
     from tiny import tiny_autoencoder, tiny_text_dit
 

@@ -30,7 +30,7 @@ def test_save_load_round_trip_is_exact(tmp_path):
 
     # The generator's weights are written the same way.
     from dcae.diffusion import Objective
-    from dcae.generator import save_generator
+    from dcae.checkpoint import save_generator
     from dcae.models.dit import DiT, get_config
 
     dit = DiT(get_config("DiT-S/1").replace(depth=1, hidden_size=32, num_heads=2, in_channels=32, input_size=2))

@@ -8,7 +8,8 @@ from safetensors.torch import save_file
 from dcae.diffusion import (
     Objective, SAMPLERS, classifier_free_guidance, get_sampler, make_denoiser, sample_ddim, sample_euler,
 )
-from dcae.generator import LatentDiffusionPipeline, load_published, PUBLISHED
+from dcae.checkpoint import PUBLISHED, load_published
+from dcae.generator import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT, get_config
 from dcae.models.random_init import randomize_

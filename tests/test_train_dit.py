@@ -6,7 +6,8 @@ import pytest
 import torch
 
 from dcae.checkpoint import save_pretrained
-from dcae.generator import LatentDiffusionPipeline, load_generator
+from dcae.checkpoint import load_generator
+from dcae.generator import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT
 from dcae.train_dit import DiTTrainConfig, load_latent_cache, prompt_adherence, train_dit

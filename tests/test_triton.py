@@ -20,7 +20,8 @@ import pytest
 import torch
 
 from dcae.checkpoint import load_pretrained
-from dcae.generator import LatentDiffusionPipeline, load_generator
+from dcae.checkpoint import load_generator
+from dcae.generator import LatentDiffusionPipeline
 from dcae.images import to_uint8
 from export.triton_env import TritonServer, environment, parse_metrics, setup
 from export import triton_config

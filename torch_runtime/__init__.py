@@ -61,7 +61,7 @@ class TorchRunner(EmbeddedRunner):
         import torch
 
         from dcae.checkpoint import load_pretrained
-        from dcae.generator import load_generator
+        from dcae.checkpoint import load_generator
         from dcae.serving import GraphedModule
         from export.wrappers import DecoderExport, EncoderExport, dit_wrapper
 
