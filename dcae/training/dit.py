@@ -34,7 +34,9 @@ from dcae.generator import LatentDiffusionPipeline
 from dcae.images import image_grid, save_image
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT, get_config
-from dcae.train_ae import ema_decay_at, ema_update, hardware_name
+from dcae.training.distributed import hardware_name
+from dcae.training.state import (CHECKPOINT_FILE, CHECKPOINT_VERSION, ema_decay_at, ema_update, load_checkpoint, rng_state,
+                                 save_checkpoint, set_rng_state)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -203,14 +205,16 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
           f"{len(train_idx)} training crops of {len(cache['names'])} images, {objective.kind} objective, "
           f"{device} {precision}", file=sys.stderr)
 
-    step, ckpt_path = 0, run / "checkpoint.pt"
+    step, ckpt_path = 0, run / CHECKPOINT_FILE
     if cfg.resume and ckpt_path.is_file():
-        state = torch.load(ckpt_path, map_location=device, weights_only=True)
+        state = load_checkpoint(ckpt_path)
+        if state.get("version") != CHECKPOINT_VERSION or state.get("kind") != "dit":
+            raise ValueError(f"{ckpt_path} is not a train-dit checkpoint of version {CHECKPOINT_VERSION}")
         model.load_state_dict(state["model"])
         ema.load_state_dict(state["ema"])
-        opt.load_state_dict(state["opt"])
+        opt.load_state_dict(state["optimizer"])
         step = state["step"]
-        torch.set_rng_state(state["rng"])
+        set_rng_state(state["rng"])
     gen = torch.Generator(device=device).manual_seed(cfg.seed + step)  # noise, times, caption dropout
     pick_gen = torch.Generator().manual_seed(cfg.seed + step + 1)  # which crops form a batch
 
@@ -218,9 +222,10 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
         with _autocast(device, precision):
             return model(x, t, context=ctx, context_mask=ctx_mask).float()
 
-    def save_state() -> None:  # what --resume continues from
-        torch.save({"model": model.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(), "step": step,
-                    "rng": torch.get_rng_state(), "config": asdict(cfg)}, ckpt_path)
+    def save_state() -> None:  # what --resume continues from: the shared format (dcae.training.state)
+        save_checkpoint({"version": CHECKPOINT_VERSION, "kind": "dit", "step": step, "model": model.state_dict(),
+                         "ema": ema.state_dict(), "optimizer": opt.state_dict(), "rng": rng_state(),
+                         "config": asdict(cfg)}, ckpt_path)
 
     bar = tqdm(total=cfg.steps, initial=step, desc="train-dit", unit="step", dynamic_ncols=True)
     losses, t_last = [], time.time()
