@@ -135,159 +135,186 @@ def train(cfg: TrainConfig) -> TrainResult:
 
 
 def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
-    t_start = time.perf_counter()
-    main = dist_info.is_main
-    run_dir = Path(cfg.run_dir)
-    torch.manual_seed(cfg.seed)  # identical initial weights on every rank
-    model, init_training = _load_start_model(cfg)
-    if model.config.compression and cfg.resolution % model.config.compression:
-        raise ValueError(f"--resolution {cfg.resolution} is not a multiple of the compression factor "
-                         f"{model.config.compression}")
-    if not Path(cfg.data).exists():  # before the run folder is made: no folder of a run that never started
-        raise FileNotFoundError(f"--data {cfg.data}: no such file or folder")
-    if cfg.phase > 1 and not cfg.init and main:
-        print(f"warning: phase {cfg.phase} from random {cfg.preset} weights; normally --init is the "
-              f"previous phase's output", file=sys.stderr)
-    model.to(dist_info.device)
-    trainer = Trainer(cfg, model, dist_info)
-    world = dist_info.world_size
-    if main:
-        run_dir.mkdir(parents=True, exist_ok=True)
-        print(trainer.selection.format())
-        print(f"perceptual loss: {trainer.perceptual_name}; precision {trainer.precision}; "
-              f"{world} process(es) x batch {cfg.batch_size} at {cfg.resolution}px on "
-              f"{hardware_name(dist_info.device, world)}")
-        (run_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2) + "\n")
+    run = _Run(cfg, dist_info)
+    run.start()
+    log = run.steps()
+    out = run.finish()
+    if dist_info.world_size > 1:
+        dist.barrier()
+    ema = run.trainer.ema
+    return TrainResult(out, ema, run.trainer.step_count, ema.config.scaling_factor, run.trainer.selection, log)
 
-    ckpt_path = run_dir / CHECKPOINT_FILE
-    elapsed_before = 0.0
-    if cfg.resume:
-        if not ckpt_path.is_file():
-            raise FileNotFoundError(f"--resume: no {CHECKPOINT_FILE} in {run_dir}")
-        state = load_checkpoint(ckpt_path)
-        trainer.load_state_dict(state)
-        extra = state["extra"]
-        elapsed_before = float(extra.get("wall_seconds", 0.0))
-        if main:
-            print(f"resumed from {ckpt_path} at step {trainer.step_count}")
-    elif ckpt_path.is_file() and main:
-        print(f"warning: {ckpt_path} exists and will be overwritten (pass --resume to continue it)",
-              file=sys.stderr)
 
-    if cfg.data_on_device:
-        from dcae.data import DeviceCrops
+class _Run:
+    """One phase on one rank: start (or resume), the step loop with its logs, samples and checkpoints,
+    then the outputs (rank 0 writes)."""
 
-        crops = DeviceCrops(cfg.data, cfg.resolution, dist_info.device, max_short_side=cfg.max_short_side,
-                            seed=cfg.seed)
-        data_iter = (crops.batch(step, cfg.batch_size, dist_info.rank) for step in itertools.count(trainer.step_count))
+    def __init__(self, cfg: TrainConfig, dist_info: DistInfo) -> None:
+        self.cfg, self.dist_info, self.main = cfg, dist_info, dist_info.is_main
+        self.t_start = time.perf_counter()
+        self.run_dir = Path(cfg.run_dir)
+        self.ckpt_path = self.run_dir / CHECKPOINT_FILE
+        self.elapsed_before = 0.0
 
-        def fixed_batches(n: int, epoch: int) -> Iterator[torch.Tensor]:
-            for i in range(0, n, cfg.batch_size):
-                yield crops.batch(epoch + i, min(cfg.batch_size, n - i))
-    else:
-        dataset = EpochIndexed(build_dataset(cfg))
-        workers = (cfg.num_workers if cfg.num_workers is not None
-                   else min(8, max(0, (os.cpu_count() or 1) // world - 1)))
-        loader = DataLoader(dataset, batch_sampler=StepBatchSampler(len(dataset), cfg.batch_size, dist_info.rank,
-                                                                    world, cfg.seed, trainer.step_count),
-                            num_workers=workers, pin_memory=dist_info.device.type == "cuda",
-                            persistent_workers=workers > 0)
-        data_iter = iter(loader)
+    def wall_seconds(self) -> float:
+        return self.elapsed_before + time.perf_counter() - self.t_start
 
-        def fixed_batches(n: int, epoch: int) -> Iterator[torch.Tensor]:
-            return _fixed_batches(dataset, n, cfg.batch_size, epoch)
-    sample_inputs = next(fixed_batches(min(8, cfg.batch_size), _SAMPLE_EPOCH)) if main else None
+    def save_state(self) -> None:
+        save_checkpoint(self.trainer.state_dict(), self.ckpt_path, {"wall_seconds": self.wall_seconds()})
 
-    def wall_seconds() -> float:
-        return elapsed_before + time.perf_counter() - t_start
+    # -- start
 
-    def extra_state() -> dict:
-        return {"wall_seconds": wall_seconds()}
+    def start(self) -> None:
+        cfg, dist_info = self.cfg, self.dist_info
+        torch.manual_seed(cfg.seed)  # identical initial weights on every rank
+        model, self.init_training = _load_start_model(cfg)
+        if model.config.compression and cfg.resolution % model.config.compression:
+            raise ValueError(f"--resolution {cfg.resolution} is not a multiple of the compression factor "
+                             f"{model.config.compression}")
+        if not Path(cfg.data).exists():  # before the run folder is made: no folder of a run that never started
+            raise FileNotFoundError(f"--data {cfg.data}: no such file or folder")
+        if cfg.phase > 1 and not cfg.init and self.main:
+            print(f"warning: phase {cfg.phase} from random {cfg.preset} weights; normally --init is the "
+                  f"previous phase's output", file=sys.stderr)
+        model.to(dist_info.device)
+        self.trainer = Trainer(cfg, model, dist_info)
+        if self.main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            print(self.trainer.selection.format())
+            print(f"perceptual loss: {self.trainer.perceptual_name}; precision {self.trainer.precision}; "
+                  f"{dist_info.world_size} process(es) x batch {cfg.batch_size} at {cfg.resolution}px on "
+                  f"{hardware_name(dist_info.device, dist_info.world_size)}")
+            (self.run_dir / "train_config.json").write_text(json.dumps(asdict(cfg), indent=2) + "\n")
+        self.resume()
+        self.data_iter, self.fixed_batches = _batch_source(cfg, self.trainer.step_count, dist_info)
+        self.sample_inputs = next(self.fixed_batches(min(8, cfg.batch_size), _SAMPLE_EPOCH)) if self.main else None
 
-    log: list[dict] = []
-    log_file = (run_dir / "log.jsonl").open("a" if cfg.resume else "w") if main else None
-    bar = None
-    if main and cfg.progress:
-        from tqdm import tqdm
+    def resume(self) -> None:
+        if self.cfg.resume:
+            if not self.ckpt_path.is_file():
+                raise FileNotFoundError(f"--resume: no {CHECKPOINT_FILE} in {self.run_dir}")
+            state = load_checkpoint(self.ckpt_path)
+            self.trainer.load_state_dict(state)
+            self.elapsed_before = float(state["extra"].get("wall_seconds", 0.0))
+            if self.main:
+                print(f"resumed from {self.ckpt_path} at step {self.trainer.step_count}")
+        elif self.ckpt_path.is_file() and self.main:
+            print(f"warning: {self.ckpt_path} exists and will be overwritten (pass --resume to continue it)",
+                  file=sys.stderr)
 
-        bar = tqdm(total=cfg.steps, initial=trainer.step_count, unit="step", dynamic_ncols=True,
-                   desc=f"phase {cfg.phase}")
-    sums: dict[str, torch.Tensor] = {}
-    n_since, t_since = 0, time.perf_counter()
-    last_step = False
-    while not last_step:
-        x = next(data_iter)
-        losses = trainer.step(x)
-        step = trainer.step_count
-        trainer.time_fraction = _time_fraction(cfg, t_start, dist_info)
-        last_step = step >= cfg.steps or trainer.time_fraction > 1.0
-        for k, v in losses.items():  # summed on the device: no host sync until a log step
-            sums[k] = v if k == "lr" else sums.get(k, 0.0) + v.float()
-        n_since += 1
-        if bar is not None:
-            bar.update(1)
-        if step % cfg.log_every == 0 or last_step:
-            means = {k: (v / n_since if k != "lr" else v) for k, v in sums.items()}
-            if world > 1:  # average the logged losses over ranks
-                keys = sorted(means)
-                t = torch.stack([means[k].float() for k in keys]).to(dist_info.device)
-                dist.all_reduce(t)
-                means = {k: t[i] / world for i, k in enumerate(keys)}
-            seconds = time.perf_counter() - t_since
-            record = {"step": step, **{k: float(v) for k, v in means.items()},
-                      "images_per_second": n_since * cfg.batch_size * world / seconds,
-                      "wall_seconds": wall_seconds()}
-            if dist_info.device.type == "cuda":
-                record["max_memory_gib"] = torch.cuda.max_memory_allocated(dist_info.device) / 2**30
-            log.append(record)
-            if not math.isfinite(record["loss"]):
-                hint = (" fp16 overflows in the DC-AE decoder (reference Sec. 7): use --precision bf16 or fp32."
-                        if trainer.precision == "fp16" else "")
-                raise FloatingPointError(f"non-finite loss at step {step} (precision {trainer.precision});"
-                                         f"{hint} The last checkpoint in {run_dir} is intact.")
-            if main:
-                log_file.write(json.dumps(record) + "\n")
-                log_file.flush()
+    # -- the loop
+
+    def steps(self) -> list[dict]:
+        cfg, trainer = self.cfg, self.trainer
+        log: list[dict] = []
+        log_file = (self.run_dir / "log.jsonl").open("a" if cfg.resume else "w") if self.main else None
+        bar = None
+        if self.main and cfg.progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=cfg.steps, initial=trainer.step_count, unit="step", dynamic_ncols=True,
+                       desc=f"phase {cfg.phase}")
+        sums: dict[str, torch.Tensor] = {}
+        n_since, t_since = 0, time.perf_counter()
+        last_step = False
+        while not last_step:
+            losses = trainer.step(next(self.data_iter))
+            step = trainer.step_count
+            trainer.time_fraction = _time_fraction(cfg, self.t_start, self.dist_info)
+            last_step = step >= cfg.steps or trainer.time_fraction > 1.0
+            for k, v in losses.items():  # summed on the device: no host sync until a log step
+                sums[k] = v if k == "lr" else sums.get(k, 0.0) + v.float()
+            n_since += 1
+            if bar is not None:
+                bar.update(1)
+            if step % cfg.log_every == 0 or last_step:
+                record = self.log_record(step, sums, n_since, time.perf_counter() - t_since)
+                log.append(record)
+                if log_file is not None:
+                    log_file.write(json.dumps(record) + "\n")
+                    log_file.flush()
                 if bar is not None:
                     bar.set_postfix(loss=f"{record['loss']:.4f}", l1=f"{record['l1']:.4f}",
                                     img_s=f"{record['images_per_second']:.1f}")
-            sums, n_since, t_since = {}, 0, time.perf_counter()
-        if main and ((cfg.sample_every and step % cfg.sample_every == 0) or last_step):
-            with torch.no_grad(), trainer.autocast():
-                recon = trainer.ema(sample_inputs.to(dist_info.device)).float()
-            save_sample_grid(sample_inputs, recon, run_dir / "samples" / f"step-{step:07d}.png")
-        if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not last_step and main:
-            save_checkpoint(trainer.state_dict(), ckpt_path, extra_state())
-    if bar is not None:
-        bar.close()
-    if log_file is not None:
-        log_file.close()
-    del data_iter
+                sums, n_since, t_since = {}, 0, time.perf_counter()
+            if self.main and ((cfg.sample_every and step % cfg.sample_every == 0) or last_step):
+                self.save_samples(step)
+            if cfg.checkpoint_every and step % cfg.checkpoint_every == 0 and not last_step and self.main:
+                self.save_state()
+        if bar is not None:
+            bar.close()
+        if log_file is not None:
+            log_file.close()
+        del self.data_iter
+        return log
 
-    ema = trainer.ema
-    if world > 1:
-        # DDP broadcasts rank 0's BatchNorm statistics at each forward, but each rank then updates
-        # them from its own batch: average the final ones so that they reflect every rank's data.
-        for buf in ema.buffers():
-            if buf.is_floating_point():
-                dist.all_reduce(buf)
-                buf.div_(world)
-    # The encoder only moves in phases 1 and 2; phase 3 keeps the latent contract of its input.
-    scaling = {"value": ema.config.scaling_factor, "source": "inherited (encoder frozen)"}
-    out = None
-    if main:
-        save_checkpoint(trainer.state_dict(), ckpt_path, extra_state())  # a longer --steps can --resume from here
+    def log_record(self, step: int, sums: dict[str, torch.Tensor], n_steps: int, seconds: float) -> dict:
+        """The mean losses since the last record (averaged over ranks), throughput and memory; a
+        non-finite loss stops the run, its last checkpoint intact."""
+        world, device = self.dist_info.world_size, self.dist_info.device
+        means = {k: (v / n_steps if k != "lr" else v) for k, v in sums.items()}
+        if world > 1:  # average the logged losses over ranks
+            keys = sorted(means)
+            t = torch.stack([means[k].float() for k in keys]).to(device)
+            dist.all_reduce(t)
+            means = {k: t[i] / world for i, k in enumerate(keys)}
+        record = {"step": step, **{k: float(v) for k, v in means.items()},
+                  "images_per_second": n_steps * self.cfg.batch_size * world / seconds,
+                  "wall_seconds": self.wall_seconds()}
+        if device.type == "cuda":
+            record["max_memory_gib"] = torch.cuda.max_memory_allocated(device) / 2**30
+        if not math.isfinite(record["loss"]):
+            precision = self.trainer.precision
+            hint = (" fp16 overflows in the DC-AE decoder (reference Sec. 7): use --precision bf16 or fp32."
+                    if precision == "fp16" else "")
+            raise FloatingPointError(f"non-finite loss at step {step} (precision {precision});{hint} The last "
+                                     f"checkpoint in {self.run_dir} is intact.")
+        return record
+
+    def save_samples(self, step: int) -> None:
+        with torch.no_grad(), self.trainer.autocast():
+            recon = self.trainer.ema(self.sample_inputs.to(self.dist_info.device)).float()
+        save_sample_grid(self.sample_inputs, recon, self.run_dir / "samples" / f"step-{step:07d}.png")
+
+    # -- outputs
+
+    def finish(self) -> Path | None:
+        """The EMA weights with their scaling factor and training metadata (rank 0); -> where written."""
+        cfg, trainer, world = self.cfg, self.trainer, self.dist_info.world_size
+        ema = trainer.ema
+        if world > 1:
+            # DDP broadcasts rank 0's BatchNorm statistics at each forward, but each rank then updates
+            # them from its own batch: average the final ones so that they reflect every rank's data.
+            for buf in ema.buffers():
+                if buf.is_floating_point():
+                    dist.all_reduce(buf)
+                    buf.div_(world)
+        if not self.main:
+            return None
+        self.save_state()  # a longer --steps can --resume from here
+        # The encoder only moves in phases 1 and 2; phase 3 keeps the latent contract of its input.
+        scaling = {"value": ema.config.scaling_factor, "source": "inherited (encoder frozen)"}
         if cfg.phase in (1, 2) and cfg.scaling_crops > 0:
-            factor, crops = estimate_scaling_factor(
-                ema, fixed_batches(cfg.scaling_crops, _SCALING_EPOCH),
-                dist_info.device, trainer.autocast)
+            factor, crops = estimate_scaling_factor(ema, self.fixed_batches(cfg.scaling_crops, _SCALING_EPOCH),
+                                                    self.dist_info.device, trainer.autocast)
             ema.config = ema.config.replace(scaling_factor=factor)
             scaling = {"value": factor, "source": f"1 / RMS of raw latents over {crops} training crops at "
                                                   f"{cfg.resolution}px"}
-        history = list(init_training.get("history", []))
-        if init_training:
-            history.append({k: v for k, v in init_training.items() if k != "history"})
-        metadata = {"training": {
+        out = save_pretrained(ema, cfg.out, metadata={"training": self.training_metadata(scaling)})
+        print(f"wrote {out} (scaling factor {ema.config.scaling_factor:.4f}, {trainer.step_count} steps, "
+              f"{self.wall_seconds():.0f} s)")
+        return out
+
+    def training_metadata(self, scaling: dict) -> dict:
+        """How the weights were made, for the checkpoint's config.json (and the model card)."""
+        cfg, trainer, world = self.cfg, self.trainer, self.dist_info.world_size
+        history = list(self.init_training.get("history", []))
+        if self.init_training:
+            history.append({k: v for k, v in self.init_training.items() if k != "history"})
+        gan = ({"loss": "hinge", "discriminator": f"PatchGAN n_layers={cfg.disc_layers} channels={cfg.disc_channels} "
+                f"norm={cfg.disc_norm}", "weight": cfg.disc_weight, "adaptive_weight": True,
+                "start_step": cfg.disc_start} if trainer.disc is not None else None)
+        return {
             "phase": cfg.phase,
             "phases": [h.get("phase") for h in history] + [cfg.phase],
             "steps": trainer.step_count,
@@ -301,27 +328,44 @@ def _train(cfg: TrainConfig, dist_info: DistInfo) -> TrainResult:
             "ema_decay": cfg.ema_decay,
             "perceptual_loss": trainer.perceptual_name,
             "perceptual_weight": cfg.perceptual_weight if trainer.perceptual is not None else 0.0,
-            "gan": ({"loss": "hinge", "discriminator": f"PatchGAN n_layers={cfg.disc_layers} "
-                     f"channels={cfg.disc_channels} norm={cfg.disc_norm}", "weight": cfg.disc_weight,
-                     "adaptive_weight": True, "start_step": cfg.disc_start} if trainer.disc is not None else None),
+            "gan": gan,
             "trained_units": trainer.selection.trained,
             "frozen_units": trainer.selection.frozen,
             "scaling_factor": scaling,
             "precision": trainer.precision,
-            "hardware": hardware_name(dist_info.device, world),
-            "wall_seconds": round(wall_seconds(), 1),
+            "hardware": hardware_name(self.dist_info.device, world),
+            "wall_seconds": round(self.wall_seconds(), 1),
             "start": cfg.init or cfg.preset,
-            "residual_shortcuts": ema.config.residual_shortcuts,
+            "residual_shortcuts": trainer.ema.config.residual_shortcuts,
             "stopped_by": "time limit" if trainer.step_count < cfg.steps else "steps",
             "command": cfg.command_line(),
             "history": history,
-        }}
-        out = save_pretrained(ema, cfg.out, metadata=metadata)
-        print(f"wrote {out} (scaling factor {ema.config.scaling_factor:.4f}, {trainer.step_count} steps, "
-              f"{wall_seconds():.0f} s)")
-    if world > 1:
-        dist.barrier()
-    return TrainResult(out, ema, trainer.step_count, ema.config.scaling_factor, trainer.selection, log)
+        }
+
+
+def _batch_source(cfg: TrainConfig, start_step: int, dist_info: DistInfo
+                  ) -> tuple[Iterator[torch.Tensor], Callable[[int, int], Iterator[torch.Tensor]]]:
+    """The training batches from `start_step` on (this rank's), and `fixed_batches(n, epoch)`: n crops of
+    a reserved epoch (the sample grid, the scaling-factor estimate), the same on every run."""
+    if cfg.data_on_device:
+        from dcae.data import DeviceCrops
+
+        crops = DeviceCrops(cfg.data, cfg.resolution, dist_info.device, max_short_side=cfg.max_short_side,
+                            seed=cfg.seed)
+
+        def fixed_device_batches(n: int, epoch: int) -> Iterator[torch.Tensor]:
+            for i in range(0, n, cfg.batch_size):
+                yield crops.batch(epoch + i, min(cfg.batch_size, n - i))
+
+        return ((crops.batch(step, cfg.batch_size, dist_info.rank) for step in itertools.count(start_step)),
+                fixed_device_batches)
+    dataset = EpochIndexed(build_dataset(cfg))
+    world = dist_info.world_size
+    workers = cfg.num_workers if cfg.num_workers is not None else min(8, max(0, (os.cpu_count() or 1) // world - 1))
+    loader = DataLoader(dataset, batch_sampler=StepBatchSampler(len(dataset), cfg.batch_size, dist_info.rank, world,
+                                                                cfg.seed, start_step),
+                        num_workers=workers, pin_memory=dist_info.device.type == "cuda", persistent_workers=workers > 0)
+    return iter(loader), lambda n, epoch: _fixed_batches(dataset, n, cfg.batch_size, epoch)
 
 
 # ----------------------------------------------------------------------------------------------
