@@ -27,9 +27,8 @@ from safetensors.torch import load_file, save_file
 from tqdm import tqdm
 
 from dcae.argtypes import finite_float, positive_int
-from dcae.checkpoint import load_pretrained
+from dcae.checkpoint import load_pretrained, save_generator
 from dcae.diffusion import Objective
-from dcae.checkpoint import save_generator
 from dcae.generator import LatentDiffusionPipeline
 from dcae.images import image_grid, save_image
 from dcae.models.dc_ae import DCAE
@@ -153,9 +152,61 @@ def _autocast(device: torch.device, precision: str):
     return torch.autocast(device.type, dtype=torch.bfloat16 if precision == "bf16" else torch.float16)
 
 
-def train_dit(cfg: DiTTrainConfig) -> dict:
-    from dcae.models.text_encoder import TextEncoder
+def _latent_cache(cfg: DiTTrainConfig, autoencoder: DCAE, run: Path, device: torch.device) -> dict:
+    """The crops' latents, encoded once into RUN/latents.safetensors and reused while its source (data,
+    settings, captions) is unchanged."""
+    cache_path = run / "latents.safetensors"
+    captions = read_captions(cfg.captions)
+    if cache_path.is_file():
+        cache = load_latent_cache(cache_path)
+        check_latent_cache(cache_path, cache["meta"], latent_cache_source(cfg), captions)
+        return cache
+    cache = encode_crops(autoencoder, cfg.data, captions, cfg.resolution, cfg.views, cfg.heldout_views,
+                         seed=cfg.seed, device=str(device))
+    save_latent_cache(cache, cache_path, latent_cache_source(cfg))
+    return cache
 
+
+def _caption_tokens(cfg: DiTTrainConfig, captions: list[str], path: Path, device: torch.device
+                    ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Caption tokens and masks, computed once; a prepared run dir may carry them (machines without the
+    text encoder)."""
+    if not path.is_file():
+        from dcae.models.text_encoder import TextEncoder
+
+        tokens, mask, _ = TextEncoder(device=device).encode(captions, max_length=cfg.text_len)
+        save_file({"tokens": tokens.cpu().contiguous(), "mask": mask.cpu().contiguous()}, str(path))
+    text_cache = load_file(str(path))
+    tokens, mask = text_cache["tokens"].to(device), text_cache["mask"].to(device).bool()
+    if tokens.shape[:2] != (len(captions), cfg.text_len):
+        raise ValueError(f"{path} holds {tuple(tokens.shape[:2])} tokens, expected ({len(captions)}, "
+                         f"{cfg.text_len}); delete it to recompute")
+    return tokens, mask
+
+
+def _resume(path: Path, model: DiT, ema: DiT, opt: torch.optim.Optimizer) -> int:
+    """Model, EMA, optimiser and RNG from a train-dit checkpoint (the shared format); -> its step."""
+    state = load_checkpoint(path)
+    if state.get("version") != CHECKPOINT_VERSION or state.get("kind") != "dit":
+        raise ValueError(f"{path} is not a train-dit checkpoint of version {CHECKPOINT_VERSION}")
+    model.load_state_dict(state["model"])
+    ema.load_state_dict(state["ema"])
+    opt.load_state_dict(state["optimizer"])
+    set_rng_state(state["rng"])
+    return state["step"]
+
+
+def _drop_captions(model: DiT, ctx: torch.Tensor, ctx_mask: torch.Tensor, p: float, gen: torch.Generator
+                   ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Replace each example's caption by the learned null context with probability p (classifier-free
+    guidance's unconditional half)."""
+    n = ctx.shape[0]
+    drop = torch.rand(n, device=ctx.device, generator=gen) < p
+    null_ctx, null_mask = model.null_context(n)
+    return torch.where(drop[:, None, None], null_ctx, ctx), torch.where(drop[:, None], null_mask, ctx_mask)
+
+
+def train_dit(cfg: DiTTrainConfig) -> dict:
     if not 0 <= cfg.caption_dropout <= 1:
         raise ValueError(f"caption_dropout {cfg.caption_dropout}: a probability, in [0, 1]")
     t_start = time.time()
@@ -166,33 +217,12 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     run = out / "run"
     run.mkdir(parents=True, exist_ok=True)
     autoencoder = load_pretrained(cfg.autoencoder, device=device)
-    latent_space = autoencoder.latent_space
-
-    cache_path = run / "latents.safetensors"
-    captions = read_captions(cfg.captions)
-    if cache_path.is_file():
-        cache = load_latent_cache(cache_path)
-        check_latent_cache(cache_path, cache["meta"], latent_cache_source(cfg), captions)
-    else:
-        cache = encode_crops(autoencoder, cfg.data, captions, cfg.resolution, cfg.views,
-                             cfg.heldout_views, seed=cfg.seed, device=str(device))
-        save_latent_cache(cache, cache_path, latent_cache_source(cfg))
+    cache = _latent_cache(cfg, autoencoder, run, device)
     train_idx = torch.nonzero(~cache["heldout"]).flatten()
-    z_all = latent_space.to_diffusion(cache["latents"].float()).to(device)
+    z_all = autoencoder.latent_space.to_diffusion(cache["latents"].float()).to(device)
     labels = cache["labels"].to(device)
     c, s = z_all.shape[1], z_all.shape[2]
-
-    # Caption tokens, computed once; a prepared run dir may carry them (machines without the text encoder).
-    text_path = run / "text.safetensors"
-    if not text_path.is_file():
-        text = TextEncoder(device=device)
-        tokens, mask, _ = text.encode(cache["captions"], max_length=cfg.text_len)
-        save_file({"tokens": tokens.cpu().contiguous(), "mask": mask.cpu().contiguous()}, str(text_path))
-    text_cache = load_file(str(text_path))
-    tokens, mask = text_cache["tokens"].to(device), text_cache["mask"].to(device).bool()
-    if tokens.shape[:2] != (len(cache["captions"]), cfg.text_len):
-        raise ValueError(f"{text_path} holds {tuple(tokens.shape[:2])} tokens, expected "
-                         f"({len(cache['captions'])}, {cfg.text_len}); delete it to recompute")
+    tokens, mask = _caption_tokens(cfg, cache["captions"], run / "text.safetensors", device)
 
     dit_cfg = get_config(cfg.preset).replace(in_channels=c, input_size=s, learn_sigma=False, num_classes=0,
                                              text_dim=tokens.shape[-1], text_len=cfg.text_len)
@@ -205,16 +235,8 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
           f"{len(train_idx)} training crops of {len(cache['names'])} images, {objective.kind} objective, "
           f"{device} {precision}", file=sys.stderr)
 
-    step, ckpt_path = 0, run / CHECKPOINT_FILE
-    if cfg.resume and ckpt_path.is_file():
-        state = load_checkpoint(ckpt_path)
-        if state.get("version") != CHECKPOINT_VERSION or state.get("kind") != "dit":
-            raise ValueError(f"{ckpt_path} is not a train-dit checkpoint of version {CHECKPOINT_VERSION}")
-        model.load_state_dict(state["model"])
-        ema.load_state_dict(state["ema"])
-        opt.load_state_dict(state["optimizer"])
-        step = state["step"]
-        set_rng_state(state["rng"])
+    ckpt_path = run / CHECKPOINT_FILE
+    step = _resume(ckpt_path, model, ema, opt) if cfg.resume and ckpt_path.is_file() else 0
     gen = torch.Generator(device=device).manual_seed(cfg.seed + step)  # noise, times, caption dropout
     pick_gen = torch.Generator().manual_seed(cfg.seed + step + 1)  # which crops form a batch
 
@@ -234,11 +256,7 @@ def train_dit(cfg: DiTTrainConfig) -> dict:
     while step < cfg.steps and not (cfg.time_limit and time.time() - t_train > cfg.time_limit):
         pick = train_idx[torch.randint(len(train_idx), (cfg.batch_size,), generator=pick_gen)].to(device)
         x0, lab = z_all[pick], labels[pick]
-        ctx, ctx_mask = tokens[lab], mask[lab]
-        drop = torch.rand(cfg.batch_size, device=device, generator=gen) < cfg.caption_dropout
-        null_ctx, null_mask = model.null_context(cfg.batch_size)
-        ctx = torch.where(drop[:, None, None], null_ctx, ctx)
-        ctx_mask = torch.where(drop[:, None], null_mask, ctx_mask)
+        ctx, ctx_mask = _drop_captions(model, tokens[lab], mask[lab], cfg.caption_dropout, gen)
         for g in opt.param_groups:
             g["lr"] = cfg.lr * min(1.0, (step + 1) / max(cfg.warmup, 1))
         loss = objective.training_loss(lambda x, t: model_fn(x, t, ctx, ctx_mask), x0, generator=gen).mean()

@@ -1,0 +1,190 @@
+"""The torch-free contract's small pieces, in process (the gateway tests exercise them through HTTP):
+dtypes and shapes that ONNX Runtime and Triton rely on, the seeding rule, padding and pixel edge cases,
+tile plans with one tile or many, the metadata's writer and reader, the key tool."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from dcae.contract import generation, metadata, pixels, sampling, tiling
+from dcae.contract.latents import LatentSpace
+
+
+@pytest.mark.parametrize("kind,sampler,learn_sigma", [("flow", "euler", False), ("flow", "dpmpp_2m", False),
+                                                      ("ddpm", "ddpm", False), ("ddpm", "ddpm", True),
+                                                      ("ddpm", "ddim", False)])
+def test_sampler_states_stay_float32_with_one_timestep_per_image(kind, sampler, learn_sigma):
+    """The DiT graphs take float32 latents and (N,) float32 timesteps: a float64 leak or a timestep
+    array of the wrong length would reach ONNX Runtime."""
+    objective = sampling.Objective(kind, learn_sigma=learn_sigma)
+    state = sampling.SamplerState.start(sampler, objective, 2, generation.start_noise((4, 2, 3), seed=1, n=3),
+                                        rng=np.random.default_rng(0))
+    assert state.x.dtype == np.float32
+    for i in range(2):
+        t = state.timestep(i)
+        assert t.dtype == np.float32 and t.shape == (3,) and (t == state.schedule.timesteps[i]).all()
+        out = np.ones((3, 8 if learn_sigma else 4, 2, 3), np.float64) * 0.1
+        assert state.step(i, out).dtype == np.float32 and state.x.shape == (3, 4, 2, 3)
+    assert state.schedule.timesteps.dtype == np.float32
+
+
+def test_ddpm_schedules_space_the_training_steps_evenly():
+    assert sampling.Objective("ddpm").schedule(2).timesteps.tolist() == [999, 0]
+    assert sampling.Objective("ddpm").schedule(4).timesteps.tolist() == [999, 666, 333, 0]
+    flow = sampling.Objective("flow").schedule(4)
+    assert flow.timesteps.tolist() == [1000, 750, 500, 250] and flow.sigmas[-1] == 0 and flow.alphas[-1] == 1
+
+
+def test_the_ancestral_sampler_draws_from_the_rng_it_is_given():
+    def run(rng):
+        state = sampling.SamplerState.start("ddpm", sampling.Objective("ddpm"), 3, np.zeros((1, 2, 2, 2), np.float32),
+                                            rng=rng)
+        for i in range(3):
+            state.step(i, np.zeros((1, 2, 2, 2)))
+        return state.x
+
+    assert np.array_equal(run(np.random.default_rng(5)), run(np.random.default_rng(5)))
+    assert not np.array_equal(run(np.random.default_rng(5)), run(np.random.default_rng(6)))
+    assert np.isfinite(run(None)).all()  # no rng: a fresh one
+
+
+def test_samplers_refuse_objectives_they_do_not_fit():
+    with pytest.raises(ValueError, match="ddpm sampler needs a ddpm model"):
+        sampling.SamplerState.start("ddpm", sampling.Objective("flow"), 2, np.zeros((1, 1, 1, 1), np.float32))
+    with pytest.raises(ValueError, match="euler sampler is for flow-matching models"):
+        sampling.SamplerState.start("euler", sampling.Objective("ddpm"), 2, np.zeros((1, 1, 1, 1), np.float32))
+    with pytest.raises(ValueError, match="unknown sampler 'heun'"):
+        sampling.SamplerState.start("heun", sampling.Objective("flow"), 2, np.zeros((1, 1, 1, 1), np.float32))
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        sampling.Objective("flow").schedule(0)
+
+
+def test_guided_loop_batches_both_halves_conditional_first():
+    cond, uncond = generation.class_conditions(3, 10, 2)
+    loop = generation.GuidedDenoising.start(sampling.Objective("flow"), "euler", 2, (4, 1, 1), 7, 2, cond, uncond, 3.0)
+    inputs = loop.inputs(0)
+    assert inputs["latent"].shape == (4, 4, 1, 1) and inputs["timestep"].shape == (4,)
+    assert inputs["class_label"].tolist() == [3, 3, 10, 10]
+    assert np.array_equal(inputs["latent"][:2], inputs["latent"][2:])
+    cond_out, uncond_out = np.full((2, 4, 1, 1), 1.0), np.full((2, 4, 1, 1), 0.5)
+    expected = loop.x + (0.5 - 1.0) * (0.5 + 3.0 * (1.0 - 0.5))  # euler: x + (s1 - s0) * v, v guided
+    loop.advance(0, np.concatenate([cond_out, uncond_out]))
+    np.testing.assert_allclose(loop.x, expected, rtol=1e-6)
+    unguided = generation.GuidedDenoising.start(sampling.Objective("flow"), "euler", 2, (4, 1, 1), 7, 2, cond, uncond,
+                                                1.0)
+    assert unguided.inputs(0)["latent"].shape == (2, 4, 1, 1) and unguided.inputs(0)["class_label"].tolist() == [3, 3]
+
+
+def test_text_conditions_use_the_all_false_mask_as_no_prompt():
+    tokens, mask = np.ones((1, 5, 8), np.float16), np.array([[1, 1, 0, 0, 0]])
+    cond, uncond = generation.text_conditions(tokens, mask, 3)
+    assert cond["context"].dtype == np.float32 and cond["context"].shape == (3, 5, 8)
+    assert cond["context_mask"].dtype == bool and cond["context_mask"].sum() == 6
+    assert not uncond["context_mask"].any() and not uncond["context"].any()
+
+
+def test_image_i_starts_from_seed_plus_i_and_ancestral_noise_apart():
+    assert generation.image_seeds(9, 3) == [9, 10, 11]
+    noise = generation.start_noise((2, 2), seed=9, n=3)
+    assert noise.dtype == np.float32 and np.array_equal(noise[2], generation.start_noise((2, 2), seed=11, n=1)[0])
+    assert generation.ANCESTRAL_SEED_OFFSET == 1_000_003  # published images depend on it
+
+
+def test_latent_space_scales_both_ways():
+    z = np.array([2.0, -4.0])
+    space = LatentSpace(0.25)
+    assert space.to_diffusion(z).tolist() == [0.5, -1.0] and space.from_diffusion(z).tolist() == [8.0, -16.0]
+
+
+def test_pixels_round_clamp_and_pad():
+    x = np.array([-1.5, -1.0, -0.9961, 0.0, 0.99, 1.0, 2.0], np.float32).reshape(1, 1, 1, 7).repeat(3, 1)
+    assert pixels.to_uint8(x)[0, 0, :, 0].tolist() == [0, 0, 0, 128, 254, 255, 255]
+    assert pixels.to_uint8(x).shape == (1, 1, 7, 3)
+    image = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
+    model = pixels.to_model(image)
+    assert model.shape == (1, 3, 2, 3) and model.dtype == np.float32 and model.min() == -1.0
+    wide = np.arange(40, dtype=np.float32).reshape(1, 1, 4, 10)
+    padded = pixels.pad_to_multiple(wide, 4)  # rows fit, columns pad: reflected
+    assert padded.shape == (1, 1, 4, 12) and np.array_equal(padded[..., 10], wide[..., 8])
+    assert np.array_equal(pixels.pad_to_multiple(wide[..., :8], 4), wide[..., :8])  # a multiple already
+    tall = np.arange(40, dtype=np.float32).reshape(1, 1, 10, 4)  # columns fit, rows pad
+    assert pixels.pad_to_multiple(tall, 4).shape == (1, 1, 12, 4)
+    tiny = np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2)  # too small to reflect 6 rows: replicate the edge
+    big = pixels.pad_to_multiple(tiny, 8)
+    assert big.shape == (1, 1, 8, 8)
+    assert (big[0, 0, 2:, :2] == tiny[0, 0, 1]).all() and (big[0, 0, :2, 2:] == tiny[0, 0, :, 1:]).all()
+
+
+def test_to_rgb_scales_sixteen_bit_and_composites_alpha():
+    from PIL import Image
+
+    grey16 = Image.fromarray(np.array([[0, 257 * 100, 65535]], np.uint16))
+    assert np.asarray(pixels.to_rgb(grey16))[0, :, 0].tolist() == [0, 100, 255]
+    rgba = Image.new("RGBA", (1, 1), (0, 0, 0, 0))
+    assert np.asarray(pixels.to_rgb(rgba)).tolist() == [[[255, 255, 255]]]  # transparent over white
+
+
+@pytest.mark.parametrize("length,tile,overlap,starts", [(100, 512, 128, [0]), (512, 512, 128, [0]),
+                                                        (1000, 512, 128, [0, 384, 488]),
+                                                        (1408, 512, 128, [0, 384, 768, 896])])
+def test_tile_starts(length, tile, overlap, starts):
+    assert tiling.tile_starts(length, tile, overlap) == starts
+
+
+def test_tile_plans_cover_the_image_with_any_number_of_tiles():
+    """One tile on one axis and three on the other, non-square: every output pixel is covered, the
+    output has the map's size, and the blend of an identity map is the identity."""
+    import asyncio
+
+    x = np.random.default_rng(0).standard_normal((2, 3, 40, 100)).astype(np.float32)
+    plan = tiling.TilePlan(40, 100, 48, 16, 2)
+    assert len(plan) == len(list(plan)) == 3 and plan.output_size == (80, 200)
+
+    async def up(t):  # a local map: 2x nearest upsampling
+        return t.repeat(2, axis=2).repeat(2, axis=3)
+
+    out = asyncio.run(tiling.blend_tiles(up, x, 48, 16, 2))
+    assert out.shape == (2, 3, 80, 200) and out.dtype == np.float32
+    np.testing.assert_allclose(out, x.repeat(2, axis=2).repeat(2, axis=3), rtol=1e-6)
+
+
+def test_metadata_round_trips_through_the_config_line():
+    meta = {"autoencoder": {"name": 'a "quoted" \\ name', "scaling_factor": 0.37}, "networks": {"encoder": {}},
+            "int8": {"file": "model.int8.onnx", "networks": ["encoder"]}, "precision": "float32"}
+    text = "name: \"encoder\"\n" + metadata.metadata_parameter(meta) + "\n"
+    assert metadata.read_metadata(text) == meta
+    with pytest.raises(ValueError, match="no 'dcae' parameter"):
+        metadata.read_metadata("name: \"encoder\"\n")
+    with pytest.raises(ValueError, match="lacks"):
+        metadata.parse_metadata('{"autoencoder": {}}')
+    assert metadata.graph_path("r", meta, "encoder", "int8").as_posix() == "r/encoder/1/model.int8.onnx"
+    assert metadata.graph_path("r", meta, "decoder", "int8").as_posix() == "r/decoder/1/model.onnx"
+    assert metadata.graph_precision(meta, metadata.graph_path("r", meta, "encoder", "int8")) == "int8"
+    assert metadata.graph_precision(meta, metadata.graph_path("r", meta, "encoder")) == "float32"
+    with pytest.raises(ValueError, match="dcae export --int8"):
+        metadata.graph_path("r", {**meta, "int8": None}, "encoder", "int8")
+    with pytest.raises(ValueError, match="unknown precision"):
+        metadata.graph_path("r", meta, "encoder", "fp8")
+
+
+def test_the_key_tool_hashes_stdin(monkeypatch, capsys):
+    from service import security
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret\n"))
+    assert security.main(["hash"]) == 0 and capsys.readouterr().out.strip() == security.hash_key("s3cret")
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n"))
+    assert security.main(["hash"]) == 1 and "no key on stdin" in capsys.readouterr().err
+    assert security.main([]) == 2 and "python -m service.security hash" in capsys.readouterr().err
+
+
+def test_a_bearer_token_does_not_override_the_x_api_key_header():
+    from service.security import AccessControl, hash_key
+    from service.settings import Settings
+
+    control = AccessControl.from_settings(Settings(api_keys=f"a:{hash_key('a-key')}:*,b:{hash_key('b-key')}:decode"))
+    assert control.authenticate({"x-api-key": "a-key", "authorization": "Bearer b-key"}).name == "a"
+    assert control.authenticate({"authorization": "bearer b-key"}).name == "b"
+    assert control.authenticate({"authorization": "Basic b-key"}) is None
