@@ -128,8 +128,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     """
     import torch
 
-    from dcae.checkpoint import load_pretrained
-    from dcae.checkpoint import load_generator
+    from dcae.checkpoint import load_generator, load_pretrained
 
     if int8 and fp16:
         raise ValueError("--int8 makes CPU graphs from the float32 ones; it does not combine with --fp16")
@@ -147,22 +146,56 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     ae_dir = Path(autoencoder) if autoencoder is not None else (Path(generator) / gen_config["autoencoder"]).resolve()
     if dit is not None and dit.config.text_dim > 0 and not text_encoder:
         text_encoder = True
+    networks, te_dir = _networks(ae, dit, text_encoder)
+    metadata = _metadata(networks, ae, ae_dir, dit, objective, gen_config, generator, te_dir, fp16, cpu_python_backend)
 
+    reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
+    output = Path(output)
+    if reused is not None and reused.resolve() == output.resolve():
+        raise ValueError("reuse_onnx must be another repository than the output")
+    _clean(output)
+    output.mkdir(parents=True, exist_ok=True)
+    for name, wrapper in networks.items():
+        log(f"exporting {name} -> {output / name / '1' / 'model.onnx'}{' (fp16)' if fp16 else ''}")
+        _write_graph(wrapper, output / name / "1" / "model.onnx", reused and reused / name / "1" / "model.onnx", fp16)
+    if int8:
+        calibration = ae_dir / CALIBRATION_DIR if int8 is True else Path(int8)
+        metadata["int8"] = quantize_autoencoder(output / "encoder" / "1" / "model.onnx",
+                                                output / "decoder" / "1" / "model.onnx",
+                                                calibration_images(calibration), log=log)
+        metadata["int8"]["calibration"] = str(calibration)
+
+    written = {name: _write_model(output / name, wrapper, metadata, cpu_python_backend, fp16, te_dir)
+               for name, wrapper in networks.items()}
+    if dit is not None:
+        written["generate"] = _write_generate(output / "generate", metadata, te_dir, generate_instances)
+    log(f"wrote {', '.join(written)} to {output}")
+    return written
+
+
+def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, ExportWrapper], Path | None]:
+    """The serving wrappers of what is exported (encoder, decoder, dit, text_encoder), and the text
+    encoder's directory."""
     networks: dict[str, ExportWrapper] = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
     if dit is not None:
         networks["dit"] = dit_wrapper(dit)
-    te_dir = None
-    if text_encoder:
-        from dcae.models.text_encoder import load_text_encoder
-        from dcae.contract.text_tokenize import DEFAULT_MAX_LENGTH, model_dir
+    if not text_encoder:
+        return networks, None
+    from dcae.contract.text_tokenize import DEFAULT_MAX_LENGTH, model_dir
+    from dcae.models.text_encoder import load_text_encoder
 
-        te_dir = model_dir() if text_encoder is True else Path(text_encoder)
-        max_length = dit.config.text_len if dit is not None and dit.config.text_dim > 0 else DEFAULT_MAX_LENGTH
-        te = TextEncoderExport(load_text_encoder(te_dir), max_length)
-        if dit is not None and dit.config.text_dim not in (0, te.width):
-            raise ValueError(f"the DiT takes text embeddings of width {dit.config.text_dim}, the text encoder makes {te.width}")
-        networks["text_encoder"] = te
+    te_dir = model_dir() if text_encoder is True else Path(text_encoder)
+    max_length = dit.config.text_len if dit is not None and dit.config.text_dim > 0 else DEFAULT_MAX_LENGTH
+    te = TextEncoderExport(load_text_encoder(te_dir), max_length)
+    if dit is not None and dit.config.text_dim not in (0, te.width):
+        raise ValueError(f"the DiT takes text embeddings of width {dit.config.text_dim}, the text encoder makes {te.width}")
+    networks["text_encoder"] = te
+    return networks, te_dir
 
+
+def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, dit, objective, gen_config: dict | None,
+              generator: str | Path | None, te_dir: Path | None, fp16: bool, cpu_python_backend: bool) -> dict:
+    """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
@@ -180,61 +213,47 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                             "outputs": [asdict(s) for s in w.outputs]} for name, w in networks.items()},
     }
     metadata["networks"].update({"generate": {"max_batch_size": 0}} if dit is not None else {})
+    return metadata
 
-    reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
-    output = Path(output)
-    if reused is not None and reused.resolve() == output.resolve():
-        raise ValueError("reuse_onnx must be another repository than the output")
-    _clean(output)
-    output.mkdir(parents=True, exist_ok=True)
-    for name, wrapper in networks.items():
-        onnx_path = output / name / "1" / "model.onnx"
-        log(f"exporting {name} -> {onnx_path}{' (fp16)' if fp16 else ''}")
-        with tempfile.TemporaryDirectory() as tmp:
-            if reused is not None:
-                fp32 = reused / name / "1" / "model.onnx"
-                check_signature(fp32, wrapper.inputs, wrapper.outputs)
-            else:
-                fp32 = export_onnx(wrapper, Path(tmp) / "model.onnx" if fp16 else onnx_path)
-            if fp16:
-                convert_to_fp16(fp32, onnx_path)
-            elif fp32 != onnx_path:
-                onnx_path.parent.mkdir(parents=True, exist_ok=True)
-                for f in fp32.parent.glob("model.onnx*"):  # the graph and any external weights
-                    shutil.copyfile(f, onnx_path.parent / f.name)
-    if int8:
-        calibration = ae_dir / CALIBRATION_DIR if int8 is True else Path(int8)
-        metadata["int8"] = quantize_autoencoder(output / "encoder" / "1" / "model.onnx",
-                                                output / "decoder" / "1" / "model.onnx",
-                                                calibration_images(calibration), log=log)
-        metadata["int8"]["calibration"] = str(calibration)
 
-    written: dict[str, Path] = {}
-    for name, wrapper in networks.items():
-        model_dir = output / name
-        onnx_path = model_dir / "1" / "model.onnx"
-        inputs, outputs = tensors_from_onnx(onnx_path, batched=True)
-        profile = wrapper.profile()
-        model_meta = {**metadata, "model": name, "role": wrapper.role}
-        if cpu_python_backend:
-            shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
-            config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
-                                 queue_delay_us=QUEUE_DELAY_US, warmup=_warmup(inputs, profile),
-                                 parameters={"intra_op_threads": "0"})
+def _write_graph(wrapper: ExportWrapper, onnx_path: Path, reused: Path | None, fp16: bool) -> None:
+    """The network's ONNX graph at `onnx_path`: exported (or a reused float32 graph, its signature
+    checked), converted to fp16 when asked; external weights travel with the graph."""
+    with tempfile.TemporaryDirectory() as tmp:
+        if reused is not None:
+            fp32 = reused
+            check_signature(fp32, wrapper.inputs, wrapper.outputs)
         else:
-            config = ModelConfig(name, "onnxruntime", wrapper.max_batch_size, inputs, outputs, model_meta,
-                                 instance_kind="KIND_GPU", queue_delay_us=QUEUE_DELAY_US,
-                                 warmup=_warmup(inputs, profile), tensorrt_precision="FP16" if fp16 else "FP32")
-            (model_dir / "trtexec_shapes.txt").write_text(_trtexec_args(profile))
-        if name == "text_encoder":  # callers tokenise with the model's own vocabulary
-            shutil.copyfile(te_dir / "tokenizer.json", model_dir / "1" / "tokenizer.json")
-        write(config, model_dir)
-        written[name] = model_dir
+            fp32 = export_onnx(wrapper, Path(tmp) / "model.onnx" if fp16 else onnx_path)
+        if fp16:
+            convert_to_fp16(fp32, onnx_path)
+        elif fp32 != onnx_path:
+            onnx_path.parent.mkdir(parents=True, exist_ok=True)
+            for f in fp32.parent.glob("model.onnx*"):  # the graph and any external weights
+                shutil.copyfile(f, onnx_path.parent / f.name)
 
-    if dit is not None:
-        written["generate"] = _write_generate(output / "generate", metadata, te_dir, generate_instances)
-    log(f"wrote {', '.join(written)} to {output}")
-    return written
+
+def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: dict, cpu_python_backend: bool, fp16: bool,
+                 te_dir: Path | None) -> Path:
+    """One model's config.pbtxt (rendered from its ONNX file) and backend files."""
+    name = model_dir.name
+    inputs, outputs = tensors_from_onnx(model_dir / "1" / "model.onnx", batched=True)
+    profile = wrapper.profile()
+    model_meta = {**metadata, "model": name, "role": wrapper.role}
+    if cpu_python_backend:
+        shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
+        config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
+                             queue_delay_us=QUEUE_DELAY_US, warmup=_warmup(inputs, profile),
+                             parameters={"intra_op_threads": "0"})
+    else:
+        config = ModelConfig(name, "onnxruntime", wrapper.max_batch_size, inputs, outputs, model_meta,
+                             instance_kind="KIND_GPU", queue_delay_us=QUEUE_DELAY_US,
+                             warmup=_warmup(inputs, profile), tensorrt_precision="FP16" if fp16 else "FP32")
+        (model_dir / "trtexec_shapes.txt").write_text(_trtexec_args(profile))
+    if name == "text_encoder":  # callers tokenise with the model's own vocabulary
+        shutil.copyfile(te_dir / "tokenizer.json", model_dir / "1" / "tokenizer.json")
+    write(config, model_dir)
+    return model_dir
 
 
 def _reusable(repo: str | Path, metadata: dict) -> Path:
