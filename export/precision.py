@@ -79,50 +79,12 @@ def convert_to_fp16(src: str | Path, dst: str | Path,
     """Write an fp16 variant of the fp32 ONNX file `src` to `dst`. `keep_fp32(node)`: True for fp32
     nodes, False for fp16 ones, None to follow the producer of the node's first float input."""
     src, dst = Path(src), Path(dst)
-    model = onnx.load(str(src), load_external_data=False)
-    if model.functions:
-        raise ExportError(f"{src}: local functions are not supported; export with the functions inlined")
+    model, dtype = _load_typed(src)
     graph = model.graph
-    for node in graph.node:
-        if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute):
-            raise ExportError(f"{src}: node {node.name} ({node.op_type}) has a subgraph; not supported")
-
-    # Types of every tensor, before any change (inference reads initializer dims, not their data).
-    inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
-    dtype = {v.name: v.type.tensor_type.elem_type
-             for v in (*inferred.graph.input, *inferred.graph.output, *inferred.graph.value_info)}
-    dtype.update({t.name: t.data_type for t in graph.initializer})
-    onnx.external_data_helper.load_external_data_for_model(model, str(src.parent))
-
     nodes = list(graph.node)  # stable references (protobuf hands out new wrappers on each iteration)
-    fp32_node: list[bool] = []
-    fp32_producer: dict[str, bool] = {}
-    for node in nodes:  # topological order: a node without metadata follows its first float input's producer
-        keep = keep_fp32(node)
-        if keep is None:
-            keep = next((fp32_producer[i] for i in node.input if dtype.get(i) == FLOAT and i in fp32_producer), False)
-        fp32_node.append(keep)
-        fp32_producer.update({o: keep for o in node.output})
+    fp32_node = _fp32_nodes(nodes, dtype, keep_fp32)
     stored: dict[str, int] = {v.name: v.type.tensor_type.elem_type for v in graph.input}  # float tensor -> dtype held
-
-    # Initializers: an fp16 copy for fp16 consumers, the fp32 original kept only where fp32 nodes read it.
-    initializers = {t.name: t for t in graph.initializer if t.data_type == FLOAT}
-    wants: dict[str, set[int]] = {name: set() for name in initializers}
-    for k, node in enumerate(nodes):
-        for i, name in enumerate(node.input):
-            if name in wants:
-                keep = fp32_node[k] or i in KEEP_FLOAT_INPUTS.get(node.op_type, ())
-                wants[name].add(FLOAT if keep else FLOAT16)
-    renamed_fp16: dict[str, str] = {}
-    for name, t in initializers.items():
-        if wants[name] == {FLOAT16}:
-            t.CopyFrom(_fp16_tensor(t))
-            stored[name] = FLOAT16
-        else:
-            stored[name] = FLOAT
-            if FLOAT16 in wants[name]:
-                renamed_fp16[name] = name + "__fp16"
-                graph.initializer.append(_fp16_tensor(t, renamed_fp16[name]))
+    renamed_fp16 = _split_initializers(graph, nodes, fp32_node, stored)
 
     casts: dict[tuple[str, int], str] = {}
     new_nodes: list[onnx.NodeProto] = []
@@ -156,21 +118,82 @@ def convert_to_fp16(src: str | Path, dst: str | Path,
     if unknown:
         raise ExportError(f"{src}: no inferred type for {unknown[:5]}; cannot place fp16/fp32 casts")
 
-    # Graph outputs keep float32: rename an fp16 producer's output and cast it back under the old name.
-    for out in graph.output:
-        if dtype.get(out.name) == FLOAT and stored.get(out.name) == FLOAT16:
-            inner = out.name + "__fp16"
-            for node in new_nodes:
-                node.output[:] = [inner if o == out.name else o for o in node.output]
-                node.input[:] = [inner if i == out.name else i for i in node.input]
-            new_nodes.append(helper.make_node("Cast", [inner], [out.name], to=FLOAT, name=out.name + "_to_fp32"))
-
+    _outputs_in_fp32(graph, new_nodes, dtype, stored)
     del graph.node[:]
     graph.node.extend(new_nodes)
     del graph.value_info[:]
     _save(model, dst)
     onnx.checker.check_model(str(dst), full_check=True)  # type inference end to end: no dtype clash left
     return dst
+
+
+def _load_typed(src: Path) -> tuple[onnx.ModelProto, dict[str, int]]:
+    """The model (external weights loaded) and the element type of every tensor, inferred before any
+    change (inference reads initializer dims, not their data)."""
+    model = onnx.load(str(src), load_external_data=False)
+    if model.functions:
+        raise ExportError(f"{src}: local functions are not supported; export with the functions inlined")
+    for node in model.graph.node:
+        if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for a in node.attribute):
+            raise ExportError(f"{src}: node {node.name} ({node.op_type}) has a subgraph; not supported")
+    inferred = onnx.shape_inference.infer_shapes(model, strict_mode=True)
+    dtype = {v.name: v.type.tensor_type.elem_type
+             for v in (*inferred.graph.input, *inferred.graph.output, *inferred.graph.value_info)}
+    dtype.update({t.name: t.data_type for t in model.graph.initializer})
+    onnx.external_data_helper.load_external_data_for_model(model, str(src.parent))
+    return model, dtype
+
+
+def _fp32_nodes(nodes: list[onnx.NodeProto], dtype: dict[str, int],
+                keep_fp32: Callable[[onnx.NodeProto], bool | None]) -> list[bool]:
+    """Per node, in topological order: stays fp32? A node `keep_fp32` leaves open (None) follows the
+    producer of its first float input."""
+    fp32_node: list[bool] = []
+    fp32_producer: dict[str, bool] = {}
+    for node in nodes:
+        keep = keep_fp32(node)
+        if keep is None:
+            keep = next((fp32_producer[i] for i in node.input if dtype.get(i) == FLOAT and i in fp32_producer), False)
+        fp32_node.append(keep)
+        fp32_producer.update({o: keep for o in node.output})
+    return fp32_node
+
+
+def _split_initializers(graph: onnx.GraphProto, nodes: list[onnx.NodeProto], fp32_node: list[bool],
+                        stored: dict[str, int]) -> dict[str, str]:
+    """Float initializers: an fp16 copy for fp16 consumers, the fp32 original kept only where fp32 nodes
+    read it. Records each one's stored type in `stored`; -> {name: its fp16 copy's name} for those kept
+    in both."""
+    initializers = {t.name: t for t in graph.initializer if t.data_type == FLOAT}
+    wants: dict[str, set[int]] = {name: set() for name in initializers}
+    for k, node in enumerate(nodes):
+        for i, name in enumerate(node.input):
+            if name in wants:
+                keep = fp32_node[k] or i in KEEP_FLOAT_INPUTS.get(node.op_type, ())
+                wants[name].add(FLOAT if keep else FLOAT16)
+    renamed_fp16: dict[str, str] = {}
+    for name, t in initializers.items():
+        if wants[name] == {FLOAT16}:
+            t.CopyFrom(_fp16_tensor(t))
+            stored[name] = FLOAT16
+        else:
+            stored[name] = FLOAT
+            if FLOAT16 in wants[name]:
+                renamed_fp16[name] = name + "__fp16"
+                graph.initializer.append(_fp16_tensor(t, renamed_fp16[name]))
+    return renamed_fp16
+
+
+def _outputs_in_fp32(graph: onnx.GraphProto, nodes: list[onnx.NodeProto], dtype: dict[str, int],
+                     stored: dict[str, int]) -> None:
+    """Graph outputs keep float32: an fp16 producer's output is renamed and cast back under the old name."""
+    for out in graph.output:
+        if dtype.get(out.name) == FLOAT and stored.get(out.name) == FLOAT16:
+            inner = out.name + "__fp16"
+            for node in nodes:
+                node.output[:] = [inner if o == out.name else o for o in node.output]
+                node.input[:] = [inner if i == out.name else i for i in node.input]
+            nodes.append(helper.make_node("Cast", [inner], [out.name], to=FLOAT, name=out.name + "_to_fp32"))
 
 
 def _retype_attributes(node: onnx.NodeProto) -> None:
