@@ -68,24 +68,14 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
     protocol's resize with a resize by that factor (1: native pixels; `CenterCropDataset`). Images
     that the model or the baseline reproduces exactly (infinite PSNR) are left out of the means and
     named in `reproduced_exactly`."""
-    from dcae.data import CenterCropDataset
     from dcae.images import save_image
 
-    dataset = CenterCropDataset(images, resolution, scale=crop_scale)
-    if limit is not None:
-        dataset = Subset(dataset, range(min(limit, len(dataset))))
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False)
-    if progress:
-        from tqdm import tqdm
-
-        loader = tqdm(loader, desc="eval", unit="batch", leave=False)
+    loader = _crops(images, resolution, crop_scale, limit, batch_size, progress)
     if comparisons is not None:
         comparisons = Path(comparisons)
         comparisons.mkdir(parents=True, exist_ok=True)
     cell = resolution // latent_shape[1]
-    quarter_cell = cell / 4
-    frame = max(1, round(quarter_cell))
-    band = max(1, cell // 16)
+    frame, band = max(1, round(cell / 4)), max(1, cell // 16)  # as _metrics measures them
     scores: dict[str, list[torch.Tensor]] = {
         f"{prefix}{metric}": [] for prefix in ("", "bicubic_")
         for metric in ("psnr", "ssim", "lpips", "coarse_error_share", "edge_error_share", "seam_error_share")}
@@ -97,13 +87,8 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
             rec = quantize01(reconstruct(x))
             base = (bicubic_baseline(ref, latent_shape) * 255.0).round() / 255.0
             for prefix, out in (("", rec), ("bicubic_", base)):
-                scores[prefix + "psnr"].append(psnr(out, ref).cpu())
-                scores[prefix + "ssim"].append(ssim(out, ref).cpu())
-                scores[prefix + "coarse_error_share"].append(coarse_error_share(out, ref, quarter_cell).cpu())
-                scores[prefix + "edge_error_share"].append(edge_error_share(out, ref, frame).cpu())
-                scores[prefix + "seam_error_share"].append(seam_error_share(out, ref, cell, band, frame).cpu())
-                if lpips is not None:
-                    scores[prefix + "lpips"].append(lpips(out * 2 - 1, ref * 2 - 1).float().cpu())
+                for metric, value in _metrics(out, ref, cell, lpips).items():
+                    scores[prefix + metric].append(value)
         if comparisons is not None:
             for name, r, o, b in zip(batch_names, ref.cpu(), rec.cpu(), base.cpu()):
                 save_image(_comparison_strip(r, o, b) * 2 - 1,
@@ -145,6 +130,35 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
         result["per_image"] = [{"name": name, **{k: float(v[i]) for k, v in values.items()}}
                                for i, name in enumerate(names)]
     return result
+
+
+def _crops(images: str | Path, resolution: int, crop_scale: float | None, limit: int | None, batch_size: int,
+           progress: bool):
+    """Batches of (center crops in [-1, 1], names) of the evaluation protocol."""
+    from dcae.data import CenterCropDataset
+
+    dataset = CenterCropDataset(images, resolution, scale=crop_scale)
+    if limit is not None:
+        dataset = Subset(dataset, range(min(limit, len(dataset))))
+    loader = DataLoader(dataset, batch_size=batch_size, shuffle=False)
+    if progress:
+        from tqdm import tqdm
+
+        return tqdm(loader, desc="eval", unit="batch", leave=False)
+    return loader
+
+
+def _metrics(out: torch.Tensor, ref: torch.Tensor, cell: int, lpips: torch.nn.Module | None) -> dict[str, torch.Tensor]:
+    """Per-image metrics of `out` against `ref` (both [0, 1] on the uint8 grid), latent cells of `cell` px."""
+    quarter_cell = cell / 4
+    frame, band = max(1, round(quarter_cell)), max(1, cell // 16)
+    metrics = {"psnr": psnr(out, ref), "ssim": ssim(out, ref),
+               "coarse_error_share": coarse_error_share(out, ref, quarter_cell),
+               "edge_error_share": edge_error_share(out, ref, frame),
+               "seam_error_share": seam_error_share(out, ref, cell, band, frame)}
+    if lpips is not None:
+        metrics["lpips"] = lpips(out * 2 - 1, ref * 2 - 1).float()
+    return {k: v.cpu() for k, v in metrics.items()}
 
 
 def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int, limit: int | None = None,
