@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import hashlib
 import json
 import os
 import re
@@ -27,7 +26,8 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from dcae.image_files import decode_file, exif_orientation, load_image, oriented_size
+from dcae.corpus_scan import Candidate, is_dark_variant, scan_package_tree, sha256_of
+from dcae.image_files import decode_file, exif_orientation, load_image
 
 
 DEFAULT_TRAIN_PACKAGES: tuple[str, ...] = (
@@ -37,11 +37,9 @@ DEFAULT_TRAIN_PACKAGES: tuple[str, ...] = (
 )
 DEFAULT_EVAL_PACKAGES: tuple[str, ...] = ("mate-backgrounds",)
 
-# Formats the datasets read. The package scanner only takes the first four: packages
+# Formats the datasets read. The package scanner (corpus_scan) only takes the first four: packages
 # ship nothing else worth having, and SVG/XML "backgrounds" are not rasters.
 IMAGE_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
-_PACKAGE_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")
-_SKIP_NAME = re.compile(r"screenshot|thumb|preview", re.IGNORECASE)
 
 MANIFEST_VERSION = 1
 
@@ -59,148 +57,6 @@ def list_images(root: Path | str) -> list[Path]:
             if not name.startswith(".") and name.lower().endswith(IMAGE_EXTENSIONS):
                 found.append(Path(dirpath) / name)
     return sorted(found)
-
-
-# --------------------------------------------------------------------------------------
-# Corpus: scanning package trees
-# --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One raster image found in an unpacked package."""
-
-    package: str
-    rel_path: str  # path inside the package tree (POSIX), e.g. usr/share/wallpapers/X/...
-    path: Path  # the file on disk (possibly a symlink within the tree)
-    group: str  # the artwork it shows: all resolutions / light-dark variants share it
-    width: int
-    height: int
-    sha256: str
-    is_link: bool = False
-    split: str = "train"
-
-    @property
-    def pixels(self) -> int:
-        return self.width * self.height
-
-    @property
-    def key(self) -> str:
-        return f"{self.package}:{self.rel_path}"
-
-
-# KDE/Plasma wallpaper packages: usr/share/wallpapers/NAME/contents/images[_dark]/WxH.ext,
-# where the file names are target screen sizes, not (always) the real pixel size.
-_KDE_LAYOUT = re.compile(r"(?:^|/)wallpapers/(?P<name>[^/]+)/contents/images(?:_dark)?/[^/]+$")
-_RESOLUTION_SUFFIX = re.compile(r"[-_ .]?\d{3,5}x\d{3,5}$", re.IGNORECASE)
-_VARIANT_SUFFIX = re.compile(r"-(?:l|d|light|dark|day|night)$", re.IGNORECASE)
-_COMMON_PREFIX = re.compile(r"^usr/share/(?:backgrounds|wallpapers|pixmaps)/")
-
-
-def _artwork_group(rel_path: str) -> str:
-    """Name shared by all resolutions and light/dark variants of one wallpaper.
-
-    Dark variants are recolourings of the same artwork, so they are grouped with (and
-    lose to) the light/default image instead of counting as extra images.
-    """
-    m = _KDE_LAYOUT.search(rel_path)
-    if m:
-        return m["name"]
-    parent, _, name = rel_path.rpartition("/")
-    stem = name.rsplit(".", 1)[0]
-    stem = _VARIANT_SUFFIX.sub("", _RESOLUTION_SUFFIX.sub("", stem))
-    parent = _COMMON_PREFIX.sub("", parent + "/").rstrip("/")
-    return "/".join(p for p in (parent, stem) if p)
-
-
-def _is_dark_variant(rel_path: str) -> bool:
-    stem = rel_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return "/images_dark/" in rel_path or re.search(r"-(?:d|dark|night)$", stem, re.IGNORECASE) is not None
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _transparent_fraction(img: Image.Image) -> float:
-    if img.mode not in ("RGBA", "LA", "PA", "RGBa", "La") and "transparency" not in img.info:
-        return 0.0
-    alpha = np.asarray(img.convert("RGBA").getchannel("A"))
-    return float((alpha < 255).mean())
-
-
-def scan_package_tree(
-    root: Path | str,
-    package: str,
-    *,
-    min_side: int = 512,
-    max_transparent_fraction: float = 0.01,
-    on_skip: Callable[[str, str], None] | None = None,
-    progress: bool = False,
-) -> list[Candidate]:
-    """List the usable raster images of an unpacked package (or any folder).
-
-    Skips non-raster files (SVG, XML, ...), screenshots / thumbnails / previews, images
-    whose short side is below ``min_side``, unreadable files, symlinks leaving the tree,
-    and images with more than ``max_transparent_fraction`` non-opaque pixels (translucent
-    overlays meant to sit on a desktop colour are not self-contained pictures).
-    ``on_skip(rel_path, reason)`` is called for each skipped image-like file.
-    """
-    root = Path(root)
-    real_root = root.resolve()
-    skip = on_skip or (lambda rel, reason: None)
-    files = sorted(
-        p for p in root.rglob("*") if p.suffix.lower() in _PACKAGE_IMAGE_EXTENSIONS and not p.is_dir()
-    )
-    # Packages symlink one file under many names: inspect each real file once.
-    probed: dict[Path, tuple[int, int, float]] = {}
-    hashes: dict[Path, str] = {}
-    out: list[Candidate] = []
-    for path in tqdm(files, desc=f"scan {package}", unit="file", disable=not progress, leave=False):
-        rel = path.relative_to(root).as_posix()
-        real = path.resolve()
-        if not real.is_relative_to(real_root) or not real.is_file():
-            skip(rel, "symlink outside the package tree or broken")
-            continue
-        if _SKIP_NAME.search(rel):
-            skip(rel, "screenshot/thumbnail/preview")
-            continue
-        if real not in probed:
-            try:
-                with Image.open(real) as img:
-                    width, height = oriented_size(img)
-                    # Only decode (for the alpha check) images that are big enough.
-                    transparent = _transparent_fraction(img) if min(width, height) >= min_side else 0.0
-            except (OSError, ValueError, Image.DecompressionBombError) as err:
-                skip(rel, f"unreadable ({err})")
-                continue
-            probed[real] = (width, height, transparent)
-        width, height, transparent = probed[real]
-        if min(width, height) < min_side:
-            skip(rel, f"too small ({width}x{height})")
-            continue
-        if transparent > max_transparent_fraction:
-            skip(rel, f"translucent ({transparent:.0%} of pixels not opaque)")
-            continue
-        if real not in hashes:
-            hashes[real] = _sha256(real)
-        out.append(
-            Candidate(
-                package=package,
-                rel_path=rel,
-                path=path,
-                group=_artwork_group(rel),
-                width=width,
-                height=height,
-                sha256=hashes[real],
-                is_link=path.is_symlink(),
-            )
-        )
-    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -292,7 +148,7 @@ def deduplicate(
         candidates,
         key=lambda c: (
             c.split != "eval",
-            _is_dark_variant(c.rel_path),
+            is_dark_variant(c.rel_path),
             -c.pixels,
             c.is_link,
             c.package,
@@ -447,7 +303,7 @@ def _export(
             old is not None
             and old.get("source_sha256") == cand.sha256
             and dest.is_file()
-            and _sha256(dest) == old.get("sha256")
+            and sha256_of(dest) == old.get("sha256")
         )
         if not up_to_date:
             if verbatim:
@@ -465,7 +321,7 @@ def _export(
                 "source": cand.rel_path,
                 "width": width,
                 "height": height,
-                "sha256": old["sha256"] if up_to_date else _sha256(dest),
+                "sha256": old["sha256"] if up_to_date else sha256_of(dest),
                 "source_sha256": cand.sha256,
                 "bytes": dest.stat().st_size,
                 "converted": not verbatim,
@@ -509,32 +365,9 @@ def fetch_corpus(
     overlap = set(train_packages) & set(eval_packages)
     if overlap:
         raise ValueError(f"packages in both splits: {sorted(overlap)}")
-    cache = out_dir / ".cache"
     log = _log if progress else (lambda message: None)
-
-    packages: dict[str, dict[str, Any]] = {}
-    skipped: list[dict[str, str]] = []
-    candidates: list[Candidate] = []
-    for split, names in (("train", train_packages), ("eval", eval_packages)):
-        for name in names:
-            info: dict[str, Any] = {"split": split}
-            packages[name] = info
-            try:
-                deb = download_deb(name, cache / "debs")
-                tree = extract_deb(deb, cache / "extracted")
-            except (FetchError, OSError) as err:
-                info.update(status="failed", error=str(err))
-                log(f"warning: {name}: {err}")
-                continue
-
-            def note_skip(rel: str, reason: str, package: str = name) -> None:
-                skipped.append({"package": package, "source": rel, "reason": reason})
-
-            found = scan_package_tree(tree, name, min_side=min_side, on_skip=note_skip, progress=progress)
-            candidates += [dataclasses.replace(c, split=split) for c in found]
-            info.update(status="ok", deb=deb.name, candidates=len(found))
-            log(f"{name}: {len(found)} candidate images")
-
+    packages, candidates, skipped = _scan_packages(out_dir / ".cache", train_packages, eval_packages, min_side,
+                                                   progress, log)
     dropped: list[dict[str, str]] = []
 
     def note_drop(cand: Candidate, reason: str, kept: Candidate) -> None:
@@ -575,6 +408,36 @@ def fetch_corpus(
     summary = summarize_manifest(manifest, out_dir)
     log(f"done: {summary['images']['train']} train / {summary['images']['eval']} eval images in {out_dir}")
     return summary
+
+
+def _scan_packages(cache: Path, train_packages: Sequence[str], eval_packages: Sequence[str], min_side: int,
+                   progress: bool, log: Callable[[str], None]
+                   ) -> tuple[dict[str, dict[str, Any]], list[Candidate], list[dict[str, str]]]:
+    """Download, unpack and scan every package -> (package status by name, candidate images with their
+    split, skipped files with the reason). A package that fails is recorded as failed, not raised."""
+    packages: dict[str, dict[str, Any]] = {}
+    skipped: list[dict[str, str]] = []
+    candidates: list[Candidate] = []
+    for split, names in (("train", train_packages), ("eval", eval_packages)):
+        for name in names:
+            info: dict[str, Any] = {"split": split}
+            packages[name] = info
+            try:
+                deb = download_deb(name, cache / "debs")
+                tree = extract_deb(deb, cache / "extracted")
+            except (FetchError, OSError) as err:
+                info.update(status="failed", error=str(err))
+                log(f"warning: {name}: {err}")
+                continue
+
+            def note_skip(rel: str, reason: str, package: str = name) -> None:
+                skipped.append({"package": package, "source": rel, "reason": reason})
+
+            found = scan_package_tree(tree, name, min_side=min_side, on_skip=note_skip, progress=progress)
+            candidates += [dataclasses.replace(c, split=split) for c in found]
+            info.update(status="ok", deb=deb.name, candidates=len(found))
+            log(f"{name}: {len(found)} candidate images")
+    return packages, candidates, skipped
 
 
 def summarize_manifest(manifest: dict[str, Any], out_dir: Path | str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ import torch
 from PIL import Image
 
 import dcae.corpus as data  # the corpus builder (`dcae data fetch`)
-from dcae.corpus import compute_fingerprint, deduplicate, list_images, scan_package_tree, similarity
+import dcae.corpus_scan as corpus_scan
+from dcae.corpus import compute_fingerprint, deduplicate, list_images, similarity
+from dcae.corpus_scan import scan_package_tree
 from dcae.data import CenterCropDataset, DeviceCrops, RandomCropDataset
 from dcae.image_files import load_image
 from dcae.images import to_tensor, to_uint8
@@ -347,7 +349,7 @@ def test_fetch_corpus_without_apt(tmp_path, monkeypatch):
         path = out / e["file"]
         with Image.open(path) as img:
             assert img.mode == "RGB" and img.size == (e["width"], e["height"])
-        assert data._sha256(path) == e["sha256"]
+        assert corpus_scan.sha256_of(path) == e["sha256"]
     assert set(data.format_summary(summary).splitlines()[0].split()) >= {"corpus"}
 
     # idempotent: same manifest, outputs untouched
