@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from dcae.argtypes import finite_float, positive_int
+from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
+from dcae.contract.sampling import SAMPLERS
 
 # The models this repository ships (trained with `dcae train-ae` / `dcae train-dit`; see their model cards).
 WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
@@ -295,9 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     cond.add_argument("--class", dest="class_label", type=int, help="class index (class-conditioned models)")
     p.add_argument("-n", type=positive_int, default=1, help="number of images (default 1)")
     p.add_argument("--seed", type=int, default=0, help="image i uses seed + i (default 0)")
-    p.add_argument("--steps", type=positive_int, default=30, help="sampler steps (default 30)")
-    p.add_argument("--guidance", type=finite_float, default=4.0, help="classifier-free guidance scale (default 4.0)")
-    p.add_argument("--sampler", choices=["ddpm", "ddim", "dpmpp_2m", "euler"], default=None,
+    p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS, help=f"sampler steps (default {DEFAULT_STEPS})")
+    p.add_argument("--guidance", type=finite_float, default=DEFAULT_GUIDANCE,
+                   help=f"classifier-free guidance scale (default {DEFAULT_GUIDANCE})")
+    p.add_argument("--sampler", choices=SAMPLERS, default=None,
                    help="default: euler for flow models, dpmpp_2m for ddpm models")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")

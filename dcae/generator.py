@@ -76,7 +76,8 @@ class LatentDiffusionPipeline:
 
     @torch.no_grad()
     def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
-                       steps: int = 30, guidance: float = 4.0, sampler: str | None = None,
+                       steps: int = generation.DEFAULT_STEPS, guidance: float = generation.DEFAULT_GUIDANCE,
+                       sampler: str | None = None,
                        callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
         """Diffusion-space latents (n, C, s, s); `callback(done, total)` after each model evaluation."""
         device = next(self.dit.parameters()).device
@@ -102,7 +103,8 @@ class LatentDiffusionPipeline:
 
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
-                 steps: int = 30, guidance: float = 4.0, sampler: str | None = None,
+                 steps: int = generation.DEFAULT_STEPS, guidance: float = generation.DEFAULT_GUIDANCE,
+                 sampler: str | None = None,
                  callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
         """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
         z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback)

@@ -23,6 +23,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
 from dcae.contract.metadata import METADATA_KEY, read_metadata
 from export.precision import convert_to_fp16
 from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
@@ -38,7 +39,6 @@ QUEUE_DELAY_US = 2000  # dynamic batching: how long a request may wait for other
 BACKENDS_DIR = Path(__file__).parent / "backends"
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_DIR = REPO_ROOT / "dcae" / "contract"  # copied into the generate model as the package `dcae_contract`
-DEFAULT_STEPS, DEFAULT_GUIDANCE = 30, 4.0
 TEXT_ENCODER_NAME = "all-MiniLM-L6-v2"
 
 

@@ -19,6 +19,7 @@ import numpy as np
 from .sampling import Objective, SamplerState, guide, initial_noise
 
 ANCESTRAL_SEED_OFFSET = 1_000_003  # the ddpm sampler's noise, seeded apart from the start noise
+DEFAULT_STEPS, DEFAULT_GUIDANCE = 30, 4.0  # a generator's defaults unless its checkpoint says otherwise
 
 
 def image_seeds(seed: int, n: int) -> list[int]:
