@@ -138,7 +138,7 @@ def _repository_digest(repo: Path) -> str | None:
         return None
     from dcae.contract.metadata import read_metadata
 
-    return read_metadata(cfg.read_text())["autoencoder"]["weights_sha256"]
+    return read_metadata(cfg.read_text()).autoencoder.weights_sha256
 
 
 def _agreement(model, diffusers_dir: Path, onnx_repo: Path) -> dict:

@@ -290,7 +290,7 @@ def run(plan: LoadPlan) -> dict:
     from service.settings import Settings
 
     meta = _metadata()
-    if meta["generator"] is None:
+    if meta.generator is None:
         raise RuntimeError(f"{REPOSITORY} has no generator; run `make model-repository`")
     png = _test_image()
     latent = _test_latent(png)
@@ -300,7 +300,7 @@ def run(plan: LoadPlan) -> dict:
     return {"plan": asdict(plan), "image_pixels": IMAGE_PIXELS, "prompt": PROMPT,
             "settings": {"max_batch_size": defaults.max_batch_size, "max_batch_wait_ms": defaults.max_batch_wait_ms,
                          "ort_threads": defaults.ort_threads or os.cpu_count(), "max_queue": defaults.max_queue},
-            "models": {"autoencoder": meta["autoencoder"]["name"], "generator": meta["generator"]["dit"]["name"],
+            "models": {"autoencoder": meta.autoencoder.name, "generator": meta.generator.name,
                        "generate_steps": plan.generate_steps},
             "runs": runs}
 

@@ -216,8 +216,8 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
     runtime_precision = {"fp32": "float32", "int8": "int8"}.get(precision)
     if runtime_precision is None:
         raise ValueError(f"a model repository is evaluated in fp32 or int8, not {precision}")
-    ae = metadata["autoencoder"]
-    f = ae["compression"]
+    ae = metadata.autoencoder
+    f = ae.compression
     if resolution % f:
         raise ValueError(f"resolution {resolution} is not a multiple of the compression factor {f}")
     encoder, decoder = (ort.InferenceSession(str(graph_path(repository, metadata, n, runtime_precision)),
@@ -227,11 +227,11 @@ def evaluate_repository(repository: str | Path, images: str | Path, resolution: 
         latent = encoder.run(["latent"], {"image": x.numpy()})[0]
         return torch.from_numpy(decoder.run(["image"], {"latent": latent})[0])
 
-    result = evaluate_reconstruction(images, resolution, reconstruct, (ae["latent_channels"], resolution // f,
+    result = evaluate_reconstruction(images, resolution, reconstruct, (ae.latent_channels, resolution // f,
                                                                        resolution // f),
                                      limit=limit, batch_size=batch_size, progress=progress,
                                      per_image=per_image, comparisons=comparisons, crop_scale=crop_scale)
-    return {"model": str(repository), "preset": ae["name"], "graphs": precision, **result}
+    return {"model": str(repository), "preset": ae.name, "graphs": precision, **result}
 
 
 def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:

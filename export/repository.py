@@ -18,13 +18,14 @@ Two variants of the same networks and configs:
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
-from dcae.contract.metadata import METADATA_KEY, read_metadata
+from dcae.contract.metadata import METADATA_KEY, Int8Info, RepositoryMetadata, read_metadata
 from export.precision import convert_to_fp16
 from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
 from export.to_onnx import check_signature, export_onnx
@@ -160,10 +161,9 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         _write_graph(wrapper, output / name / "1" / "model.onnx", reused and reused / name / "1" / "model.onnx", fp16)
     if int8:
         calibration = ae_dir / CALIBRATION_DIR if int8 is True else Path(int8)
-        metadata["int8"] = quantize_autoencoder(output / "encoder" / "1" / "model.onnx",
-                                                output / "decoder" / "1" / "model.onnx",
-                                                calibration_images(calibration), log=log)
-        metadata["int8"]["calibration"] = str(calibration)
+        int8_entry = quantize_autoencoder(output / "encoder" / "1" / "model.onnx",
+                                          output / "decoder" / "1" / "model.onnx", calibration_images(calibration), log=log)
+        metadata = replace(metadata, int8=Int8Info(**int8_entry, calibration=str(calibration)))
 
     written = {name: _write_model(output / name, wrapper, metadata, cpu_python_backend, fp16, te_dir)
                for name, wrapper in networks.items()}
@@ -194,7 +194,8 @@ def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, Expor
 
 
 def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, dit, objective, gen_config: dict | None,
-              generator: str | Path | None, te_dir: Path | None, fp16: bool, cpu_python_backend: bool) -> dict:
+              generator: str | Path | None, te_dir: Path | None, fp16: bool, cpu_python_backend: bool
+              ) -> RepositoryMetadata:
     """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
@@ -213,7 +214,7 @@ def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, dit, objecti
                             "outputs": [asdict(s) for s in w.outputs]} for name, w in networks.items()},
     }
     metadata["networks"].update({"generate": {"max_batch_size": 0}} if dit is not None else {})
-    return metadata
+    return RepositoryMetadata.from_dict(json.loads(json.dumps(metadata)))  # as every reader will see it
 
 
 def _write_graph(wrapper: ExportWrapper, onnx_path: Path, reused: Path | None, fp16: bool) -> None:
@@ -233,13 +234,13 @@ def _write_graph(wrapper: ExportWrapper, onnx_path: Path, reused: Path | None, f
                 shutil.copyfile(f, onnx_path.parent / f.name)
 
 
-def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: dict, cpu_python_backend: bool, fp16: bool,
+def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: RepositoryMetadata, cpu_python_backend: bool, fp16: bool,
                  te_dir: Path | None) -> Path:
     """One model's config.pbtxt (rendered from its ONNX file) and backend files."""
     name = model_dir.name
     inputs, outputs = tensors_from_onnx(model_dir / "1" / "model.onnx", batched=True)
     profile = wrapper.profile()
-    model_meta = {**metadata, "model": name, "role": wrapper.role}
+    model_meta = metadata.for_model(name, wrapper.role)
     if cpu_python_backend:
         shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
         config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
@@ -256,12 +257,10 @@ def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: dict, cpu_py
     return model_dir
 
 
-def _reusable(repo: str | Path, metadata: dict) -> Path:
+def _reusable(repo: str | Path, metadata: RepositoryMetadata) -> Path:
     """`repo` if its float32 graphs were exported from the checkpoints `metadata` describes."""
-    import json
-
     repo = Path(repo)
-    for name in metadata["networks"]:
+    for name in metadata.networks:
         if name == "generate":
             continue
         cfg = repo / name / "config.pbtxt"
@@ -269,14 +268,14 @@ def _reusable(repo: str | Path, metadata: dict) -> Path:
             raise ValueError(f"{repo} has no exported {name} model to reuse")
         theirs = read_metadata(cfg.read_text(), str(cfg))
         source = {"encoder": "autoencoder", "decoder": "autoencoder", "dit": "generator"}.get(name, name)
-        if theirs.get(source) != json.loads(json.dumps(metadata[source])):
+        if getattr(theirs, source) != getattr(metadata, source):
             raise ValueError(f"{repo}/{name} was exported from another {source}; cannot reuse it")
-        if theirs.get("precision") != "float32":
-            raise ValueError(f"{repo}/{name} holds {theirs.get('precision')} graphs; reuse needs float32 ones")
+        if theirs.precision != "float32":
+            raise ValueError(f"{repo}/{name} holds {theirs.precision} graphs; reuse needs float32 ones")
     return repo
 
 
-def _write_generate(model_dir: Path, metadata: dict, text_encoder_dir: Path | None, instances: int = 1) -> Path:
+def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_dir: Path | None, instances: int = 1) -> Path:
     version = model_dir / "1"
     version.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(BACKENDS_DIR / "generate_model.py", version / "model.py")
@@ -285,7 +284,7 @@ def _write_generate(model_dir: Path, metadata: dict, text_encoder_dir: Path | No
     package.mkdir()
     for source in sorted(CONTRACT_DIR.glob("*.py")):
         shutil.copyfile(source, package / source.name)
-    text = metadata["generator"]["conditioning"] == "text"
+    text = metadata.generator.conditioning == "text"
     if text:
         shutil.copyfile(text_encoder_dir / "tokenizer.json", version / "tokenizer.json")
 
@@ -296,7 +295,7 @@ def _write_generate(model_dir: Path, metadata: dict, text_encoder_dir: Path | No
               scalar("seed", "TYPE_INT64"), scalar("steps", "TYPE_INT32"), scalar("guidance", "TYPE_FP32"),
               scalar("sampler", "TYPE_STRING", optional=True), scalar("n", "TYPE_INT32")]
     outputs = [TritonTensor("images", "TYPE_UINT8", (-1, -1, -1, 3))]
-    config = ModelConfig("generate", "python", 0, inputs, outputs, {**metadata, "model": "generate", "role": "generate"},
+    config = ModelConfig("generate", "python", 0, inputs, outputs, metadata.for_model("generate", "generate"),
                          instance_kind="KIND_CPU", instance_count=instances)
     write(config, model_dir)
     (model_dir / "README.md").write_text(

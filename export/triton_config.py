@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dcae.contract.metadata import METADATA_KEY, metadata_parameter, parse_metadata
+from dcae.contract.metadata import METADATA_KEY, RepositoryMetadata, metadata_parameter, parse_metadata
 from export.spec import TensorSpec, value_specs
 
 TRITON_DTYPES = {"float32": "TYPE_FP32", "float16": "TYPE_FP16", "int64": "TYPE_INT64", "int32": "TYPE_INT32",
@@ -38,7 +38,7 @@ class ModelConfig:
     max_batch_size: int
     inputs: list[TritonTensor]
     outputs: list[TritonTensor]
-    metadata: dict
+    metadata: RepositoryMetadata
     instance_kind: str = "KIND_CPU"
     instance_count: int = 1
     queue_delay_us: int | None = None  # dynamic batching when set (needs max_batch_size > 0)
@@ -180,7 +180,10 @@ def check_model(model_dir: str | Path, config: dict) -> list[str]:
     if METADATA_KEY not in config["parameters"]:
         problems.append(f"no {METADATA_KEY!r} parameter")
     else:
-        json.loads(config["parameters"][METADATA_KEY])
+        try:
+            parse_metadata(config["parameters"][METADATA_KEY])
+        except ValueError as e:  # JSON or fields
+            problems.append(f"the {METADATA_KEY!r} parameter: {e}")
     if not onnx_path.is_file():
         return problems + [f"{onnx_path} is missing"]
     want_in, want_out = tensors_from_onnx(onnx_path, batched=config["max_batch_size"] > 0)
@@ -209,7 +212,7 @@ def check_model(model_dir: str | Path, config: dict) -> list[str]:
     return problems
 
 
-def read_metadata(config: dict) -> dict:
+def read_metadata(config: dict) -> RepositoryMetadata:
     """Our metadata from a config summary (`summaries`) or Triton's model config JSON."""
     return parse_metadata(config["parameters"][METADATA_KEY])
 

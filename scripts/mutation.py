@@ -7,7 +7,7 @@ contract (dcae/contract/) and the gateway's keys and generation loop. Not part o
 mutmut 3 runs each mutant's tests with MUTANT_UNDER_TEST set; the gateway tests' uvicorn subprocesses
 inherit it and import the mutated copy (their cwd is mutants/), so they do kill mutants. But mutmut
 picks each mutant's tests from the functions the tests call *in process*, and most of service/ runs
-only inside those subprocesses: without help every mutant of security.py, routers.py and middleware.py
+only inside those subprocesses: without help every mutant of security.py, routes/ and middleware.py
 would be "no tests". Two additions, made here around mutmut (pinned in requirements-dev.txt):
 
   1. GATEWAY_TESTS: the tests that exercise a module through a gateway subprocess are added to every

@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.runner = runner
         app.state.pipelines = Pipelines(repo, runner.infer, s)
         app.state.guard = guard
-        log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder["name"], s.runtime,
+        log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder.name, s.runtime,
                  s.precision, s.model_repository)
         if repo.generator is not None and s.runtime == "triton":
             log.info("generate: the sampling loop runs %s", "in Triton's generate model (DCAE_GENERATE_LOOP=triton)"

@@ -133,9 +133,9 @@ class Pipelines:
     def __init__(self, repo: ModelRepository, infer: Infer, settings: Settings) -> None:
         self.repo, self.infer, self.settings = repo, infer, settings
         ae = repo.autoencoder
-        self.model_name = ae["name"]
-        self.compression, self.latent_channels = ae["compression"], ae["latent_channels"]
-        self.scaling_factor = float(ae["scaling_factor"])
+        self.model_name = ae.name
+        self.compression, self.latent_channels = ae.compression, ae.latent_channels
+        self.scaling_factor = float(ae.scaling_factor)
         self.latent_space = LatentSpace(self.scaling_factor)
         self.generator = repo.generator
         self.tokenizer_path = repo.tokenizer_path()
@@ -173,25 +173,25 @@ class Pipelines:
         """-> the text encoder's tokens (1, L, D) and the attention mask (1, L)."""
         from dcae.contract.text_tokenize import tokenize
 
-        ids, mask = tokenize([prompt], max_length=self.generator["text_len"], tokenizer_path=self.tokenizer_path)
+        ids, mask = tokenize([prompt], max_length=self.generator.text_len, tokenizer_path=self.tokenizer_path)
         with stage("text_encoder"):
             out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
         return out["tokens"], mask
 
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
         gen, n = self.generator, params.n
-        if gen["conditioning"] == "text":
+        if gen.conditioning == "text":
             return generation.text_conditions(*await self.encode_prompt(params.prompt), n)
-        if gen["conditioning"] == "class":
-            return generation.class_conditions(params.class_label, gen["null_class"], n)
+        if gen.conditioning == "class":
+            return generation.class_conditions(params.class_label, gen.null_class, n)
         return {}, {}
 
     async def generate_latents(self, params: GenerateParams,
                                on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
         gen = self.generator
         cond, uncond = await self.conditioning(params)
-        loop = generation.GuidedDenoising.start(sampling.Objective(**gen["objective"]), params.sampler, params.steps,
-                                                tuple(gen["latent_shape"]), params.seed, params.n, cond, uncond,
+        loop = generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, params.steps,
+                                                tuple(gen.latent_shape), params.seed, params.n, cond, uncond,
                                                 params.guidance)
         t_loop = time.perf_counter()
         for i in range(len(loop)):
@@ -211,14 +211,14 @@ class Pipelines:
         inputs = {"seed": np.array([params.seed], np.int64), "steps": np.array([params.steps], np.int32),
                   "guidance": np.array([params.guidance], np.float32), "n": np.array([params.n], np.int32),
                   "sampler": np.array([params.sampler.encode()], dtype=object)}
-        conditioning = self.generator["conditioning"]
+        conditioning = self.generator.conditioning
         if conditioning == "text":
             inputs["prompt"] = np.array([params.prompt.encode()], dtype=object)
         elif conditioning == "class":
             inputs["class_label"] = np.array([params.class_label], np.int64)
         with stage("generate_model"):
             images = (await self.infer("generate", inputs))["images"]
-        expected = (params.n, self.generator["image_size"], self.generator["image_size"], 3)
+        expected = (params.n, self.generator.image_size, self.generator.image_size, 3)
         if images.shape != expected or images.dtype != np.uint8:
             raise RuntimeError(f"the generate model returned {images.dtype} {list(images.shape)}, not uint8 "
                                f"{list(expected)}")
@@ -240,8 +240,8 @@ class Pipelines:
         outs = [await self.encode(np.zeros((f, f, 3), np.uint8)), await self.decode(np.zeros((1, c, 1, 1), np.float32))]
         if self.generator is not None:
             gen = self.generator
-            params = GenerateParams("ready" if gen["conditioning"] == "text" else None,
-                                    0 if gen["conditioning"] == "class" else None, 1, 0, 1, 1.0, gen["default_sampler"])
+            params = GenerateParams("ready" if gen.conditioning == "text" else None,
+                                    0 if gen.conditioning == "class" else None, 1, 0, 1, 1.0, gen.default_sampler)
             if self.loop_in_model_server:  # the model that serves /v1/generate (its uint8 output is finite)
                 await self.generate_in_model_server(params)
             else:

@@ -7,25 +7,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from dcae.contract.metadata import graph_path, read_metadata
+from dcae.contract.metadata import AutoencoderInfo, GeneratorInfo, RepositoryMetadata, graph_path, read_metadata
 
 
 @dataclass(frozen=True)
 class ModelRepository:
     root: Path
-    metadata: dict  # the export's metadata: autoencoder, generator, text_encoder, networks
+    metadata: RepositoryMetadata  # the export's: autoencoder, generator, text encoder, networks
 
     @property
-    def autoencoder(self) -> dict:
-        return self.metadata["autoencoder"]
+    def autoencoder(self) -> AutoencoderInfo:
+        return self.metadata.autoencoder
 
     @property
-    def generator(self) -> dict | None:
-        return self.metadata.get("generator")
+    def generator(self) -> GeneratorInfo | None:
+        return self.metadata.generator
 
     @property
     def networks(self) -> list[str]:
-        return [n for n in self.metadata["networks"] if n != "generate"]
+        return [n for n in self.metadata.networks if n != "generate"]
 
     def onnx_path(self, model: str, precision: str = "float32") -> Path:
         """The graph to run for `model`: the int8 one when asked for and exported (encoder, decoder)."""

@@ -5,6 +5,8 @@ tile plans with one tile or many, the metadata's writer and reader, the key tool
 from __future__ import annotations
 
 import io
+import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -152,20 +154,27 @@ def test_tile_plans_cover_the_image_with_any_number_of_tiles():
 
 
 def test_metadata_round_trips_through_the_config_line():
-    meta = {"autoencoder": {"name": 'a "quoted" \\ name', "scaling_factor": 0.37}, "networks": {"encoder": {}},
-            "int8": {"file": "model.int8.onnx", "networks": ["encoder"]}, "precision": "float32"}
+    meta = metadata.RepositoryMetadata(
+        format="dcae-triton", format_version=1, variant="gpu", precision="float32",
+        int8=metadata.Int8Info("model.int8.onnx", ["encoder"], 4, 64, 20.0, 19.5),
+        autoencoder=metadata.AutoencoderInfo('a "quoted" \\ name', 32, 32, 0.37, "0123456789abcdef"),
+        generator=None, text_encoder=None, networks={"encoder": metadata.NetworkInfo(8)})
     text = "name: \"encoder\"\n" + metadata.metadata_parameter(meta) + "\n"
     assert metadata.read_metadata(text) == meta
+    assert metadata.read_metadata(metadata.metadata_parameter(meta.for_model("encoder", "encoder"))).model == "encoder"
     with pytest.raises(ValueError, match="no 'dcae' parameter"):
         metadata.read_metadata("name: \"encoder\"\n")
-    with pytest.raises(ValueError, match="lacks"):
-        metadata.parse_metadata('{"autoencoder": {}}')
+    with pytest.raises(ValueError, match=r"lacks \['networks'\]"):
+        metadata.parse_metadata(json.dumps({k: v for k, v in meta.to_dict().items() if k != "networks"}))
+    with pytest.raises(ValueError, match=r"'dcae.autoencoder' metadata has unknown \['colour'\]"):
+        metadata.parse_metadata(json.dumps({**meta.to_dict(), "autoencoder": {**meta.to_dict()["autoencoder"],
+                                                                             "colour": 1}}))
     assert metadata.graph_path("r", meta, "encoder", "int8").as_posix() == "r/encoder/1/model.int8.onnx"
     assert metadata.graph_path("r", meta, "decoder", "int8").as_posix() == "r/decoder/1/model.onnx"
     assert metadata.graph_precision(meta, metadata.graph_path("r", meta, "encoder", "int8")) == "int8"
     assert metadata.graph_precision(meta, metadata.graph_path("r", meta, "encoder")) == "float32"
     with pytest.raises(ValueError, match="dcae export --int8"):
-        metadata.graph_path("r", {**meta, "int8": None}, "encoder", "int8")
+        metadata.graph_path("r", replace(meta, int8=None), "encoder", "int8")
     with pytest.raises(ValueError, match="unknown precision"):
         metadata.graph_path("r", meta, "encoder", "fp8")
 

@@ -197,12 +197,12 @@ def test_int8_graphs_quantize_the_convolutions_and_stay_close_to_float32():
 
 
 def test_int8_metadata_records_calibration_and_quality():
-    int8 = read_metadata((int8_repository() / "encoder" / "config.pbtxt").read_text())["int8"]
-    assert int8["file"] == quantize.INT8_FILENAME and int8["networks"] == ["encoder", "decoder"]
-    assert int8["calibration_images"] == 6 and int8["calibration"].endswith("calibration")
+    int8 = read_metadata((int8_repository() / "encoder" / "config.pbtxt").read_text()).int8
+    assert int8.file == quantize.INT8_FILENAME and int8.networks == ["encoder", "decoder"]
+    assert int8.calibration_images == 6 and int8.calibration.endswith("calibration")
     # The recorded PSNRs are the graphs' own: recomputed here on the calibration crops (uint8 grid).
     repo, images = int8_repository(), quantize.calibration_images(workdir() / "calibration",
-                                                                  resolution=int8["calibration_resolution"])
+                                                                  resolution=int8.calibration_resolution)
 
     def round_trip_psnr(graph: str, decoder_graph: str | None = None) -> float:
         enc, dec = session(repo / "encoder" / "1" / graph), session(repo / "decoder" / "1" / (decoder_graph or graph))
@@ -212,10 +212,10 @@ def test_int8_metadata_records_calibration_and_quality():
         mse = ((grid[0] - grid[1]) ** 2).mean(axis=(1, 2, 3))
         return float(np.mean(10 * np.log10(255.0**2 / mse)))
 
-    assert round_trip_psnr("model.onnx") == pytest.approx(int8["psnr_float32"], abs=0.01)
-    assert round_trip_psnr(quantize.INT8_FILENAME) == pytest.approx(int8["psnr_int8"], abs=0.01)
-    assert int8["psnr_int8"] != int8["psnr_float32"]  # the int8 graphs were measured, not the float32 twice
-    assert read_metadata((cpu_repository() / "encoder" / "config.pbtxt").read_text())["int8"] is None
+    assert round_trip_psnr("model.onnx") == pytest.approx(int8.psnr_float32, abs=0.01)
+    assert round_trip_psnr(quantize.INT8_FILENAME) == pytest.approx(int8.psnr_int8, abs=0.01)
+    assert int8.psnr_int8 != int8.psnr_float32  # the int8 graphs were measured, not the float32 twice
+    assert read_metadata((cpu_repository() / "encoder" / "config.pbtxt").read_text()).int8 is None
 
 
 def test_int8_is_refused_without_images_or_when_it_loses_too_much(tmp_path, monkeypatch):
@@ -402,7 +402,7 @@ def test_every_cpu_config_matches_its_onnx_file():
 
 def test_metadata_carries_what_the_gateway_needs():
     configs = config_summaries(cpu_repository())
-    metas = {name: triton_config.read_metadata(cfg) for name, cfg in configs.items()}
+    metas = {name: triton_config.read_metadata(cfg).to_dict() for name, cfg in configs.items()}
     common = {k: v for k, v in metas["dit"].items() if k not in ("model", "role")}
     for name, meta in metas.items():  # one source of truth, repeated in every model
         assert {k: v for k, v in meta.items() if k not in ("model", "role")} == common
@@ -433,7 +433,7 @@ def test_gpu_fp16_repository_configs_match_onnx_and_name_tensorrt():
         assert cfg["dynamic_batching"] and cfg["warmup"]
         text = (out / name / "config.pbtxt").read_text()
         assert 'name : "tensorrt"' in text and '"precision_mode" value: "FP16"' in text
-        assert triton_config.read_metadata(cfg)["precision"] == "float16"
+        assert triton_config.read_metadata(cfg).precision == "float16"
         # trtexec shapes name exactly the graph's inputs, min <= opt <= max
         flags = (out / name / "trtexec_shapes.txt").read_text().split()
         profiles = [dict(item.split(":") for item in f.split("=", 1)[1].split(",")) for f in flags]

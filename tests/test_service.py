@@ -419,8 +419,12 @@ def test_int8_needs_int8_graphs_and_the_embedded_runtime(tiny_repository):
         repo.onnx_path("encoder", "int8")
     with pytest.raises(ValueError, match="embedded runtime"):
         build_runner(repo, Settings(runtime="triton", precision="int8"))
-    int8 = {"file": "model.int8.onnx", "networks": ["encoder", "decoder"]}
-    repo = type(repo)(repo.root, {**repo.metadata, "int8": int8})
+    from dataclasses import replace
+
+    from dcae.contract.metadata import Int8Info
+
+    int8 = Int8Info("model.int8.onnx", ["encoder", "decoder"], 16, 256, 27.7, 27.5)
+    repo = type(repo)(repo.root, replace(repo.metadata, int8=int8))
     assert repo.onnx_path("decoder", "int8").name == "model.int8.onnx"
     assert repo.onnx_path("dit", "int8").name == "model.onnx"  # only the autoencoder has int8 graphs
 

@@ -21,6 +21,7 @@ import torch
 
 from dcae.checkpoint import load_pretrained
 from dcae.checkpoint import load_generator
+from dcae.contract.metadata import parse_metadata
 from dcae.generator import LatentDiffusionPipeline
 from dcae.images import to_uint8
 from export.triton_env import TritonServer, environment, parse_metrics, setup
@@ -107,8 +108,8 @@ def test_networks_over_http_and_grpc_match_pytorch(server):
     # What the gateway reads in Triton mode: our metadata through get_model_config, both protocols.
     on_disk = triton_config.read_metadata(config_summaries(cpu_repository())["dit"])
     for protocol in ("http", "grpc"):
-        meta = json.loads(extra["configs"][f"{protocol}/dit"]["parameters"]["dcae"]["string_value"])
-        assert meta == on_disk and meta["generator"]["conditioning"] == "text"
+        meta = parse_metadata(extra["configs"][f"{protocol}/dit"]["parameters"]["dcae"]["string_value"])
+        assert meta == on_disk and meta.generator.conditioning == "text"
 
 
 def test_generate_matches_the_pytorch_pipeline_and_reports_errors(server):

@@ -78,11 +78,11 @@ class TorchRunner(EmbeddedRunner):
 
         weights = Path(settings.weights)
         checkpoints = checkpoints_by_digest(weights)
-        ae_dir = find_checkpoint(checkpoints, weights, repo.autoencoder["weights_sha256"], "autoencoder")
+        ae_dir = find_checkpoint(checkpoints, weights, repo.autoencoder.weights_sha256, "autoencoder")
         ae = load_pretrained(ae_dir)
         modules = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
         if repo.generator is not None and "dit" in repo.networks:
-            gen_dir = find_checkpoint(checkpoints, weights, repo.generator["weights_sha256"], "generator")
+            gen_dir = find_checkpoint(checkpoints, weights, repo.generator.weights_sha256, "generator")
             dit, *_ = load_generator(gen_dir)
             modules["dit"] = dit_wrapper(dit)
         log.info("torch runtime: %s on %s, %s, CUDA graphs for the DiT %s", ", ".join(modules), device, dtype_name,

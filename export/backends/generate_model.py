@@ -23,6 +23,7 @@ import triton_python_backend_utils as pb_utils
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcae_contract import generation, sampling  # noqa: E402
 from dcae_contract.latents import LatentSpace  # noqa: E402
+from dcae_contract.metadata import METADATA_KEY, parse_metadata  # noqa: E402
 from dcae_contract.pixels import to_uint8  # noqa: E402
 
 
@@ -38,17 +39,17 @@ class TritonPythonModel:
     def initialize(self, args):
         config = json.loads(args["model_config"])
         self.here = os.path.join(args["model_repository"], args["model_version"])
-        self.meta = json.loads(config["parameters"]["dcae"]["string_value"])
-        gen = self.meta["generator"]
-        self.objective = sampling.Objective(**gen["objective"])
-        self.latent_shape = tuple(gen["latent_shape"])
-        self.conditioning = gen["conditioning"]
-        self.num_classes = gen["dit"]["num_classes"]
-        self.text_len = gen["dit"]["text_len"]
-        self.latent_space = LatentSpace(self.meta["autoencoder"]["scaling_factor"])
-        self.default_sampler = gen["default_sampler"]
-        self.max_images = gen["max_images"]
-        self.batch = {name: m["max_batch_size"] for name, m in self.meta["networks"].items()}
+        self.meta = parse_metadata(config["parameters"][METADATA_KEY]["string_value"])
+        gen = self.meta.generator
+        self.objective = sampling.Objective(**gen.objective)
+        self.latent_shape = tuple(gen.latent_shape)
+        self.conditioning = gen.conditioning
+        self.num_classes = gen.num_classes
+        self.text_len = gen.dit["text_len"]
+        self.latent_space = LatentSpace(self.meta.autoencoder.scaling_factor)
+        self.default_sampler = gen.default_sampler
+        self.max_images = gen.max_images
+        self.batch = {name: network.max_batch_size for name, network in self.meta.networks.items()}
         if self.conditioning == "text":
             from dcae_contract.text_tokenize import tokenize
 

@@ -8,6 +8,7 @@ import time
 
 from fastapi import APIRouter, Response
 
+from dcae.contract.metadata import GeneratorInfo
 from service.errors import APIError
 from service.metrics import stage
 from service.pipeline import GenerateParams, Pipelines, encode_image_bytes, run_blocking
@@ -28,8 +29,8 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
     gen = pipes.generator
     if gen is None:
         raise APIError(422, "no_generator", "no generator is loaded in this deployment")
-    if body.model not in (None, gen["dit"]["name"]):
-        raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen['dit']['name']}",
+    if body.model not in (None, gen.name):
+        raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen.name}",
                        "model")
     params = _generate_params(body, gen, settings)
     images = await pipes.generate(params)
@@ -42,37 +43,37 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
                                   for i, e in enumerate(encoded)])
 
 
-def _generate_params(body: GenerateRequest, gen: dict, settings: Settings) -> GenerateParams:
-    cond = gen["conditioning"]
+def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings) -> GenerateParams:
+    cond = gen.conditioning
     if cond == "text" and not (body.prompt and body.prompt.strip()):
         raise APIError(422, "invalid_request", "prompt: this model is text-conditioned; give a prompt", "prompt")
     if cond == "class":
         if body.class_label is None:
             raise APIError(422, "invalid_request", "class_label: this model is class-conditioned; give a class_label",
                            "class_label")
-        if body.class_label >= gen["null_class"]:
-            raise APIError(422, "invalid_request", f"class_label: must be < {gen['null_class']}", "class_label")
-    limit = min(settings.max_generate_n, gen.get("max_images", settings.max_generate_n))
+        if body.class_label >= gen.null_class:
+            raise APIError(422, "invalid_request", f"class_label: must be < {gen.null_class}", "class_label")
+    limit = min(settings.max_generate_n, gen.max_images)
     if body.n > limit:
         raise APIError(422, "invalid_request", f"n: at most {limit} images per request", "n")
-    steps = body.steps or gen["default_steps"]
+    steps = body.steps or gen.default_steps
     if steps > settings.max_steps:
         raise APIError(422, "invalid_request", f"steps: at most {settings.max_steps}", "steps")
-    levels = gen["objective"]["num_timesteps"]
-    if gen["objective"]["kind"] == "ddpm" and steps > levels:  # reachable with a DCAE_MAX_STEPS above it
+    levels = gen.objective["num_timesteps"]
+    if gen.objective["kind"] == "ddpm" and steps > levels:  # reachable with a DCAE_MAX_STEPS above it
         raise APIError(422, "invalid_request", f"steps: at most {levels}, the noise levels of this DDPM model",
                        "steps")
-    sampler = body.sampler or gen["default_sampler"]
-    if sampler not in gen["samplers"]:
+    sampler = body.sampler or gen.default_sampler
+    if sampler not in gen.samplers:
         raise APIError(422, "invalid_request", f"sampler: {sampler!r} does not fit this model; use one of "
-                                               f"{gen['samplers']}", "sampler")
-    if body.size is not None and body.size != gen["image_size"]:
-        raise APIError(422, "invalid_request", f"size: this model generates {gen['image_size']}px images only", "size")
+                                               f"{gen.samplers}", "sampler")
+    if body.size is not None and body.size != gen.image_size:
+        raise APIError(422, "invalid_request", f"size: this model generates {gen.image_size}px images only", "size")
     if body.response_format == "png" and body.n != 1:
         raise APIError(422, "invalid_request", "response_format: png returns one image; use b64_json for n > 1",
                        "response_format")
     seed = body.seed if body.seed is not None else random.randrange(2**31 - 64)
-    guidance = body.guidance if body.guidance is not None else gen["default_guidance"]
+    guidance = body.guidance if body.guidance is not None else gen.default_guidance
     return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler)
 
 
@@ -87,18 +88,18 @@ def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:
     def optional(inner: dict) -> dict:
         return {"anyOf": [inner, {"type": "null"}], "default": None}
 
-    props["n"]["maximum"] = min(settings.max_generate_n, gen.get("max_images", settings.max_generate_n))
+    props["n"]["maximum"] = min(settings.max_generate_n, gen.max_images)
     props["steps"].update(optional({"type": "integer", "minimum": 1, "maximum": settings.max_steps}))
-    props["sampler"].update(optional({"type": "string", "enum": list(gen["samplers"])}))
-    props["size"].update(optional({"type": "integer", "enum": [gen["image_size"]]}))
-    props["model"].update(optional({"type": "string", "enum": [gen["dit"]["name"]]}))
+    props["sampler"].update(optional({"type": "string", "enum": list(gen.samplers)}))
+    props["size"].update(optional({"type": "integer", "enum": [gen.image_size]}))
+    props["model"].update(optional({"type": "string", "enum": [gen.name]}))
     required = schema["components"]["schemas"]["GenerateRequest"].setdefault("required", [])
-    if gen["conditioning"] == "text":
+    if gen.conditioning == "text":
         props["prompt"] = {**props["prompt"], "type": "string", "maxLength": 1000, "pattern": r"\S"}
         props["prompt"].pop("anyOf", None), props["prompt"].pop("default", None)
         required.append("prompt")
-    elif gen["conditioning"] == "class":
+    elif gen.conditioning == "class":
         props["class_label"] = {**props["class_label"], "type": "integer", "minimum": 0,
-                                "maximum": gen["null_class"] - 1}
+                                "maximum": gen.null_class - 1}
         props["class_label"].pop("anyOf", None), props["class_label"].pop("default", None)
         required.append("class_label")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from fastapi import APIRouter, Request
 
 from service.routes.common import ERRORS, PipelinesDep, SettingsDep
@@ -14,18 +16,19 @@ models_router = APIRouter(prefix="/v1", tags=["models"])
 async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     ae, runner = pipes.repo.autoencoder, request.app.state.runner
     loaded = runner.loaded  # what the runtime actually loaded, per network
-    data = [{"name": ae["name"], "kind": "autoencoder",
-             "details": {**ae, "latent_shape_per_512px": [ae["latent_channels"], 512 // ae["compression"],
-                                                          512 // ae["compression"]],
+    data = [{"name": ae.name, "kind": "autoencoder",
+             "details": {**asdict(ae), "latent_shape_per_512px": [ae.latent_channels, 512 // ae.compression,
+                                                                  512 // ae.compression],
                          "loaded": {n: loaded[n] for n in ("encoder", "decoder") if n in loaded}}}]
     gen = pipes.generator
     if gen is not None:
-        data.append({"name": gen["dit"]["name"], "kind": "generator",
-                     "details": {k: gen[k] for k in ("conditioning", "latent_shape", "image_size", "default_steps",
-                                                     "default_guidance", "default_sampler", "samplers")}
-                     | {"objective": gen["objective"]["kind"]} | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
-    te = pipes.repo.metadata.get("text_encoder")
-    if te:
-        data.append({"name": te["name"], "kind": "text_encoder",
-                     "details": te | ({"loaded": loaded["text_encoder"]} if "text_encoder" in loaded else {})})
+        data.append({"name": gen.name, "kind": "generator",
+                     "details": {k: getattr(gen, k) for k in ("conditioning", "latent_shape", "image_size",
+                                                              "default_steps", "default_guidance", "default_sampler",
+                                                              "samplers")}
+                     | {"objective": gen.objective["kind"]} | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
+    te = pipes.repo.metadata.text_encoder
+    if te is not None:
+        data.append({"name": te.name, "kind": "text_encoder",
+                     "details": asdict(te) | ({"loaded": loaded["text_encoder"]} if "text_encoder" in loaded else {})})
     return {"runtime": settings.runtime, "precision": runner.precision, "data": data}

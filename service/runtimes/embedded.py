@@ -51,7 +51,7 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
 def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
     """Image pixels one call of an autoencoder network works on (its memory grows with them); None for
     the other networks."""
-    tensor, area = {"encoder": ("image", 1), "decoder": ("latent", repo.autoencoder["compression"] ** 2)}.get(
+    tensor, area = {"encoder": ("image", 1), "decoder": ("latent", repo.autoencoder.compression ** 2)}.get(
         network, (None, 0))
     if tensor is None:
         return None
@@ -71,7 +71,7 @@ class EmbeddedRunner:
         self.batchers: dict[str, MicroBatcher] = {}
         if settings.micro_batching:
             for name, call in self.calls.items():
-                limit = repo.metadata["networks"][name].get("max_batch_size", settings.max_batch_size)
+                limit = repo.metadata.networks[name].max_batch_size
                 self.batchers[name] = MicroBatcher(name, call, min(settings.max_batch_size, limit),
                                                    settings.max_batch_wait_ms, cost=image_pixels(name, repo),
                                                    max_cost=settings.max_batch_pixels)

@@ -24,8 +24,8 @@ class TritonRunner:
 
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
         self.urls = [u.strip() for u in settings.triton_urls.split(",") if u.strip()]
-        self.networks = repo.metadata["networks"]
-        self.precision = repo.metadata.get("precision", "float32")  # Triton loads the repository's model.onnx
+        self.networks = repo.metadata.networks
+        self.precision = repo.metadata.precision  # Triton loads the repository's model.onnx
         self.loaded = {name: {"graph": f"{name} on Triton ({', '.join(self.urls)})", "precision": self.precision}
                        for name in repo.networks}
         self._clients = None
@@ -60,7 +60,7 @@ class TritonRunner:
 
     async def infer(self, model: str, inputs: dict[str, np.ndarray], outputs: list[str] | None = None) -> dict[str, np.ndarray]:
         """Batches larger than the model's max_batch_size go as several requests."""
-        limit = self.networks.get(model, {}).get("max_batch_size", 0)
+        limit = self.networks[model].max_batch_size if model in self.networks else 0
         rows = next(iter(inputs.values())).shape[0]
         if limit <= 0 or rows <= limit:
             return await self._infer(model, inputs, outputs)
@@ -72,7 +72,7 @@ class TritonRunner:
         import tritonclient.grpc.aio as grpcclient
         from tritonclient.utils import InferenceServerException
 
-        specs = {i["name"]: i for i in self.networks.get(model, {}).get("inputs", [])}
+        specs = {i["name"]: i for i in (self.networks[model].inputs if model in self.networks else [])}
         infer_inputs = []
         for name, value in inputs.items():
             if specs.get(name, {}).get("shape") == ["N"]:  # per-item scalars travel as (N, 1) (config reshape)
