@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import io
 import os
 import socket
+import sys
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 
-import numpy as np
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # bench/ (not installed)
 
 
 class MallInfo2(ctypes.Structure):
@@ -55,10 +56,9 @@ def main() -> None:
     os.environ.update({"DCAE_MODEL_REPOSITORY": args.repository, "DCAE_ORT_THREADS": "1"})
     tracemalloc.start(12)
 
-    import httpx
     import uvicorn
-    from PIL import Image
 
+    from bench.soak import mixed_client
     from service.main import app
 
     with socket.socket() as s:
@@ -70,41 +70,13 @@ def main() -> None:
     while not server.started:
         time.sleep(0.1)
 
-    def npy(a: np.ndarray) -> bytes:
-        buf = io.BytesIO()
-        np.save(buf, a, allow_pickle=False)
-        return buf.getvalue()
-
-    def png(h: int, w: int, seed: int) -> bytes:
-        buf = io.BytesIO()
-        Image.fromarray(np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)).save(buf, "PNG")
-        return buf.getvalue()
-
-    z = {s: npy(np.random.default_rng(s).standard_normal((1, 32, s, s + 1)).astype(np.float32)) for s in (1, 2, 4)}
-    images = {s: png(s, s + 17, s) for s in (48, 96, 200)}
     stop, counts, lock = threading.Event(), {}, threading.Lock()
 
-    def client(i: int) -> None:
-        with httpx.Client(timeout=60) as c:
-            n = 0
-            while not stop.is_set():
-                k = (i + n) % 5
-                if k == 0:
-                    r = c.post(f"{url}/v1/encode", files={"image": ("x.png", images[(48, 96, 200)[n % 3]])})
-                elif k == 1:
-                    r = c.post(f"{url}/v1/decode", content=z[(1, 2, 4)[n % 3]],
-                               headers={"Content-Type": "application/x-npy"})
-                elif k == 2:
-                    r = c.post(f"{url}/v1/generate", json={"prompt": f"soak {n}", "n": 1 + n % 2, "steps": 4})
-                elif k == 3:
-                    r = c.get(f"{url}/health/ready")
-                else:
-                    r = c.get(f"{url}/v1/models")
-                with lock:
-                    counts[r.status_code] = counts.get(r.status_code, 0) + 1
-                n += 1
+    def record(status: int) -> None:
+        with lock:
+            counts[status] = counts.get(status, 0) + 1
 
-    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(4)]
+    threads = [threading.Thread(target=mixed_client, args=(url, i, stop, record), daemon=True) for i in range(4)]
     for t in threads:
         t.start()
     t0, samples, first = time.monotonic(), [], None
@@ -124,7 +96,7 @@ def main() -> None:
         t.join(timeout=60)
     server.should_exit = True
     print(f"requests: {counts}")
-    noise = [tracemalloc.Filter(False, f"*{m}*") for m in ("httpx", "h11", "anyio", "soak_memory", "tracemalloc")]
+    noise = [tracemalloc.Filter(False, f"*{m}*") for m in ("httpx", "h11", "anyio", "soak", "tracemalloc")]
     print("tracemalloc growth from the end of warm-up to the end, by line (clients filtered out):")
     for stat in last.filter_traces(noise).compare_to(first.filter_traces(noise), "lineno")[:15]:
         print(f"  {stat}")

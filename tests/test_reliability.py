@@ -36,6 +36,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from bench.soak import mixed_client
 from served import free_port, npy, png_bytes, wait_live
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -665,31 +666,14 @@ def test_soak_no_errors_and_flat_memory(tiny_repository, tmp_path):
     seconds = float(os.environ.get("DCAE_SOAK_SECONDS", "600"))
     g = Gateway({"DCAE_MODEL_REPOSITORY": str(tiny_repository)}, tmp_path / "gateway.log").start()
     stop, statuses, lock = threading.Event(), {}, threading.Lock()
-    z = {s: npy(np.random.default_rng(s).standard_normal((1, 32, s, s + 1)).astype(np.float32)) for s in (1, 2, 4)}
-    images = {s: png_bytes(s, s + 17, seed=s) for s in (48, 96, 200)}
 
-    def client(i: int) -> None:
-        with httpx.Client(timeout=60) as c:
-            n = 0
-            while not stop.is_set():
-                k = (i + n) % 5
-                if k == 0:
-                    r = c.post(f"{g.url}/v1/encode", files={"image": ("x.png", images[(48, 96, 200)[n % 3]])})
-                elif k == 1:
-                    r = c.post(f"{g.url}/v1/decode", content=z[(1, 2, 4)[n % 3]], headers=NPY_HEADERS)
-                elif k == 2:
-                    r = c.post(f"{g.url}/v1/generate", json={"prompt": f"soak {n}", "n": 1 + n % 2, "steps": 4})
-                elif k == 3:
-                    r = c.get(f"{g.url}/health/ready")
-                else:
-                    r = c.get(f"{g.url}/v1/models")
-                with lock:
-                    statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                n += 1
+    def record(status: int) -> None:
+        with lock:
+            statuses[status] = statuses.get(status, 0) + 1
 
     rss = []
     try:
-        threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(4)]
+        threads = [threading.Thread(target=mixed_client, args=(g.url, i, stop, record), daemon=True) for i in range(4)]
         for t in threads:
             t.start()
         t0 = time.monotonic()
