@@ -80,6 +80,42 @@ def test_guided_loop_batches_both_halves_conditional_first():
     assert unguided.inputs(0)["latent"].shape == (2, 4, 1, 1) and unguided.inputs(0)["class_label"].tolist() == [3, 3]
 
 
+def test_learned_variance_channels_come_from_the_conditional_half():
+    cond, uncond = generation.class_conditions(1, 10, 1)
+    objective = sampling.Objective("ddpm", learn_sigma=True)
+    loop = generation.GuidedDenoising.start(objective, "ddpm", 3, (2, 1, 1), 0, 1, cond, uncond, 4.0)
+    seen = []
+    real = loop.state.step
+
+    def spy(i, out):
+        seen.append(out.copy())
+        return real(i, out)
+
+    loop.state.step = spy
+    out = np.concatenate([np.full((1, 4, 1, 1), 0.25), np.full((1, 4, 1, 1), -0.75)])
+    loop.advance(0, out)
+    np.testing.assert_allclose(seen[0][0, :2, 0, 0], -0.75 + 4.0 * (0.25 + 0.75))  # eps: guided
+    np.testing.assert_allclose(seen[0][0, 2:, 0, 0], 0.25)  # variance: the conditional half's
+
+
+def test_the_ddpm_samplers_noise_comes_from_the_seed():
+    cond, uncond = generation.class_conditions(1, 10, 2)
+
+    def run(seed: int) -> np.ndarray:
+        loop = generation.GuidedDenoising.start(sampling.Objective("ddpm"), "ddpm", 3, (2, 2, 2), seed, 2, cond,
+                                                uncond, 1.0)
+        for i in range(len(loop)):
+            loop.advance(i, np.zeros((2, 2, 2, 2)))  # the model predicts no noise: the rest is the sampler's
+        return loop.x
+
+    assert np.array_equal(run(4), run(4)) and not np.array_equal(run(4), run(5))
+    state = sampling.SamplerState.start("ddpm", sampling.Objective("ddpm"), 3, generation.start_noise((2, 2, 2), 4, 2),
+                                        rng=np.random.default_rng(4 + generation.ANCESTRAL_SEED_OFFSET))
+    for i in range(3):
+        state.step(i, np.zeros((2, 2, 2, 2)))
+    np.testing.assert_array_equal(run(4), state.x)
+
+
 def test_text_conditions_use_the_all_false_mask_as_no_prompt():
     tokens, mask = np.ones((1, 5, 8), np.float16), np.array([[1, 1, 0, 0, 0]])
     cond, uncond = generation.text_conditions(tokens, mask, 3)
@@ -105,15 +141,22 @@ def test_pixels_round_clamp_and_pad():
     x = np.array([-1.5, -1.0, -0.9961, 0.0, 0.99, 1.0, 2.0], np.float32).reshape(1, 1, 1, 7).repeat(3, 1)
     assert pixels.to_uint8(x)[0, 0, :, 0].tolist() == [0, 0, 0, 128, 254, 255, 255]
     assert pixels.to_uint8(x).shape == (1, 1, 7, 3)
-    image = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3)
+    assert pixels.to_uint8(x).dtype == np.uint8
+    image = np.array([[[0, 51, 255], [127, 128, 204]]], np.uint8)  # (1, 2, 3)
     model = pixels.to_model(image)
-    assert model.shape == (1, 3, 2, 3) and model.dtype == np.float32 and model.min() == -1.0
+    assert model.shape == (1, 3, 1, 2) and model.dtype == np.float32
+    np.testing.assert_allclose(model[0, :, 0, 0], [-1.0, 51 / 127.5 - 1, 1.0], rtol=1e-6)
+    np.testing.assert_array_equal(pixels.to_uint8(model)[0], image)  # the round trip is exact
     wide = np.arange(40, dtype=np.float32).reshape(1, 1, 4, 10)
     padded = pixels.pad_to_multiple(wide, 4)  # rows fit, columns pad: reflected
     assert padded.shape == (1, 1, 4, 12) and np.array_equal(padded[..., 10], wide[..., 8])
     assert np.array_equal(pixels.pad_to_multiple(wide[..., :8], 4), wide[..., :8])  # a multiple already
     tall = np.arange(40, dtype=np.float32).reshape(1, 1, 10, 4)  # columns fit, rows pad
     assert pixels.pad_to_multiple(tall, 4).shape == (1, 1, 12, 4)
+    for h, w in ((2, 10), (10, 2), (4, 10), (10, 4)):  # one side too small to reflect its padding: replicate
+        a = np.arange(h * w, dtype=np.float32).reshape(1, 1, h, w)
+        np.testing.assert_array_equal(pixels.pad_to_multiple(a, 8), np.pad(a, ((0, 0), (0, 0), (0, -h % 8), (0, -w % 8)),
+                                                                          mode="edge"))
     tiny = np.arange(4, dtype=np.float32).reshape(1, 1, 2, 2)  # too small to reflect 6 rows: replicate the edge
     big = pixels.pad_to_multiple(tiny, 8)
     assert big.shape == (1, 1, 8, 8)
@@ -134,6 +177,14 @@ def test_to_rgb_scales_sixteen_bit_and_composites_alpha():
                                                         (1408, 512, 128, [0, 384, 768, 896])])
 def test_tile_starts(length, tile, overlap, starts):
     assert tiling.tile_starts(length, tile, overlap) == starts
+
+
+def test_a_one_pixel_overlap_blends_half_and_half():
+    plan = tiling.TilePlan(1, 96, 64, 32, 1 / 32)  # encoding at f = 32: the tiles overlap by one latent cell
+    first, second = list(plan)
+    assert [(t.x0, t.ox) for t in plan] == [(0, 0), (32, 1)]
+    np.testing.assert_array_equal(plan.weights(first, 1, 2), [[1.0, 0.5]])
+    np.testing.assert_array_equal(plan.weights(second, 1, 2), [[0.5, 1.0]])
 
 
 def test_tile_plans_cover_the_image_with_any_number_of_tiles():

@@ -83,6 +83,7 @@ def test_tiles_blend_with_linear_ramps_across_each_overlap(implementation, scale
     row_profile, col_profile = _blend_profile(h, tile, overlap, scale), _blend_profile(w, tile, overlap, scale)
     expected = np.stack([1000 * row_profile[:, None] + col_profile[None, :],
                          np.broadcast_to(2 * col_profile[None, :], (h * scale, w * scale))])
+    assert out.shape == (1, 2, h * scale, w * scale)
     np.testing.assert_allclose(out[0], expected, rtol=1e-6, atol=1e-3)
 
 

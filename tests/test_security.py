@@ -85,3 +85,43 @@ def test_a_key_files_burst_overrides_the_default(tmp_path):
     key = control.authenticate({"x-api-key": "b-key"})
     assert control.wait_seconds(key) == 0.0
     assert control.wait_seconds(key) == pytest.approx(2.0)  # burst 1, not 30
+
+
+def test_key_configuration_mistakes_are_named(tmp_path):
+    """What the gateway refuses to start with, and why (the message names the key and the fix)."""
+    import json
+
+    from service.security import KeyConfigError, parse_key_file
+
+    digest = hash_key("k")
+    for text, message in ((f":{digest}:encode", "DCAE_API_KEYS: a key has no name"),
+                          ("a:nothex:encode", "key 'a': sha256 must be 64 hex digits"),
+                          (f"a:{digest}:encode+paint", "key 'a': scopes must be some of .* got \\['paint'\\]"),
+                          (f"a:{digest}:", "key 'a': scopes must be some of .* got none"),
+                          (f"a:{digest}:encode:-1", "key 'a': rate_per_minute and burst must be finite and >= 0"),
+                          (f"a:{digest}:encode:inf", "key 'a': rate_per_minute and burst must be finite"),
+                          (f"a:{digest}:encode:fast", "key 'a': rate_per_minute is not a number"),
+                          ("a:b", "entry 'a' must be name:sha256hex:scopes")):
+        with pytest.raises(KeyConfigError, match=message):
+            parse_env_keys(text)
+
+    def from_file(content) -> list:
+        path = tmp_path / "keys.json"
+        path.write_text(content if isinstance(content, str) else json.dumps(content))
+        return parse_key_file(path)
+
+    for content, message in (("[", r"DCAE_API_KEYS_FILE \(keys.json\): cannot read a JSON list of keys"),
+                             ({"name": "a"}, r"DCAE_API_KEYS_FILE \(keys.json\): expected a JSON list of objects"),
+                             ([1], "expected a JSON list of objects"),
+                             ([{"name": "a", "sha256": digest, "scopes": ["*"], "burst": "x"}],
+                              "key 'a': rate_per_minute and burst are numbers"),
+                             ([{"name": "a", "sha256": digest, "scopes": ["*"], "burst": -1}],
+                              r"DCAE_API_KEYS_FILE \(keys.json\): key 'a': rate_per_minute and burst must be finite"),
+                             ([{"sha256": digest, "scopes": ["*"]}], "a key has no name"),
+                             ([{"name": "a", "scopes": ["*"]}], "key 'a': sha256 must be 64 hex digits"),
+                             ([{"name": "a", "sha256": digest}], "key 'a': scopes must be some of")):
+        with pytest.raises(KeyConfigError, match=message):
+            from_file(content)
+    (key,) = from_file([{"name": "a", "sha256": digest.upper(), "scopes": "decode"}])  # one scope as a string
+    assert (key.sha256, key.scopes, key.rate_per_minute, key.burst) == (digest, frozenset({"decode"}), 0.0, 0.0)
+    assert key.allows("decode") and not key.allows("encode") and key.allows(None)

@@ -328,6 +328,7 @@ def test_metrics_reflect_requests(generate_server):
         key = f'dcae_stage_duration_seconds_count{{stage="{name}"}}'
         return count(after, key) - count(before, key)
 
+    assert stages("encoder") == 1
     if generate_server.runtime == "triton-loop":  # one stage for the whole call of Triton's generate model
         assert stages("generate_model") == 1 and stages("denoise_step") == stages("decoder") == 0
     else:
@@ -480,3 +481,42 @@ def test_micro_batches_stop_at_the_pixel_limit():
     calls.clear()
     asyncio.run(main([3], side=48))  # each row alone is over the pixel limit
     assert calls == [1, 1, 1]
+
+
+def test_class_conditional_generation_sends_the_label_and_the_null_class(tiny_repository):
+    """The gateway's loop for a class-conditional generator (in process, a recording stand-in for the
+    runtime): the conditional half carries the label, the unconditional half the null class, and the
+    result is decoded from diffusion space."""
+    from dataclasses import replace
+
+    from dcae.contract.metadata import GeneratorInfo
+    from service.pipeline import GenerateParams, Pipelines
+    from service.repository import load_repository
+    from service.settings import Settings
+
+    repo = load_repository(tiny_repository)
+    gen = repo.generator
+    class_gen = GeneratorInfo(**{**gen.__dict__, "conditioning": "class", "null_class": 10, "text_len": None,
+                                 "dit": {**gen.dit, "num_classes": 10, "text_dim": 0}})
+    repo = type(repo)(repo.root, replace(repo.metadata, generator=class_gen))
+    calls = []
+
+    async def infer(model, inputs):
+        calls.append((model, {k: v.copy() for k, v in inputs.items()}))
+        if model == "dit":
+            return {"model_output": np.full_like(inputs["latent"], 0.5)}
+        return {"image": np.zeros((inputs["latent"].shape[0], 3, 64, 64), np.float32)}
+
+    pipes = Pipelines(repo, infer, Settings(model_repository=tiny_repository))
+    images = asyncio.run(pipes.generate(GenerateParams(None, 3, 2, 0, 2, 4.0, "euler")))
+    assert images.shape == (2, 64, 64, 3)
+    dit_calls = [inputs for model, inputs in calls if model == "dit"]
+    assert len(dit_calls) == 2 and all(c["class_label"].tolist() == [3, 3, 10, 10] for c in dit_calls)
+    (decoded,) = [inputs["latent"] for model, inputs in calls if model == "decoder"]
+    assert not any(model == "text_encoder" for model, _ in calls)
+    # A constant velocity of 0.5 (guided: 0.5 + 4 (0.5 - 0.5)) takes Euler from the start noise to noise - 0.5;
+    # the decoder gets that latent out of diffusion space.
+    from dcae.contract.generation import start_noise
+
+    expected = (start_noise(tuple(gen.latent_shape), seed=0, n=2) - 0.5) / TINY_SCALING_FACTOR
+    np.testing.assert_allclose(decoded, expected, rtol=1e-5, atol=1e-6)
