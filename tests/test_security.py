@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from service.middleware import retry_after
-from service.security import AccessControl, TokenBucket, hash_key, parse_env_keys
+from service.security import AccessControl, KeyConfigError, TokenBucket, hash_key, parse_env_keys
 from service.settings import Settings
 
 
@@ -125,3 +125,16 @@ def test_key_configuration_mistakes_are_named(tmp_path):
     (key,) = from_file([{"name": "a", "sha256": digest.upper(), "scopes": "decode"}])  # one scope as a string
     assert (key.sha256, key.scopes, key.rate_per_minute, key.burst) == (digest, frozenset({"decode"}), 0.0, 0.0)
     assert key.allows("decode") and not key.allows("encode") and key.allows(None)
+
+
+def test_keys_from_the_environment_alone_turn_authentication_on():
+    control = AccessControl.from_settings(Settings(api_keys=f"a:{hash_key('a-key')}:decode:1",
+                                                   public_paths=" /health/live/ , /metrics,,/ "))
+    assert control.enabled and not control.is_public("/v1/decode")
+    assert control.public_paths == frozenset({"/health/live", "/metrics", "/"})
+    assert control.is_public("/metrics") and not control.is_public("/health/ready")
+    key = control.authenticate({"x-api-key": "a-key"})
+    assert control.wait_seconds(key) == 0.0 and control.wait_seconds(key) > 0  # 1 per minute is a limit too
+    assert not AccessControl.from_settings(Settings()).enabled  # no keys, no key file: open
+    with pytest.raises(KeyConfigError, match=r"API key names must be unique: \['a', 'a'\]"):
+        AccessControl.from_settings(Settings(api_keys=f"a:{hash_key('x')}:*,a:{hash_key('y')}:*"))
