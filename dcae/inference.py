@@ -3,44 +3,13 @@ with feathered overlaps for images too large to run in one piece (4K and up)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
-from dcae.contract.tiling import TilePlan
+from dcae.contract.tiling import TilePlan, TileSpec
 from dcae.models.dc_ae import DCAE
-
-
-@dataclass(frozen=True)
-class TileSpec:
-    """Tiles of `tile_pixels` per side overlapping by `overlap_pixels`, in image pixels (both
-    rounded to the compression factor). Overlaps are cross-faded linearly; the defaults keep
-    seams invisible on flat regions (reference Sec. 7: 512-px tiles without blending show seams)."""
-
-    tile_pixels: int = 512
-    overlap_pixels: int = 128
-
-    def __post_init__(self) -> None:
-        if self.tile_pixels < 1 or not 0 <= self.overlap_pixels < self.tile_pixels:
-            raise ValueError(f"tiles of {self.tile_pixels} px overlapping by {self.overlap_pixels} px: the tile "
-                             "must be positive and the overlap smaller than the tile")
-
-    def rounded(self, compression: int) -> TileSpec:
-        """Both sides rounded down to the compression factor (a tile at least one latent cell)."""
-        tile = max(compression, self.tile_pixels // compression * compression)
-        overlap = self.overlap_pixels // compression * compression
-        if overlap >= tile:
-            raise ValueError(f"tiles of {self.tile_pixels} px overlapping by {self.overlap_pixels} px leave no "
-                             f"stride once rounded to the compression factor {compression}: make the overlap at "
-                             f"least {compression} px smaller than the tile")
-        return TileSpec(tile, overlap)
-
-    def in_latent(self, compression: int) -> TileSpec:
-        t = self.rounded(compression)
-        tile = t.tile_pixels // compression
-        return TileSpec(tile, min(max(1, t.overlap_pixels // compression), tile - 1))  # decoding blends >= 1 cell
 
 
 def tiled_apply(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor, tile: int, overlap: int,

@@ -18,7 +18,7 @@ from PIL import Image, ImageOps
 from dcae.contract import generation, sampling
 from dcae.contract.latents import LatentSpace
 from dcae.contract.pixels import pad_to_multiple, to_model, to_rgb, to_uint8
-from dcae.contract.tiling import blend_tiles
+from dcae.contract.tiling import TileSpec, blend_tiles
 from service.errors import APIError
 from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
 from service.repository import ModelRepository
@@ -128,7 +128,7 @@ class GenerateParams:
 
 
 class Pipelines:
-    TILE_PIXELS, TILE_OVERLAP = 512, 128  # defaults of `dcae decode --tile`
+    TILES = TileSpec()  # the defaults of `dcae encode|decode --tile`
 
     def __init__(self, repo: ModelRepository, infer: Infer, settings: Settings) -> None:
         self.repo, self.infer, self.settings = repo, infer, settings
@@ -153,7 +153,8 @@ class Pipelines:
         with stage("encoder"):
             if tile:
                 f = self.compression
-                return await blend_tiles(run, x, max(f, self.TILE_PIXELS // f * f), self.TILE_OVERLAP // f * f, 1 / f)
+                t = self.TILES.rounded(f)
+                return await blend_tiles(run, x, t.tile_pixels, t.overlap_pixels, 1 / f)
             return await run(x)
 
     async def decode(self, latent: np.ndarray, tile: bool = False) -> np.ndarray:
@@ -164,8 +165,8 @@ class Pipelines:
         with stage("decoder"):
             if tile:
                 f = self.compression
-                return await blend_tiles(run, latent.astype(np.float32), max(1, self.TILE_PIXELS // f),
-                                         max(1, self.TILE_OVERLAP // f), f)
+                t = self.TILES.in_latent(f)
+                return await blend_tiles(run, latent.astype(np.float32), t.tile_pixels, t.overlap_pixels, f)
             return await run(latent.astype(np.float32))
 
     # -- generate
