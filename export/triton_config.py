@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dcae.contract.metadata import METADATA_KEY, RepositoryMetadata, metadata_parameter, parse_metadata
+from dcae.contract.metadata import METADATA_KEY, RepositoryMetadata, metadata_parameter, parse_metadata, pbtxt_quote
 from export.spec import TensorSpec, value_specs
 
 TRITON_DTYPES = {"float32": "TYPE_FP32", "float16": "TYPE_FP16", "int64": "TYPE_INT64", "int32": "TYPE_INT32",
@@ -68,16 +68,12 @@ def tensors_from_onnx(path: str | Path, batched: bool) -> tuple[list[TritonTenso
     return tensors_from_specs(inputs, batched), tensors_from_specs(outputs, batched)
 
 
-def _quote(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def _dims(d: tuple[int, ...]) -> str:
     return "[ " + ", ".join(str(x) for x in d) + " ]" if d else "[ ]"
 
 
 def _tensor(t: TritonTensor) -> str:
-    parts = [f"name: {_quote(t.name)}", f"data_type: {t.data_type}", f"dims: {_dims(t.dims)}"]
+    parts = [f"name: {pbtxt_quote(t.name)}", f"data_type: {t.data_type}", f"dims: {_dims(t.dims)}"]
     if t.reshape is not None:
         parts.append(f"reshape {{ shape: {_dims(t.reshape)} }}")
     if t.optional:
@@ -86,7 +82,8 @@ def _tensor(t: TritonTensor) -> str:
 
 
 def render(cfg: ModelConfig) -> str:
-    lines = [f"name: {_quote(cfg.name)}", f"backend: {_quote(cfg.backend)}", f"max_batch_size: {cfg.max_batch_size}"]
+    lines = [f"name: {pbtxt_quote(cfg.name)}", f"backend: {pbtxt_quote(cfg.backend)}",
+             f"max_batch_size: {cfg.max_batch_size}"]
     if cfg.backend == "onnxruntime":
         lines.append('default_model_filename: "model.onnx"')
     lines.append("input [\n" + ",\n".join(_tensor(t) for t in cfg.inputs) + "\n]")
@@ -97,20 +94,22 @@ def render(cfg: ModelConfig) -> str:
     if cfg.tensorrt_precision:
         trt = {"precision_mode": cfg.tensorrt_precision, "max_workspace_size_bytes": str(8 << 30),
                "trt_engine_cache_enable": "1", "trt_engine_cache_path": f"/tmp/dcae_trt_cache/{cfg.name}"}
-        params = "\n".join(f"        parameters {{ key: {_quote(k)} value: {_quote(v)} }}" for k, v in trt.items())
+        params = "\n".join(f"        parameters {{ key: {pbtxt_quote(k)} value: {pbtxt_quote(v)} }}"
+                           for k, v in trt.items())
         lines.append("optimization { execution_accelerators {\n  gpu_execution_accelerator : [ {\n"
                      '        name : "tensorrt"\n' + params + "\n  } ]\n} }")
     if cfg.warmup:
         inputs = []
         for name, (data_type, dims) in cfg.warmup.items():
             data = "random_data: true" if data_type in ("TYPE_FP32", "TYPE_FP16") else "zero_data: true"
-            inputs.append(f"    inputs {{ key: {_quote(name)} value {{ data_type: {data_type} dims: {_dims(dims)} {data} }} }}")
+            inputs.append(f"    inputs {{ key: {pbtxt_quote(name)} value {{ data_type: {data_type} "
+                          f"dims: {_dims(dims)} {data} }} }}")
         batch = 1 if cfg.max_batch_size > 0 else 0
         lines.append("model_warmup [ {\n    name: \"warmup\"\n    batch_size: " + str(batch) + "\n"
                      + "\n".join(inputs) + "\n} ]")
     lines.append(metadata_parameter(cfg.metadata))
     for k, v in cfg.parameters.items():
-        lines.append(f"parameters {{ key: {_quote(k)} value {{ string_value: {_quote(v)} }} }}")
+        lines.append(f"parameters {{ key: {pbtxt_quote(k)} value {{ string_value: {pbtxt_quote(v)} }} }}")
     return "\n".join(lines) + "\n"
 
 

@@ -125,14 +125,15 @@ def _fields_of(cls, data: dict, where: str) -> dict:
     return dict(data)
 
 
-def _quote(s: str) -> str:
+def pbtxt_quote(s: str) -> str:
+    """A protobuf text-format string literal (what config.pbtxt files hold)."""
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def metadata_parameter(metadata: RepositoryMetadata) -> str:
     """The config.pbtxt line that carries `metadata` (ASCII JSON, keys sorted)."""
     value = json.dumps(metadata.to_dict(), sort_keys=True)
-    return f"parameters {{ key: {_quote(METADATA_KEY)} value {{ string_value: {_quote(value)} }} }}"
+    return f"parameters {{ key: {pbtxt_quote(METADATA_KEY)} value {{ string_value: {pbtxt_quote(value)} }} }}"
 
 
 def parse_metadata(value: str) -> RepositoryMetadata:
@@ -141,7 +142,7 @@ def parse_metadata(value: str) -> RepositoryMetadata:
 
 def read_metadata(config_text: str, where: str = "config.pbtxt") -> RepositoryMetadata:
     """The metadata of a config.pbtxt that `dcae export` rendered (its one parameter line)."""
-    prefix = f"parameters {{ key: {_quote(METADATA_KEY)} value {{ string_value: "
+    prefix = f"parameters {{ key: {pbtxt_quote(METADATA_KEY)} value {{ string_value: "
     for line in config_text.splitlines():
         if line.startswith(prefix) and line.endswith(" } }"):
             return parse_metadata(json.loads(line[len(prefix):-len(" } }")]))  # pbtxt's \\ and \" are JSON's
