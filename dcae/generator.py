@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import torch
 
 from dcae.checkpoint import load_generator
 from dcae.contract import generation
 from dcae.contract.sampling import DEFAULT_SAMPLER
-from dcae.diffusion import Objective, classifier_free_guidance, get_sampler, make_denoiser
+from dcae.diffusion import Objective
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT
 
@@ -55,14 +56,13 @@ class LatentDiffusionPipeline:
         return (c.in_channels, c.input_size, c.input_size)
 
     def conditioning(self, n: int, prompt: str | None, class_label: int | None) -> tuple[dict, dict]:
-        """Keyword arguments of the DiT for the conditional and the unconditional half."""
+        """The DiT's conditional and unconditional inputs, by the contract's names (numpy)."""
         cfg = self.dit.config
         if cfg.text_dim > 0:
             if prompt is None:
                 raise ValueError("this generator is text-conditioned: give a prompt")
-            tokens, mask, _ = self.text_encoder.encode([prompt] * n, max_length=cfg.text_len)
-            null, null_mask = self.dit.null_context(n)
-            return {"context": tokens, "context_mask": mask}, {"context": null, "context_mask": null_mask}
+            tokens, mask, _ = self.text_encoder.encode([prompt], max_length=cfg.text_len)
+            return generation.text_conditions(tokens.float().cpu().numpy(), mask.cpu().numpy(), n)
         if cfg.num_classes > 0:
             if class_label is None and prompt is not None:
                 class_label = self.prompt_to_class(prompt)[0]
@@ -70,36 +70,38 @@ class LatentDiffusionPipeline:
                 raise ValueError("this generator is class-conditional: give a class label (or a prompt)")
             if not 0 <= class_label < cfg.num_classes:
                 raise ValueError(f"class_label must be in [0, {cfg.num_classes})")
-            return ({"y": torch.full((n,), class_label, dtype=torch.long)},
-                    {"y": torch.full((n,), cfg.num_classes, dtype=torch.long)})
+            return generation.class_conditions(class_label, cfg.num_classes, n)
         return {}, {}
+
+    def denoise(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        """One DiT evaluation on the contract's inputs (latent, timestep, and class_label or context +
+        context_mask, where an all-False mask row means no prompt) -> model_output (float32)."""
+        p = next(self.dit.parameters())
+        arg = {k: torch.from_numpy(v).to(p.device) for k, v in inputs.items()}
+        kwargs = {}
+        if "class_label" in arg:
+            kwargs["y"] = arg["class_label"]
+        if "context" in arg:
+            kwargs["context"], kwargs["context_mask"] = self.dit.fill_null_context(arg["context"].to(p.dtype),
+                                                                                   arg["context_mask"])
+        out = self.dit(arg["latent"].to(p.dtype), arg["timestep"], **kwargs)
+        return out.float().cpu().numpy()
 
     @torch.no_grad()
     def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
                        steps: int = generation.DEFAULT_STEPS, guidance: float = generation.DEFAULT_GUIDANCE,
                        sampler: str | None = None,
                        callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
-        """Diffusion-space latents (n, C, s, s); `callback(done, total)` after each model evaluation."""
-        device = next(self.dit.parameters()).device
+        """Diffusion-space latents (n, C, s, s), sampled by the contract's guided loop (the gateway's and
+        Triton's): the same seeding, sampler steps and guidance; `callback(done, total)` after each step."""
         cond, uncond = self.conditioning(n, prompt, class_label)
-        cond = {k: v.to(device) for k, v in cond.items()}
-        uncond = {k: v.to(device) for k, v in uncond.items()}
-        noise = torch.from_numpy(generation.start_noise(self.latent_shape, seed, n)).to(device)  # the contract's seeding
-
-        def run(kwargs):
-            return lambda x, t: self.dit(x, t, **kwargs)
-
-        def batched(x2, t2):
-            return self.dit(x2, t2, **{k: torch.cat([cond[k], uncond[k]]) for k in cond})
-
-        model_fn = classifier_free_guidance(run(cond), run(uncond), guidance, self.dit.config.in_channels,
-                                            batched=batched if cond else None)
-        schedule = self.objective.schedule(steps, device=device)
-        denoiser = make_denoiser(model_fn, self.objective, schedule)
-        sample = get_sampler(sampler or DEFAULT_SAMPLER[self.objective.kind])
-        gen = torch.Generator(device=device).manual_seed(seed + generation.ANCESTRAL_SEED_OFFSET)
-        return sample(denoiser, noise, schedule, generator=gen,
-                      callback=None if callback is None else (lambda i, total, p: callback(i + 1, total)))
+        loop = generation.GuidedDenoising.start(self.objective, sampler or DEFAULT_SAMPLER[self.objective.kind],
+                                                steps, self.latent_shape, seed, n, cond, uncond, guidance)
+        for i in range(len(loop)):
+            loop.advance(i, self.denoise(loop.inputs(i)))
+            if callback is not None:
+                callback(i + 1, len(loop))
+        return torch.from_numpy(loop.x).to(next(self.dit.parameters()).device)
 
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,

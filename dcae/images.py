@@ -10,6 +10,7 @@ import torch
 from PIL import Image
 from torch import Tensor
 
+from dcae.contract import pixels
 from dcae.contract.pixels import to_rgb
 
 
@@ -27,8 +28,8 @@ def to_uint8(x: Tensor) -> np.ndarray:
     """
     if x.ndim not in (3, 4):
         raise ValueError(f"expected (3, H, W) or (N, 3, H, W), got shape {tuple(x.shape)}")
-    q = ((x.detach().float().clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch.uint8)
-    return q.movedim(-3, -1).cpu().numpy()
+    q = pixels.to_uint8(x.detach().float().cpu().numpy().reshape(-1, *x.shape[-3:]))  # the contract's rounding
+    return q[0] if x.ndim == 3 else q
 
 
 def save_image(x: Tensor, path: str | Path) -> None:

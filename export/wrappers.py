@@ -180,7 +180,7 @@ class DiTTextExport(_DiTExport):
     embeddings with L = text_len, context_mask (N, L) bool, True on real tokens -> model_output.
 
     A row whose context_mask is all False is the unconditional input: it gets the model's learned
-    null context (all tokens attended), exactly what `DiT.null_context` gives the PyTorch pipeline.
+    null context (all tokens attended): `DiT.fill_null_context`, as in the PyTorch pipeline.
     So callers build the guidance batch without knowing the null context's values.
     """
 
@@ -192,10 +192,7 @@ class DiTTextExport(_DiTExport):
 
     def forward(self, latent: torch.Tensor, timestep: torch.Tensor, context: torch.Tensor,
                 context_mask: torch.Tensor) -> torch.Tensor:
-        uncond = ~context_mask.any(dim=1)  # (N,)
-        null = self.dit.text_embedder.null_context.to(context.dtype)[None]  # (1, L, D)
-        context = torch.where(uncond[:, None, None], null, context)
-        context_mask = context_mask | uncond[:, None]
+        context, context_mask = self.dit.fill_null_context(context, context_mask)
         return self.dit(latent, timestep, context=context, context_mask=context_mask)
 
     def example_inputs(self) -> tuple[torch.Tensor, ...]:

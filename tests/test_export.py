@@ -242,7 +242,8 @@ def test_dit_text_matches_pytorch_and_all_false_mask_is_the_null_context():
         mask[:, :5] = True
         mask[-1] = False  # the last row is unconditional
         with torch.no_grad():
-            null, null_mask = dit.null_context(n)
+            null = dit.text_embedder.null_context[None].expand(n, -1, -1)  # the learned "no prompt"
+            null_mask = torch.ones(n, null.shape[1], dtype=torch.bool)
             expect = dit(x, t, context=torch.where(mask.any(1)[:, None, None], ctx, null),
                          context_mask=torch.where(mask.any(1)[:, None], mask, null_mask))
             uncond_row = dit(x[-1:], t[-1:], context=null[:1], context_mask=null_mask[:1])

@@ -78,7 +78,8 @@ def test_networks_over_http_and_grpc_match_pytorch(server):
     with torch.no_grad():
         z_sq, z_wide = ae.encode(image_sq), ae.encode(image_wide)
         arrays["z_wide"] = z_wide.numpy()
-        null, null_mask = dit.null_context(3)
+        null = dit.text_embedder.null_context[None].expand(3, -1, -1)  # the learned "no prompt"
+        null_mask = torch.ones(3, null.shape[1], dtype=torch.bool)
         any_real = mask.any(1)
         expected = {
             "enc-sq/latent": z_sq, "enc-wide/latent": z_wide, "dec-wide/image": ae.decode(z_wide),

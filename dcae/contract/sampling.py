@@ -11,8 +11,9 @@ those evaluations across concurrent requests); noise comes in from the caller:
     latent = state.x
 
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
-variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/diffusion.py` keeps
-the torch versions that training needs (`tests/test_sampling_numpy.py` holds the two equal).
+variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/diffusion.py` adds
+what training needs in torch (the forward process and the loss) to the same `Objective`.
+`tests/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
 """
 
 from __future__ import annotations
@@ -33,12 +34,19 @@ class Objective:
     beta_start: float = 1e-4
     beta_end: float = 0.02
 
+    def __post_init__(self) -> None:
+        if self.kind not in ("ddpm", "flow"):
+            raise ValueError(f"unknown objective {self.kind!r}; expected 'ddpm' or 'flow'")
+
     def alphas_cumprod(self) -> np.ndarray:
         betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
         return np.cumprod(1 - betas)
 
     def schedule(self, steps: int) -> Schedule:
-        """`steps` model evaluations from pure noise to clean; ddpm respaced like DiT (999 ... 0)."""
+        """`steps` model evaluations from pure noise to clean. ddpm: `steps` of the 1000 training steps,
+        evenly spaced from 999 to 0 and rounded half to even (diffusers' "linspace" spacing; the same
+        steps as DiT's `space_timesteps` at 10, 20, 25, 50, 100, 250 and 1000, off by one at some
+        .5 ties elsewhere, e.g. 21 steps); flow: t = 1, 1 - 1/steps, ..., 1/steps."""
         if steps < 1:
             raise ValueError("steps must be >= 1")
         if self.kind == "ddpm":
@@ -46,11 +54,9 @@ class Objective:
             t = np.array(sorted({round(i * stride) for i in range(steps)}, reverse=True), dtype=np.int64)
             ab = self.alphas_cumprod()[t]
             a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
-        elif self.kind == "flow":
+        else:
             t = np.linspace(1, 0, steps + 1, dtype=np.float64)[:-1]
             a, s, model_t = 1 - t, t, t * 1000
-        else:
-            raise ValueError(f"unknown objective {self.kind!r}")
         return Schedule(model_t.astype(np.float32), np.append(a, 1.0), np.append(s, 0.0))
 
     def predict(self, out: np.ndarray, x: np.ndarray, alpha: float, sigma: float):

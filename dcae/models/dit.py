@@ -4,8 +4,8 @@ PixArt-alpha-style cross-attention over text token embeddings.
 Module names follow facebookresearch/DiT (`x_embedder.proj`, `t_embedder.mlp`, `y_embedder.embedding_table`,
 `pos_embed`, `blocks.i.{attn.qkv, attn.proj, mlp.fc1, mlp.fc2, adaLN_modulation.1}`, `final_layer`),
 so the published DC-AE generators (efficientvit's `dc-ae-f32c32-in-1.0-dit-xl-in-512px`) load with
-their keys as they are. `forward(x, t, ...)` is a pure tensor function: noise schedules, losses and
-guidance live in `dcae/diffusion.py`.
+their keys as they are. `forward(x, t, ...)` is a pure tensor function: noise schedules, samplers and
+guidance live in `dcae/contract/`, the training loss in `dcae/diffusion.py`.
 """
 
 from __future__ import annotations
@@ -279,10 +279,12 @@ class DiT(nn.Module):
             x = block(x, c, ctx, context_mask)
         return self.unpatchify(self.final_layer(x, c), h, w)  # (N, out_channels, H, W)
 
-    def null_context(self, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """The unconditional text input for guidance: (context, mask)."""
-        ctx = self.text_embedder.null_context[None].expand(batch, -1, -1)
-        return ctx, torch.ones(batch, ctx.shape[1], dtype=torch.bool, device=ctx.device)
+    def fill_null_context(self, context: torch.Tensor, context_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """The guidance convention of every runtime: a row whose context_mask is all False is "no prompt"
+        and gets the learned null context, all tokens attended. -> (context, context_mask)."""
+        uncond = ~context_mask.bool().any(dim=1)  # (N,)
+        null = self.text_embedder.null_context.to(context.dtype)[None]  # (1, L, D)
+        return torch.where(uncond[:, None, None], null, context), context_mask.bool() | uncond[:, None]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -200,10 +200,8 @@ def _drop_captions(model: DiT, ctx: torch.Tensor, ctx_mask: torch.Tensor, p: flo
                    ) -> tuple[torch.Tensor, torch.Tensor]:
     """Replace each example's caption by the learned null context with probability p (classifier-free
     guidance's unconditional half)."""
-    n = ctx.shape[0]
-    drop = torch.rand(n, device=ctx.device, generator=gen) < p
-    null_ctx, null_mask = model.null_context(n)
-    return torch.where(drop[:, None, None], null_ctx, ctx), torch.where(drop[:, None], null_mask, ctx_mask)
+    drop = torch.rand(ctx.shape[0], device=ctx.device, generator=gen) < p
+    return model.fill_null_context(ctx, ctx_mask.bool() & ~drop[:, None])
 
 
 def train_dit(cfg: DiTTrainConfig) -> dict:
