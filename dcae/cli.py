@@ -66,9 +66,12 @@ def _progress_bar(desc: str):
 def cmd_info(args: argparse.Namespace) -> int:
     import torch
 
-    from dcae.checkpoint import read_checkpoint
+    from dcae.checkpoint import GENERATOR_FORMAT, detect_format, read_checkpoint
     from dcae.models.dc_ae import DCAE, count_parameters, get_config
 
+    if Path(args.preset).is_dir() and detect_format(args.preset) == GENERATOR_FORMAT:
+        _print(_generator_info(args.preset), args.json)
+        return 0
     if Path(args.preset).is_dir():
         cfg, _ = read_checkpoint(args.preset)
     elif "/" in args.preset or Path(args.preset).exists():
@@ -90,6 +93,30 @@ def cmd_info(args: argparse.Namespace) -> int:
     }
     _print(result, args.json)
     return 0
+
+
+def _generator_info(directory: str) -> dict:
+    """A generator checkpoint's facts, with its sampling defaults (what `dcae generate` and the export use)."""
+    import torch
+
+    from dcae.checkpoint import read_checkpoint, read_generator_config
+    from dcae.contract.sampling import DEFAULT_SAMPLER
+    from dcae.models.dit import DiT, DiTConfig
+
+    config = read_generator_config(directory)
+    cfg = DiTConfig.from_dict(config["dit"])
+    with torch.device("meta"):
+        params = sum(p.numel() for p in DiT(cfg).parameters())
+    ae_dir = (Path(directory) / config["autoencoder"]).resolve()
+    ae_cfg, _ = read_checkpoint(ae_dir)
+    sampling = {"sampler": DEFAULT_SAMPLER[config["objective"]["kind"]], "steps": DEFAULT_STEPS,
+                "guidance": DEFAULT_GUIDANCE, **config.get("sampling", {})}
+    conditioning = "text" if cfg.text_dim > 0 else f"class ({cfg.num_classes})" if cfg.num_classes > 0 else "none"
+    return {"name": cfg.name, "kind": "generator", "params": params, "conditioning": conditioning,
+            "objective": config["objective"], "sampling": sampling,
+            "latent_shape": [cfg.in_channels, cfg.input_size, cfg.input_size],
+            "image_size": cfg.input_size * ae_cfg.compression, "autoencoder": {"name": ae_cfg.name, "path": str(ae_dir)},
+            **({"converted_from": config["converted_from"]} if "converted_from" in config else {})}
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
@@ -124,12 +151,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     import torch
 
     from dcae.checkpoint import convert
-    from dcae.models.dc_ae import count_parameters
 
     dtype = {"float32": None, "float16": torch.float16, "bfloat16": torch.bfloat16}[args.dtype]
-    fmt, model = convert(args.src, args.dst, dtype=dtype)
-    _print({"source_format": fmt, "preset": model.config.name, "params": count_parameters(model),
-            "written": str(args.dst)}, args.json)
+    _print(convert(args.src, args.dst, dtype=dtype), args.json)
     return 0
 
 
@@ -216,10 +240,17 @@ def cmd_generate(args: argparse.Namespace) -> int:
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
-    bar = tqdm(total=args.steps, desc="generate", unit="step", leave=False)
+    chosen = {}
+    if pipe.dit.config.num_classes > 0 and args.prompt is not None:  # an ImageNet generator: the nearest class
+        index, name, cosine = pipe.prompt_to_class(args.prompt)
+        chosen = {"class_label": index, "class_name": name, "cosine": round(cosine, 4)}
+        args.class_label, args.prompt = index, None
+    sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
+                                                       ("sampler", args.sampler)) if v is not None}}
+    bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
     t0 = time.perf_counter()
-    images = pipe(prompt=args.prompt, class_label=args.class_label, n=args.n, seed=args.seed, steps=args.steps,
-                  guidance=args.guidance, sampler=args.sampler, callback=lambda done, total: bar.update(1))
+    images = pipe(prompt=args.prompt, class_label=args.class_label, n=args.n, seed=args.seed,
+                  callback=lambda done, total: bar.update(1), **sampling)
     bar.close()
     seconds = time.perf_counter() - t0
     outputs = []
@@ -227,7 +258,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         path = output if args.n == 1 else output.with_stem(f"{output.stem}_{i}")
         save_image(images[i], path)
         outputs.append({"path": str(path), "seed": args.seed + i})
-    _print({"images": outputs, "size": list(images.shape[2:]), "generate_seconds": round(seconds, 3)}, args.json)
+    _print({"images": outputs, "size": list(images.shape[2:]), **chosen, **sampling,
+            "generate_seconds": round(seconds, 3)}, args.json)
     return 0
 
 
@@ -240,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="architecture facts of a preset or checkpoint",
                        description="Print parameter count (incl. BatchNorm statistics), compression, latent "
-                                   "channels and scaling factor of a preset name or checkpoint directory.")
+                                   "channels and scaling factor of a preset name or checkpoint directory; for a "
+                                   "generator checkpoint, its DiT, conditioning, objective and sampling defaults.")
     p.add_argument("preset", help="preset name (see `dcae presets`) or a checkpoint directory")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_info)
@@ -249,11 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_presets)
 
-    p = sub.add_parser("convert", help="convert an efficientvit or diffusers checkpoint to ours",
+    p = sub.add_parser("convert", help="convert an efficientvit or diffusers checkpoint, or a generator release, to ours",
                        description="Read a checkpoint directory in the efficientvit format (model.safetensors + "
                                    "config.json with model_name) or the diffusers format (config.json + "
                                    "diffusion_pytorch_model.safetensors), detect which, check every tensor, "
-                                   "and write our format (config.json + model.safetensors).")
+                                   "and write our format (config.json + model.safetensors). An efficientvit "
+                                   "generator release (e.g. dc-ae-f32c32-in-1.0-dit-xl-in-512px: autoencoder.* + "
+                                   "diffusion_model.* in one file) becomes a generator checkpoint at DST with its "
+                                   "autoencoder at DST/autoencoder and the release's sampling recipe as defaults.")
     p.add_argument("src", help="source checkpoint directory")
     p.add_argument("dst", help="output directory")
     p.add_argument("--dtype", choices=["float32", "float16", "bfloat16"], default="float32",
@@ -293,15 +329,17 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Without --model, the shipped text-to-image model is used.")
     p.add_argument("--model", default=None, help=f"generator directory (default {SHIPPED_GENERATOR})")
     cond = p.add_mutually_exclusive_group(required=True)
-    cond.add_argument("--prompt", help="text prompt (text-conditioned models)")
+    cond.add_argument("--prompt", help="text prompt (text-conditioned models; ImageNet class-conditioned ones "
+                                       "generate the nearest class)")
     cond.add_argument("--class", dest="class_label", type=int, help="class index (class-conditioned models)")
     p.add_argument("-n", type=positive_int, default=1, help="number of images (default 1)")
     p.add_argument("--seed", type=int, default=0, help="image i uses seed + i (default 0)")
-    p.add_argument("--steps", type=positive_int, default=DEFAULT_STEPS, help=f"sampler steps (default {DEFAULT_STEPS})")
-    p.add_argument("--guidance", type=finite_float, default=DEFAULT_GUIDANCE,
-                   help=f"classifier-free guidance scale (default {DEFAULT_GUIDANCE})")
+    p.add_argument("--steps", type=positive_int, default=None,
+                   help=f"sampler steps (default: the checkpoint's, else {DEFAULT_STEPS})")
+    p.add_argument("--guidance", type=finite_float, default=None,
+                   help=f"classifier-free guidance scale (default: the checkpoint's, else {DEFAULT_GUIDANCE})")
     p.add_argument("--sampler", choices=SAMPLERS, default=None,
-                   help="default: euler for flow models, dpmpp_2m for ddpm models")
+                   help="default: the checkpoint's, else euler for flow models and dpmpp_2m for ddpm models")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
     p.add_argument("--json", action="store_true", help="print JSON")

@@ -24,8 +24,12 @@ class LatentDiffusionPipeline:
     classifier-free guidance, DC-AE decoder. Image i of a request uses noise seeded with seed + i,
     so each image is reproducible on its own."""
 
-    def __init__(self, dit: DiT, objective: Objective, autoencoder: DCAE, text_encoder=None) -> None:
+    def __init__(self, dit: DiT, objective: Objective, autoencoder: DCAE, text_encoder=None,
+                 sampling: dict | None = None) -> None:
         self.dit, self.objective, self.autoencoder, self.text_encoder = dit, objective, autoencoder, text_encoder
+        # The defaults of a call: the checkpoint's "sampling" (a release's recipe), else the contract's.
+        self.sampling = {"sampler": DEFAULT_SAMPLER[objective.kind], "steps": generation.DEFAULT_STEPS,
+                         "guidance": generation.DEFAULT_GUIDANCE, **(sampling or {})}
         if dit.config.text_dim > 0 and text_encoder is None:
             raise ValueError("a text-conditioned DiT needs a text encoder")
 
@@ -37,7 +41,7 @@ class LatentDiffusionPipeline:
             from dcae.models.text_encoder import TextEncoder
 
             text_encoder = TextEncoder()
-        return cls(dit, objective, autoencoder, text_encoder)
+        return cls(dit, objective, autoencoder, text_encoder, config.get("sampling"))
 
     def prompt_to_class(self, prompt: str) -> tuple[int, str, float]:
         """The ImageNet class whose "a photo of a {name}" embedding is nearest to the prompt's
@@ -89,14 +93,16 @@ class LatentDiffusionPipeline:
 
     @torch.no_grad()
     def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
-                       steps: int = generation.DEFAULT_STEPS, guidance: float = generation.DEFAULT_GUIDANCE,
-                       sampler: str | None = None,
+                       steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
                        callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
         """Diffusion-space latents (n, C, s, s), sampled by the contract's guided loop (the gateway's and
-        Triton's): the same seeding, sampler steps and guidance; `callback(done, total)` after each step."""
+        Triton's): the same seeding, sampler steps and guidance; `callback(done, total)` after each step.
+        steps, guidance, sampler: None takes `self.sampling`'s."""
         cond, uncond = self.conditioning(n, prompt, class_label)
-        loop = generation.GuidedDenoising.start(self.objective, sampler or DEFAULT_SAMPLER[self.objective.kind],
-                                                steps, self.latent_shape, seed, n, cond, uncond, guidance)
+        d = self.sampling
+        loop = generation.GuidedDenoising.start(
+            self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape, seed, n, cond, uncond,
+            d["guidance"] if guidance is None else guidance)
         for i in range(len(loop)):
             loop.advance(i, self.denoise(loop.inputs(i)))
             if callback is not None:
@@ -105,8 +111,7 @@ class LatentDiffusionPipeline:
 
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
-                 steps: int = generation.DEFAULT_STEPS, guidance: float = generation.DEFAULT_GUIDANCE,
-                 sampler: str | None = None,
+                 steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
                  callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
         """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
         z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback)

@@ -25,6 +25,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
+from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, NUM_CLASSES, ClassTable
 from dcae.contract.metadata import METADATA_KEY, Int8Info, RepositoryMetadata, read_metadata
 from export.precision import convert_to_fp16
 from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
@@ -145,8 +146,8 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         dit, objective, gen_ae, gen_config = load_generator(generator)
     ae = load_pretrained(autoencoder) if autoencoder is not None else gen_ae
     ae_dir = Path(autoencoder) if autoencoder is not None else (Path(generator) / gen_config["autoencoder"]).resolve()
-    if dit is not None and dit.config.text_dim > 0 and not text_encoder:
-        text_encoder = True
+    if dit is not None and (dit.config.text_dim > 0 or dit.config.num_classes == NUM_CLASSES) and not text_encoder:
+        text_encoder = True  # text conditioning; or prompts mapped to the nearest ImageNet class
     networks, te_dir = _networks(ae, dit, text_encoder)
     metadata = _metadata(networks, ae, ae_dir, dit, objective, gen_config, generator, te_dir, fp16, cpu_python_backend)
 
@@ -169,6 +170,8 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                for name, wrapper in networks.items()}
     if dit is not None:
         written["generate"] = _write_generate(output / "generate", metadata, te_dir, generate_instances)
+    if metadata.generator is not None and metadata.generator.class_names == "imagenet-1k":
+        _write_class_table(output, te_dir, reused, log)
     log(f"wrote {', '.join(written)} to {output}")
     return written
 
@@ -275,6 +278,21 @@ def _reusable(repo: str | Path, metadata: RepositoryMetadata) -> Path:
     return repo
 
 
+def _write_class_table(output: Path, te_dir: Path, reused: Path | None, log) -> None:
+    """The ImageNet class names and their prompts' pooled embeddings by this text encoder, beside its graph
+    and in the generate model: how the gateway and Triton map a prompt to a class, without torch."""
+    earlier = reused / "text_encoder" / "1" / CLASS_TABLE_FILE if reused is not None else None
+    if earlier is not None and earlier.is_file():
+        table = ClassTable.load(earlier)
+    else:
+        from dcae.models.text_encoder import TextEncoder
+
+        log(f"embedding the {NUM_CLASSES} ImageNet class prompts -> {CLASS_TABLE_FILE}")
+        table = ClassTable.imagenet(TextEncoder(te_dir).class_embeddings().numpy())
+    for model in ("text_encoder", "generate"):
+        table.save(output / model / "1" / CLASS_TABLE_FILE)
+
+
 def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_dir: Path | None, instances: int = 1) -> Path:
     version = model_dir / "1"
     version.mkdir(parents=True, exist_ok=True)
@@ -284,8 +302,7 @@ def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_
     package.mkdir()
     for source in sorted(CONTRACT_DIR.glob("*.py")):
         shutil.copyfile(source, package / source.name)
-    text = metadata.generator.conditioning == "text"
-    if text:
+    if text_encoder_dir is not None:  # prompts: text conditioning, or the nearest ImageNet class
         shutil.copyfile(text_encoder_dir / "tokenizer.json", version / "tokenizer.json")
 
     def scalar(name: str, data_type: str, optional: bool = False) -> TritonTensor:
@@ -294,7 +311,8 @@ def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_
     inputs = [scalar("prompt", "TYPE_STRING", optional=True), scalar("class_label", "TYPE_INT64", optional=True),
               scalar("seed", "TYPE_INT64"), scalar("steps", "TYPE_INT32"), scalar("guidance", "TYPE_FP32"),
               scalar("sampler", "TYPE_STRING", optional=True), scalar("n", "TYPE_INT32")]
-    outputs = [TritonTensor("images", "TYPE_UINT8", (-1, -1, -1, 3))]
+    outputs = [TritonTensor("images", "TYPE_UINT8", (-1, -1, -1, 3)),
+               TritonTensor("class_label", "TYPE_INT64", (1,))]  # the class generated (-1: none)
     config = ModelConfig("generate", "python", 0, inputs, outputs, metadata.for_model("generate", "generate"),
                          instance_kind="KIND_CPU", instance_count=instances)
     write(config, model_dir)

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from dcae.contract import generation, sampling
+from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable
 from dcae.contract.latents import LatentSpace
 from dcae.contract.pixels import pad_to_multiple, to_model, to_rgb, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
@@ -139,6 +140,10 @@ class Pipelines:
         self.latent_space = LatentSpace(self.scaling_factor)
         self.generator = repo.generator
         self.tokenizer_path = repo.tokenizer_path()
+        table = repo.root / "text_encoder" / "1" / CLASS_TABLE_FILE
+        # An ImageNet generator answers a prompt with the class nearest to it (`dcae export` writes the table).
+        self.class_table = (ClassTable.load(table) if self.generator is not None
+                            and self.generator.conditioning == "class" and table.is_file() else None)
         # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
         self.loop_in_model_server = settings.runtime == "triton" and settings.generate_loop == "triton"
 
@@ -178,6 +183,17 @@ class Pipelines:
         with stage("text_encoder"):
             out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
         return out["tokens"], mask
+
+    async def prompt_class(self, prompt: str) -> tuple[int, str, float]:
+        """(index, name, cosine) of the ImageNet class nearest to a prompt: the text encoder's pooled
+        embedding against the repository's class table, as `dcae generate` and Triton's generate model."""
+        from dcae.contract.text_tokenize import tokenize
+
+        ids, mask = tokenize([prompt], max_length=self.repo.metadata.text_encoder.max_length,
+                             tokenizer_path=self.tokenizer_path)
+        with stage("text_encoder"):
+            out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
+        return self.class_table.nearest(out["pooled"][0])
 
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
         gen, n = self.generator, params.n

@@ -61,8 +61,10 @@ class DecodeResponse(BaseModel):
 class GenerateRequest(BaseModel):
     model_config = ConfigDict(strict=True)
 
-    prompt: str | None = Field(None, max_length=1000, description="text prompt (text-conditioned models)")
-    class_label: int | None = Field(None, ge=0, description="class index (class-conditioned models)")
+    prompt: str | None = Field(None, max_length=1000, description="text prompt (text-conditioned models, and "
+                               "ImageNet class-conditioned ones: the nearest class)")
+    class_label: int | None = Field(None, ge=0, description="class index (class-conditioned models); an "
+                                    "ImageNet model given a prompt instead generates the nearest class")
     n: int = Field(1, ge=1, description="number of images")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="image i uses seed + i; random if absent")
     steps: int | None = Field(None, ge=1, description="sampler steps (default from the model)")
@@ -76,6 +78,8 @@ class GenerateRequest(BaseModel):
 class GeneratedImage(BaseModel):
     b64_json: str
     seed: int
+    class_label: int | None = Field(None, description="class-conditioned models: the class generated")
+    class_name: str | None = Field(None, description="its name (ImageNet models)")
 
 
 class GenerateResponse(BaseModel):

@@ -38,7 +38,8 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")
     max_body_bytes: int = Field(32 * 2**20, description="largest request body")
     max_generate_n: int = Field(8, ge=1, description="most images per generate request")
-    max_steps: int = Field(100, ge=1, description="most sampler steps per generate request")
+    max_steps: int = Field(100, ge=1, description="most sampler steps per generate request (a model whose own "
+                                                 "default is more, e.g. the DiT-XL release's 250, allows that)")
     readiness_ttl_seconds: float = Field(2.0, ge=0, description="cache of the readiness probe's real inferences")
     request_timeout_seconds: float = Field(300.0, gt=0, description="per-request deadline (504 beyond it)")
     max_queue: int = Field(32, ge=1, description="requests per endpoint (encode, decode, generate) admitted at "

@@ -90,3 +90,81 @@ def diffusers_to_efficientvit(state: dict[str, torch.Tensor], cfg: DCAEConfig) -
         else:
             raise AssertionError(f"test grammar misses {key}")
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# DiT: facebookresearch/DiT's key names (the published releases' diffusion_model.*) from diffusers'
+
+
+def diffusers_dit(cfg, seed: int = 0):
+    """diffusers' DiTTransformer2DModel in the shape of one of our DiT configs, every tensor random, made to
+    compute what facebookresearch/DiT computes (one shared embedder; its timestep frequencies)."""
+    import diffusers
+
+    from dcae.models.random_init import randomize_
+
+    ref = diffusers.DiTTransformer2DModel(
+        num_attention_heads=cfg.num_heads, attention_head_dim=cfg.hidden_size // cfg.num_heads,
+        in_channels=cfg.in_channels, out_channels=cfg.out_channels, num_layers=cfg.depth,
+        sample_size=cfg.input_size, patch_size=cfg.patch_size, num_embeds_ada_norm=cfg.num_classes).eval()
+    randomize_(ref, seed=seed)
+    blocks = ref.transformer_blocks
+    for block in blocks[1:]:  # one shared embedder, as in DiT (diffusers' converter copies it per block)
+        block.norm1.emb.load_state_dict(blocks[0].norm1.emb.state_dict())
+    for block in blocks:
+        # facebookresearch/DiT: frequencies exp(-log(1e4) i / half); diffusers' DiT divides by half - 1.
+        block.norm1.emb.time_proj.downscale_freq_shift = 0
+    return ref
+
+
+def diffusers_dit_to_ours(state: dict) -> dict:
+    """diffusers DiTTransformer2DModel keys -> facebookresearch/DiT keys (what the published files use).
+    diffusers gives every block its own copy of the (shared) timestep/class embedders; take block 0's."""
+    out = {}
+    emb = "transformer_blocks.0.norm1.emb."
+    out["t_embedder.mlp.0.weight"] = state[emb + "timestep_embedder.linear_1.weight"]
+    out["t_embedder.mlp.0.bias"] = state[emb + "timestep_embedder.linear_1.bias"]
+    out["t_embedder.mlp.2.weight"] = state[emb + "timestep_embedder.linear_2.weight"]
+    out["t_embedder.mlp.2.bias"] = state[emb + "timestep_embedder.linear_2.bias"]
+    out["y_embedder.embedding_table.weight"] = state[emb + "class_embedder.embedding_table.weight"]
+    out["x_embedder.proj.weight"], out["x_embedder.proj.bias"] = state["pos_embed.proj.weight"], state["pos_embed.proj.bias"]
+    i = 0
+    while f"transformer_blocks.{i}.norm1.linear.weight" in state:
+        b, o = f"transformer_blocks.{i}.", f"blocks.{i}."
+        for p in ("weight", "bias"):
+            out[o + f"adaLN_modulation.1.{p}"] = state[b + f"norm1.linear.{p}"]
+            out[o + f"attn.qkv.{p}"] = torch.cat([state[b + f"attn1.to_{x}.{p}"] for x in "qkv"])
+            out[o + f"attn.proj.{p}"] = state[b + f"attn1.to_out.0.{p}"]
+            out[o + f"mlp.fc1.{p}"] = state[b + f"ff.net.0.proj.{p}"]
+            out[o + f"mlp.fc2.{p}"] = state[b + f"ff.net.2.{p}"]
+        i += 1
+    for p in ("weight", "bias"):
+        out[f"final_layer.adaLN_modulation.1.{p}"] = state[f"proj_out_1.{p}"]
+        out[f"final_layer.linear.{p}"] = state[f"proj_out_2.{p}"]
+    return out
+
+
+def write_release(directory, name: str, ae_cfg, dit_cfg, seed: int = 0):
+    """An efficientvit single-file generator release with random weights, written from the official
+    grammar without `dcae.checkpoint`: config.json {"model_name"} + model.safetensors holding
+    autoencoder.* (efficientvit names, from diffusers' AutoencoderDC) and diffusion_model.*
+    (facebookresearch/DiT names, from diffusers' DiTTransformer2DModel). -> the two diffusers models."""
+    import json
+    from pathlib import Path
+
+    import diffusers
+    from safetensors.torch import save_file
+
+    from dcae.models.random_init import randomize_
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    ref_ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
+    ref_dit = diffusers_dit(dit_cfg, seed=seed + 1)
+    dit_state = diffusers_dit_to_ours(ref_dit.state_dict())
+    dit_state["pos_embed"] = ref_dit.pos_embed.pos_embed.detach().clone()  # fixed sin-cos, stored in the file
+    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ref_ae.state_dict(), ae_cfg).items()}
+    state.update({f"diffusion_model.{k}": v for k, v in dit_state.items()})
+    save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
+    (directory / "config.json").write_text(json.dumps({"model_name": name}) + "\n")
+    return ref_ae, ref_dit

@@ -6,58 +6,21 @@ import torch
 from safetensors.torch import save_file
 
 from dcae.diffusion import Objective
-from dcae.checkpoint import PUBLISHED, load_published
+from dcae.checkpoint import PUBLISHED, Release, load_published
 from dcae.generator import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT, get_config
 from dcae.models.random_init import randomize_
-from helpers import diffusers_to_efficientvit
+from helpers import diffusers_dit, diffusers_dit_to_ours, diffusers_to_efficientvit
 
 SMALL = get_config("DiT-S/2").replace(depth=2, hidden_size=96, num_heads=4, in_channels=8, input_size=8,
                                       num_classes=10)
 
 
-def diffusers_dit_to_ours(state: dict) -> dict:
-    """diffusers DiTTransformer2DModel keys -> facebookresearch/DiT keys (what the published files use).
-    diffusers gives every block its own copy of the (shared) timestep/class embedders; take block 0's."""
-    out = {}
-    emb = "transformer_blocks.0.norm1.emb."
-    out["t_embedder.mlp.0.weight"] = state[emb + "timestep_embedder.linear_1.weight"]
-    out["t_embedder.mlp.0.bias"] = state[emb + "timestep_embedder.linear_1.bias"]
-    out["t_embedder.mlp.2.weight"] = state[emb + "timestep_embedder.linear_2.weight"]
-    out["t_embedder.mlp.2.bias"] = state[emb + "timestep_embedder.linear_2.bias"]
-    out["y_embedder.embedding_table.weight"] = state[emb + "class_embedder.embedding_table.weight"]
-    out["x_embedder.proj.weight"], out["x_embedder.proj.bias"] = state["pos_embed.proj.weight"], state["pos_embed.proj.bias"]
-    i = 0
-    while f"transformer_blocks.{i}.norm1.linear.weight" in state:
-        b, o = f"transformer_blocks.{i}.", f"blocks.{i}."
-        for p in ("weight", "bias"):
-            out[o + f"adaLN_modulation.1.{p}"] = state[b + f"norm1.linear.{p}"]
-            out[o + f"attn.qkv.{p}"] = torch.cat([state[b + f"attn1.to_{x}.{p}"] for x in "qkv"])
-            out[o + f"attn.proj.{p}"] = state[b + f"attn1.to_out.0.{p}"]
-            out[o + f"mlp.fc1.{p}"] = state[b + f"ff.net.0.proj.{p}"]
-            out[o + f"mlp.fc2.{p}"] = state[b + f"ff.net.2.{p}"]
-        i += 1
-    for p in ("weight", "bias"):
-        out[f"final_layer.adaLN_modulation.1.{p}"] = state[f"proj_out_1.{p}"]
-        out[f"final_layer.linear.{p}"] = state[f"proj_out_2.{p}"]
-    return out
-
-
 def test_matches_diffusers_dit():
     diffusers = pytest.importorskip("diffusers")
     cfg = SMALL
-    ref = diffusers.DiTTransformer2DModel(
-        num_attention_heads=cfg.num_heads, attention_head_dim=cfg.hidden_size // cfg.num_heads,
-        in_channels=cfg.in_channels, out_channels=cfg.out_channels, num_layers=cfg.depth,
-        sample_size=cfg.input_size, patch_size=cfg.patch_size, num_embeds_ada_norm=cfg.num_classes).eval()
-    randomize_(ref)
-    blocks = ref.transformer_blocks
-    for block in blocks[1:]:  # one shared embedder, as in DiT (diffusers' converter copies it per block)
-        block.norm1.emb.load_state_dict(blocks[0].norm1.emb.state_dict())
-    for block in blocks:
-        # facebookresearch/DiT: frequencies exp(-log(1e4) i / half); diffusers' DiT divides by half - 1.
-        block.norm1.emb.time_proj.downscale_freq_shift = 0
+    ref = diffusers_dit(cfg)
     ours = DiT(cfg).eval()
     state = diffusers_dit_to_ours(ref.state_dict())
     state["pos_embed"] = ours.pos_embed.detach().clone()
@@ -82,7 +45,8 @@ def test_loads_published_single_file_layout(tmp_path, monkeypatch):
     state = {f"autoencoder.{k}": v for k, v in evit.items()}
     state.update({f"diffusion_model.{k}": v for k, v in dit.state_dict().items()})
     save_file({k: v.contiguous() for k, v in state.items()}, str(tmp_path / "model.safetensors"))
-    monkeypatch.setitem(PUBLISHED, "test-gen", ("dc-ae-f32c32-tiny", dit.config, Objective("ddpm", learn_sigma=True)))
+    monkeypatch.setitem(PUBLISHED, "test-gen", Release("dc-ae-f32c32-tiny", dit.config, Objective("ddpm", learn_sigma=True),
+                                                       {}))
     dit2, objective, ae2 = load_published(tmp_path, "test-gen")
     assert objective.learn_sigma
     x = torch.randn(1, 3, 64, 64)
@@ -93,7 +57,9 @@ def test_loads_published_single_file_layout(tmp_path, monkeypatch):
 
 
 def test_published_dit_xl_config():
-    _, cfg, objective = PUBLISHED["dc-ae-f32c32-in-1.0-dit-xl-in-512px"]
+    spec = PUBLISHED["dc-ae-f32c32-in-1.0-dit-xl-in-512px"]
+    cfg, objective = spec.dit, spec.objective
+    assert spec.sampling == {"sampler": "ddpm", "steps": 250, "guidance": 1.3}  # the recipe of its FID 2.84
     assert (cfg.depth, cfg.hidden_size, cfg.num_heads, cfg.patch_size, cfg.num_tokens) == (28, 1152, 16, 1, 256)
     with torch.device("meta"):
         assert DiT(cfg).y_embedder.embedding_table.weight.shape == (1001, 1152)

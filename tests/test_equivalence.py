@@ -47,7 +47,7 @@ def check_same_outputs(ours, ref, cfg, sizes):
 @pytest.mark.parametrize("cfg", [NARROW_IN, NARROW_SANA], ids=lambda c: c.name)
 def test_diffusers_format_converts_and_matches(cfg, tmp_path):
     ref = build_reference(cfg, tmp_path)
-    fmt, _ = convert(tmp_path / "diffusers", tmp_path / "ours")
+    fmt = convert(tmp_path / "diffusers", tmp_path / "ours")["source_format"]
     assert fmt == "diffusers"
     ours = load_pretrained(tmp_path / "ours")
     assert count_parameters(ours) == count_parameters(ref)
@@ -65,7 +65,7 @@ def test_efficientvit_format_converts_and_matches(cfg, tmp_path, monkeypatch):
     (evit / "config.json").write_text(json.dumps({"model_name": cfg.name}))
     # efficientvit files name a preset; register the narrowed one under its name for this test.
     monkeypatch.setitem(__import__("dcae.models.dc_ae", fromlist=["PRESETS"]).PRESETS, cfg.name, cfg)
-    fmt, _ = convert(evit, tmp_path / "ours")
+    fmt = convert(evit, tmp_path / "ours")["source_format"]
     assert fmt == "efficientvit"
     check_same_outputs(load_pretrained(tmp_path / "ours"), ref, cfg, [(64, 96)])
 

@@ -10,6 +10,7 @@ the torch `TextEncoder` or the ONNX model behind the gateway.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable
@@ -17,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 CLASS_NAMES_FILE = Path(__file__).resolve().parent.parent / "assets" / "imagenet_classes.txt"
+CLASS_TABLE_FILE = "imagenet_classes.npz"  # a `ClassTable` in the model repository (`dcae export`)
 NUM_CLASSES = 1000
 PROMPT_TEMPLATE = "a photo of a {}"  # CLIP's ImageNet zero-shot template
 
@@ -59,16 +61,46 @@ def class_embeddings(
     return embeddings
 
 
-def nearest_class(pooled_prompt: np.ndarray, class_embeddings: np.ndarray) -> tuple[int, str, float]:
-    """(index, name, cosine) of the class whose embedding is nearest to one prompt's.
+@dataclass(frozen=True)
+class ClassTable:
+    """Class names and the pooled text embeddings of their prompts: what maps a prompt to a class.
+    `dcae export` writes one beside the text encoder of an ImageNet generator, so that the gateway and
+    Triton's generate model need neither torch nor the names file."""
 
-    `pooled_prompt` is (D,) or (1, D), `class_embeddings` (1000, D); torch CPU tensors work too.
-    Neither needs to be normalised: the cosine is computed here.
-    """
-    query = np.asarray(pooled_prompt, dtype=np.float64).reshape(-1)
-    table = np.asarray(class_embeddings, dtype=np.float64)
-    if table.shape != (NUM_CLASSES, query.shape[0]):
-        raise ValueError(f"class_embeddings must be ({NUM_CLASSES}, {query.shape[0]}), got {table.shape}")
-    cosines = table @ query / (np.linalg.norm(table, axis=1) * np.linalg.norm(query) + 1e-12)
-    index = int(np.argmax(cosines))
-    return index, class_names()[index], float(cosines[index])
+    names: tuple[str, ...]
+    embeddings: np.ndarray  # (len(names), D) float32
+
+    @classmethod
+    def imagenet(cls, embeddings: np.ndarray) -> ClassTable:
+        return cls(class_names(), np.asarray(embeddings, dtype=np.float32))
+
+    @classmethod
+    def load(cls, path: str | Path) -> ClassTable:
+        with np.load(path) as data:
+            names, embeddings = tuple(str(n) for n in data["names"]), data["embeddings"].astype(np.float32)
+        if embeddings.ndim != 2 or embeddings.shape[0] != len(names):
+            raise ValueError(f"{path}: {len(names)} names but embeddings of shape {embeddings.shape}")
+        return cls(names, embeddings)
+
+    def save(self, path: str | Path) -> None:
+        np.savez(path, names=np.array(self.names), embeddings=self.embeddings)
+
+    def nearest(self, pooled_prompt: np.ndarray) -> tuple[int, str, float]:
+        """(index, name, cosine) of the class whose embedding is nearest to one prompt's (D,) or (1, D)
+        pooled embedding; neither needs to be normalised."""
+        query = np.asarray(pooled_prompt, dtype=np.float64).reshape(-1)
+        table = np.asarray(self.embeddings, dtype=np.float64)
+        if table.shape[1] != query.shape[0]:
+            raise ValueError(f"class embeddings of width {table.shape[1]}, a prompt embedding of {query.shape[0]}")
+        cosines = table @ query / (np.linalg.norm(table, axis=1) * np.linalg.norm(query) + 1e-12)
+        index = int(np.argmax(cosines))
+        return index, self.names[index], float(cosines[index])
+
+
+def nearest_class(pooled_prompt: np.ndarray, class_embeddings: np.ndarray) -> tuple[int, str, float]:
+    """(index, name, cosine) of the ImageNet class nearest to one prompt: `class_embeddings` (1000, D)
+    from `class_embeddings`; torch CPU tensors work too."""
+    table = np.asarray(class_embeddings, dtype=np.float32)
+    if table.shape[0] != NUM_CLASSES:
+        raise ValueError(f"class_embeddings must be ({NUM_CLASSES}, D), got {table.shape}")
+    return ClassTable.imagenet(table).nearest(pooled_prompt)

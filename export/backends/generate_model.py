@@ -8,7 +8,9 @@ and the ML core run too. `dcae export` copies it beside this file: the model rep
 
 Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), class_label INT64 (optional),
 seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32.
-Output: images UINT8 (n, H, W, 3). Image i starts from noise seeded with seed + i (numpy's PCG64),
+Outputs: images UINT8 (n, H, W, 3); class_label INT64 [1], the class generated (-1 for a generator
+without classes): an ImageNet generator given a prompt and no class label generates the class whose
+prompt embedding is nearest (`imagenet_classes.npz` beside this file, written by `dcae export`). Image i starts from noise seeded with seed + i (numpy's PCG64),
 the same start as the PyTorch pipeline and the gateway, so a seed gives one image everywhere.
 A request the client cancels (`request.is_cancelled()`, Triton >= 23.10) stops at its next step.
 """
@@ -22,6 +24,7 @@ import triton_python_backend_utils as pb_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcae_contract import generation, sampling  # noqa: E402
+from dcae_contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable  # noqa: E402
 from dcae_contract.latents import LatentSpace  # noqa: E402
 from dcae_contract.metadata import METADATA_KEY, parse_metadata  # noqa: E402
 from dcae_contract.pixels import to_uint8  # noqa: E402
@@ -50,11 +53,13 @@ class TritonPythonModel:
         self.default_sampler = gen.default_sampler
         self.max_images = gen.max_images
         self.batch = {name: network.max_batch_size for name, network in self.meta.networks.items()}
-        if self.conditioning == "text":
+        self.tokenizer_path = os.path.join(self.here, "tokenizer.json")
+        table = os.path.join(self.here, CLASS_TABLE_FILE)
+        self.class_table = ClassTable.load(table) if self.conditioning == "class" and os.path.isfile(table) else None
+        if self.meta.text_encoder is not None:
             from dcae_contract.text_tokenize import tokenize
 
             self.tokenize = tokenize
-            self.tokenizer_path = os.path.join(self.here, "tokenizer.json")
 
     # -- BLS
 
@@ -101,7 +106,8 @@ class TritonPythonModel:
             return generation.text_conditions(tokens, mask, n)
         if self.conditioning == "class":
             if class_label is None:
-                raise RequestError("this generator is class-conditional: give class_label")
+                raise RequestError("this generator is class-conditional: give class_label"
+                                   + (" or a prompt" if self.class_table is not None else ""))
             if not 0 <= class_label < self.num_classes:
                 raise RequestError(f"class_label must be in [0, {self.num_classes}), got {class_label}")
             cond, uncond = generation.class_conditions(class_label, self.num_classes, n)
@@ -124,6 +130,8 @@ class TritonPythonModel:
             raise RequestError(f"guidance must be a finite number >= 0, got {guidance}")
         if seed < 0:
             raise RequestError(f"seed must be >= 0, got {seed}")
+        if self.conditioning == "class" and class_label is None and prompt and self.class_table is not None:
+            class_label = self._prompt_class(prompt)
         cond, uncond = self._conditions(n, prompt, class_label)
         try:
             loop = generation.GuidedDenoising.start(self.objective, sampler, steps, self.latent_shape, seed, n, cond,
@@ -138,14 +146,22 @@ class TritonPythonModel:
             feeds["timestep"] = feeds["timestep"][:, None]  # (N, 1): a per-item scalar, as Triton clients send it
             loop.advance(i, self._infer("dit", feeds, "model_output"))
         latent = self.latent_space.from_diffusion(loop.x).astype(np.float32)
-        return to_uint8(self._infer("decoder", {"latent": latent}, "image"))  # (n, H, W, 3)
+        images = to_uint8(self._infer("decoder", {"latent": latent}, "image"))  # (n, H, W, 3)
+        return images, -1 if class_label is None else int(class_label)
+
+    def _prompt_class(self, prompt):
+        """The ImageNet class nearest to a prompt (the text encoder's pooled embedding, cosine)."""
+        ids, mask = self.tokenize([prompt], self.meta.text_encoder.max_length, self.tokenizer_path)
+        pooled = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "pooled")
+        return self.class_table.nearest(pooled[0])[0]
 
     def execute(self, requests):
         responses = []
         for request in requests:
             try:
-                images = self._generate(request)
-                responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("images", images)]))
+                images, class_label = self._generate(request)
+                responses.append(pb_utils.InferenceResponse([pb_utils.Tensor("images", images), pb_utils.Tensor(
+                    "class_label", np.array([class_label], np.int64))]))
             except RequestError as e:
                 responses.append(pb_utils.InferenceResponse(error=_error(str(e), "INVALID_ARG")))
             except Cancelled as e:

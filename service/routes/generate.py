@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import random
 import time
+from dataclasses import replace
+from urllib.parse import quote
 
 from fastapi import APIRouter, Response
 
@@ -32,33 +34,54 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
     if body.model not in (None, gen.name):
         raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen.name}",
                        "model")
-    params = _generate_params(body, gen, settings)
+    params = _generate_params(body, gen, settings, prompt_classes=pipes.class_table is not None)
+    chosen = {}
+    if gen.conditioning == "class":
+        if params.class_label is None:  # an ImageNet generator given a prompt: its nearest class
+            params = replace(params, class_label=(await pipes.prompt_class(params.prompt))[0])
+        table = pipes.class_table
+        chosen = {"class_label": params.class_label, "class_name": table.names[params.class_label] if table else None}
     images = await pipes.generate(params)
     with stage("image_encode"):
         encoded = [await run_blocking(encode_image_bytes, im, "png") for im in images]
     if body.response_format == "png":
-        return Response(encoded[0], media_type="image/png", headers={"X-Seed": str(params.seed)})
+        headers = {"X-Seed": str(params.seed)}
+        if chosen:
+            headers["X-Class-Label"] = str(chosen["class_label"])
+            if chosen["class_name"]:
+                headers["X-Class-Name"] = quote(chosen["class_name"])
+        return Response(encoded[0], media_type="image/png", headers=headers)
     return GenerateResponse(created=int(time.time()),
-                            data=[{"b64_json": base64.b64encode(e).decode(), "seed": params.seed + i}
+                            data=[{"b64_json": base64.b64encode(e).decode(), "seed": params.seed + i, **chosen}
                                   for i, e in enumerate(encoded)])
 
 
-def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings) -> GenerateParams:
+def max_steps(gen: GeneratorInfo, settings: Settings) -> int:
+    """DCAE_MAX_STEPS, or the model's own default where that is more (the DiT-XL release samples 250)."""
+    return max(settings.max_steps, gen.default_steps)
+
+
+def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings,
+                     prompt_classes: bool = False) -> GenerateParams:
     cond = gen.conditioning
-    if cond == "text" and not (body.prompt and body.prompt.strip()):
+    prompted = bool(body.prompt and body.prompt.strip())
+    if cond == "text" and not prompted:
         raise APIError(422, "invalid_request", "prompt: this model is text-conditioned; give a prompt", "prompt")
     if cond == "class":
-        if body.class_label is None:
-            raise APIError(422, "invalid_request", "class_label: this model is class-conditioned; give a class_label",
+        if body.class_label is None and not (prompted and prompt_classes):
+            hint = ("give a class_label or a prompt" if prompt_classes else
+                    "give a class_label (prompts map to classes for ImageNet generators only)" if prompted else
+                    "give a class_label")
+            raise APIError(422, "invalid_request", f"class_label: this model is class-conditioned; {hint}",
                            "class_label")
-        if body.class_label >= gen.null_class:
+        if body.class_label is not None and body.class_label >= gen.null_class:
             raise APIError(422, "invalid_request", f"class_label: must be < {gen.null_class}", "class_label")
     limit = min(settings.max_generate_n, gen.max_images)
     if body.n > limit:
         raise APIError(422, "invalid_request", f"n: at most {limit} images per request", "n")
     steps = body.steps or gen.default_steps
-    if steps > settings.max_steps:
-        raise APIError(422, "invalid_request", f"steps: at most {settings.max_steps}", "steps")
+    if steps > max_steps(gen, settings):
+        raise APIError(422, "invalid_request", f"steps: at most {max_steps(gen, settings)}", "steps")
     levels = gen.objective["num_timesteps"]
     if gen.objective["kind"] == "ddpm" and steps > levels:  # reachable with a DCAE_MAX_STEPS above it
         raise APIError(422, "invalid_request", f"steps: at most {levels}, the noise levels of this DDPM model",
@@ -89,7 +112,7 @@ def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:
         return {"anyOf": [inner, {"type": "null"}], "default": None}
 
     props["n"]["maximum"] = min(settings.max_generate_n, gen.max_images)
-    props["steps"].update(optional({"type": "integer", "minimum": 1, "maximum": settings.max_steps}))
+    props["steps"].update(optional({"type": "integer", "minimum": 1, "maximum": max_steps(gen, settings)}))
     props["sampler"].update(optional({"type": "string", "enum": list(gen.samplers)}))
     props["size"].update(optional({"type": "integer", "enum": [gen.image_size]}))
     props["model"].update(optional({"type": "string", "enum": [gen.name]}))
@@ -99,7 +122,10 @@ def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:
         props["prompt"].pop("anyOf", None), props["prompt"].pop("default", None)
         required.append("prompt")
     elif gen.conditioning == "class":
-        props["class_label"] = {**props["class_label"], "type": "integer", "minimum": 0,
-                                "maximum": gen.null_class - 1}
-        props["class_label"].pop("anyOf", None), props["class_label"].pop("default", None)
-        required.append("class_label")
+        label = {"type": "integer", "minimum": 0, "maximum": gen.null_class - 1}
+        if pipes.class_table is not None:  # a class label or a prompt
+            props["class_label"].update(optional(label))
+        else:
+            props["class_label"] = {**props["class_label"], **label}
+            props["class_label"].pop("anyOf", None), props["class_label"].pop("default", None)
+            required.append("class_label")

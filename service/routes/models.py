@@ -7,6 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Request
 
 from service.routes.common import ERRORS, PipelinesDep, SettingsDep
+from service.routes.generate import max_steps
 from service.schemas import ModelsResponse
 
 models_router = APIRouter(prefix="/v1", tags=["models"])
@@ -26,7 +27,9 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
                      "details": {k: getattr(gen, k) for k in ("conditioning", "latent_shape", "image_size",
                                                               "default_steps", "default_guidance", "default_sampler",
                                                               "samplers")}
-                     | {"objective": gen.objective["kind"]} | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
+                     | {"objective": gen.objective["kind"], "max_steps": max_steps(gen, settings)}
+                     | ({"prompts": "mapped to the nearest ImageNet class"} if pipes.class_table is not None else {})
+                     | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
     te = pipes.repo.metadata.text_encoder
     if te is not None:
         data.append({"name": te.name, "kind": "text_encoder",

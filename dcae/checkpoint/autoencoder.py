@@ -1,4 +1,4 @@
-"""Weights on disk: our format, and strict conversion from the two published DC-AE formats.
+"""Autoencoder weights on disk: our format, and strict conversion from the two published DC-AE formats.
 
 Our format (what training writes and serving exports from) is a directory with
     config.json        {"format": "dcae", "format_version": 1, "architecture": "dc-ae",
@@ -12,10 +12,6 @@ Published formats (reference Sec. 4):
                   (keys like encoder.down_blocks.1.0.conv1.weight; attention's fused qkv split in thirds)
 Conversion is strict: every source tensor is used, every model tensor is filled and shapes agree, or
 it fails naming the keys.
-
-Generators (a DiT) have a format of their own beside it: config.json {"format": "dcae-generator", "dit",
-"objective", "autoencoder": path of its autoencoder checkpoint, ...} + model.safetensors; and the
-published efficientvit single-file releases (`autoencoder.*` + `diffusion_model.*`) load from here too.
 """
 
 from __future__ import annotations
@@ -23,22 +19,24 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
 import torch
 from safetensors.torch import load_file, save_file
 
-from dcae.diffusion import Objective
 from dcae.models.dc_ae import DCAE, PRESETS, DCAEConfig, get_config
-from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
 
 FORMAT_NAME = "dcae"
 FORMAT_VERSION = 1
 CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 DIFFUSERS_WEIGHTS_FILE = "diffusion_pytorch_model.safetensors"
+GENERATOR_FORMAT = "dcae-generator"  # ours, for a DiT (`dcae.checkpoint.generator`)
+RELEASE_FORMAT = "efficientvit-generator"  # a published single-file generator release
+# efficientvit's generator releases: dc-ae-<autoencoder preset>-<dit|uvit|usit>-<size>-in-<resolution>px[...]
+RELEASE_NAME = re.compile(r"^(?P<autoencoder>dc-ae-f\d+c\d+-[a-z]+-\d+\.\d+)-(?P<arch>dit|uvit|usit)-(?P<size>[a-z0-9]+)"
+                          r"-in-(?P<resolution>\d+)px")
 
 
 class CheckpointError(ValueError):
@@ -107,7 +105,8 @@ def load_pretrained(directory: str | Path, device: str | torch.device = "cpu",
 
 
 def detect_format(directory: str | Path) -> str:
-    """'dcae' | 'efficientvit' | 'diffusers', from the files present and config.json."""
+    """'dcae' | 'efficientvit' | 'diffusers' (autoencoders) or 'dcae-generator' | 'efficientvit-generator'
+    (generators: `dcae.checkpoint.generator`), from the files present and config.json."""
     directory = Path(directory)
     config = read_config(directory)
     if config.get("format") == FORMAT_NAME:
@@ -115,11 +114,9 @@ def detect_format(directory: str | Path) -> str:
     if (directory / DIFFUSERS_WEIGHTS_FILE).is_file() or config.get("_class_name") == "AutoencoderDC":
         return "diffusers"
     if "model_name" in config and (directory / WEIGHTS_FILE).is_file():
-        return "efficientvit"
-    if config.get("format") == "dcae-generator":
-        ae = config.get("autoencoder")
-        hint = f"; its autoencoder is {os.path.normpath(directory / ae)}" if isinstance(ae, str) else ""
-        raise CheckpointError(f"{directory} is a generator (DiT) checkpoint, where an autoencoder is needed{hint}")
+        return RELEASE_FORMAT if RELEASE_NAME.match(str(config["model_name"])) else "efficientvit"
+    if config.get("format") == GENERATOR_FORMAT:
+        return GENERATOR_FORMAT
     raise CheckpointError(
         f"{directory}: cannot tell the checkpoint format. Expected one of: our format (config.json with "
         f'"format": "dcae"), efficientvit (model.safetensors + config.json with "model_name"), or diffusers '
@@ -131,6 +128,13 @@ def read_checkpoint(directory: str | Path) -> tuple[DCAEConfig, dict[str, torch.
     directory = Path(directory)
     fmt = detect_format(directory)
     config = read_config(directory)
+    if fmt == GENERATOR_FORMAT:
+        ae = config.get("autoencoder")
+        hint = f"; its autoencoder is {os.path.normpath(directory / ae)}" if isinstance(ae, str) else ""
+        raise CheckpointError(f"{directory} is a generator (DiT) checkpoint, where an autoencoder is needed{hint}")
+    if fmt == RELEASE_FORMAT:
+        raise CheckpointError(f"{directory} is a generator release ({config['model_name']}: a DiT and its autoencoder "
+                              f"in one file); `dcae convert {directory} DST` writes both in our format")
     if fmt == FORMAT_NAME:
         return DCAEConfig.from_dict(config["config"]), _load_weights(directory / WEIGHTS_FILE)
     if fmt == "efficientvit":
@@ -140,7 +144,7 @@ def read_checkpoint(directory: str | Path) -> tuple[DCAEConfig, dict[str, torch.
     return cfg, rename_state(_load_weights(directory / DIFFUSERS_WEIGHTS_FILE), diffusers_key(cfg))
 
 
-def convert(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> tuple[str, DCAE]:
+def convert_autoencoder(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> tuple[str, DCAE]:
     """Read any supported checkpoint, check it strictly, write it in our format. From our own
     format, the metadata (training provenance) travels along; storage precision is recorded."""
     fmt = detect_format(src)
@@ -486,75 +490,3 @@ def save_diffusers(model: DCAE, directory: str | Path) -> Path:
     save_file(to_diffusers_state(model.config, state), str(directory / DIFFUSERS_WEIGHTS_FILE))
     (directory / CONFIG_FILE).write_text(json.dumps(diffusers_config_dict(model.config), indent=2) + "\n")
     return directory
-
-
-# ----------------------------------------------------------------------------------------------
-# Generators: our format (a DiT + the path of its autoencoder checkpoint) and the published
-# efficientvit single-file releases
-
-GENERATOR_FORMAT = "dcae-generator"
-
-# Published class-conditional ImageNet-512 generators (reference Sec. 5): autoencoder preset, DiT config.
-PUBLISHED = {
-    "dc-ae-f32c32-in-1.0-dit-xl-in-512px": (
-        "dc-ae-f32c32-in-1.0",
-        get_dit_config("DiT-XL/1").replace(in_channels=32, input_size=16, learn_sigma=True, num_classes=1000),
-        Objective("ddpm", learn_sigma=True),
-    ),
-}
-
-
-def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoencoder_path: str,
-                   text_encoder: str | None = None, metadata: dict | None = None,
-                   dtype: torch.dtype | None = None) -> Path:
-    """`dtype` (e.g. torch.float16) sets the storage precision; loading casts back to float32."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
-             for k, v in dit.state_dict().items()}
-    write_safetensors(state, directory / "model.safetensors", metadata={"format": GENERATOR_FORMAT})
-    config = {"format": GENERATOR_FORMAT, "dit": dit.config.to_dict(), "objective": asdict(objective),
-              "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}
-    (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")
-    return directory
-
-
-def load_generator(directory: str | Path) -> tuple[DiT, Objective, DCAE, dict]:
-    """Our generator format -> (DiT, objective, its autoencoder, config dict), in eval mode."""
-    directory = Path(directory)
-    config = json.loads((directory / "config.json").read_text())
-    if config.get("format") != GENERATOR_FORMAT:
-        raise CheckpointError(f"{directory} is not a generator checkpoint (config.json format "
-                              f"{config.get('format')!r}, expected {GENERATOR_FORMAT!r})")
-    dit = DiT(DiTConfig.from_dict(config["dit"]))
-    load_state_strict(dit, load_file(str(directory / "model.safetensors")), source=str(directory))
-    autoencoder = load_pretrained((directory / config["autoencoder"]).resolve())
-    return dit.eval(), Objective(**config["objective"]), autoencoder, config
-
-
-def load_published(path: str | Path, name: str = "dc-ae-f32c32-in-1.0-dit-xl-in-512px") -> tuple[DiT, Objective, DCAE]:
-    """The efficientvit single-file layout: `autoencoder.*` + `diffusion_model.*` in one safetensors.
-    `path` is the file or a directory holding `model.safetensors`."""
-    path = Path(path)
-    if path.is_dir():
-        path = path / "model.safetensors"
-    if name not in PUBLISHED:
-        raise CheckpointError(f"unknown published generator {name!r}; known: {', '.join(PUBLISHED)}")
-    ae_preset, dit_cfg, objective = PUBLISHED[name]
-    state = load_file(str(path))
-    groups: dict[str, dict[str, torch.Tensor]] = {"autoencoder": {}, "diffusion_model": {}}
-    stray = []
-    for key, tensor in state.items():
-        prefix, _, rest = key.partition(".")
-        if prefix in groups:
-            groups[prefix][rest] = tensor
-        else:
-            stray.append(key)
-    if stray:
-        raise CheckpointError(f"{path}: keys outside autoencoder.*/diffusion_model.*: {', '.join(stray[:8])}")
-    ae_cfg = get_config(ae_preset)
-    autoencoder = DCAE(ae_cfg)
-    load_state_strict(autoencoder, rename_state(groups["autoencoder"], efficientvit_key(ae_cfg)), source=f"{path} autoencoder.*")
-    dit = DiT(dit_cfg)
-    load_state_strict(dit, groups["diffusion_model"], source=f"{path} diffusion_model.*")
-    return dit.eval(), objective, autoencoder.eval()

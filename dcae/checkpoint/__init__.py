@@ -1,0 +1,33 @@
+"""Weights on disk, for both kinds of model: autoencoders (`autoencoder`: our format, efficientvit's and
+diffusers') and generators (`generator`: our format and efficientvit's single-file releases).
+`convert` takes any of them and writes ours."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from dcae.checkpoint.autoencoder import (  # noqa: F401 - the package's interface
+    CONFIG_FILE, DIFFUSERS_WEIGHTS_FILE, FORMAT_NAME, FORMAT_VERSION, GENERATOR_FORMAT, RELEASE_FORMAT, WEIGHTS_FILE,
+    CheckpointError, convert_autoencoder, detect_format, diffusers_config, diffusers_config_dict, diffusers_key,
+    efficientvit_key, load_pretrained, load_state_strict, read_checkpoint, read_config, rename_state,
+    save_diffusers, save_pretrained, to_diffusers_state, write_safetensors,
+)
+from dcae.checkpoint.generator import (  # noqa: F401
+    PUBLISHED, Release, convert_release, load_generator, load_published, read_generator_config, release,
+    save_generator,
+)
+from dcae.models.dc_ae import count_parameters
+
+
+def convert(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> dict:
+    """Any supported checkpoint -> ours at `dst`, checked strictly. -> a summary: source_format, what
+    was written, parameters (a generator release writes the generator and its autoencoder)."""
+    fmt = detect_format(src)
+    if fmt == RELEASE_FORMAT:
+        return {"source_format": fmt, **convert_release(src, dst, dtype)}
+    if fmt == GENERATOR_FORMAT:
+        raise CheckpointError(f"{src} is already a generator checkpoint in our format")
+    fmt, model = convert_autoencoder(src, dst, dtype)
+    return {"source_format": fmt, "preset": model.config.name, "params": count_parameters(model), "written": str(dst)}

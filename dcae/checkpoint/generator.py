@@ -1,0 +1,151 @@
+"""Generator weights on disk: our format, and the published efficientvit single-file releases.
+
+Our format is a directory with
+    config.json        {"format": "dcae-generator", "dit": {...DiTConfig...}, "objective": {...},
+                        "autoencoder": its autoencoder checkpoint, relative to this directory,
+                        "text_encoder": null or "all-MiniLM-L6-v2",
+                        "sampling": {"sampler", "steps", "guidance"} (optional: the defaults of
+                        `dcae generate`, the export and the gateway), ...provenance...}
+    model.safetensors  the DiT (EMA weights when trained here) in facebookresearch/DiT key names
+
+A release (mit-han-lab/dc-ae-<autoencoder>-<arch>-<size>-in-<resolution>px, reference Sec. 5) is
+    config.json        {"model_name": "dc-ae-f32c32-in-1.0-dit-xl-in-512px", ...}
+    model.safetensors  autoencoder.* (efficientvit DC-AE names) + diffusion_model.* (DiT names)
+`convert_release` writes one in our format: the generator at DST, its autoencoder at DST/autoencoder,
+the recipe the release's FID was measured with as the sampling defaults.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file
+
+from dcae.checkpoint.autoencoder import (
+    CONFIG_FILE, GENERATOR_FORMAT, RELEASE_FORMAT, RELEASE_NAME, WEIGHTS_FILE, CheckpointError, efficientvit_key,
+    load_pretrained, load_state_strict, read_config, rename_state, save_pretrained, write_safetensors,
+)
+from dcae.diffusion import Objective
+from dcae.models.dc_ae import DCAE, get_config
+from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
+
+
+@dataclass(frozen=True)
+class Release:
+    autoencoder: str  # the DC-AE preset its latents come from
+    dit: DiTConfig
+    objective: Objective
+    sampling: dict  # the recipe of the release's reported FID: sampler, steps, guidance
+
+
+# Published class-conditional ImageNet-512 generators that we implement (reference Sec. 5).
+PUBLISHED = {
+    "dc-ae-f32c32-in-1.0-dit-xl-in-512px": Release(
+        "dc-ae-f32c32-in-1.0",
+        get_dit_config("DiT-XL/1").replace(in_channels=32, input_size=16, learn_sigma=True, num_classes=1000),
+        Objective("ddpm", learn_sigma=True),
+        {"sampler": "ddpm", "steps": 250, "guidance": 1.3},  # FID 2.84
+    ),
+}
+_ARCHITECTURES = {"dit": "DiT", "uvit": "U-ViT", "usit": "USiT"}
+
+
+def release(name: str) -> Release:
+    """The release called `name` (config.json's model_name), or an error naming what is missing."""
+    if name in PUBLISHED:
+        return PUBLISHED[name]
+    match = RELEASE_NAME.match(name)
+    if match and match["arch"] != "dit":
+        raise CheckpointError(f"{name} is a {_ARCHITECTURES[match['arch']]} generator: only DiT generators are "
+                              f"implemented; releases that convert: {', '.join(PUBLISHED)}")
+    raise CheckpointError(f"unknown generator release {name!r}; releases that convert: {', '.join(PUBLISHED)}")
+
+
+def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoencoder_path: str,
+                   text_encoder: str | None = None, metadata: dict | None = None,
+                   dtype: torch.dtype | None = None) -> Path:
+    """`dtype` (e.g. torch.float16) sets the storage precision; loading casts back to float32."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
+             for k, v in dit.state_dict().items()}
+    write_safetensors(state, directory / WEIGHTS_FILE, metadata={"format": GENERATOR_FORMAT})
+    config = {"format": GENERATOR_FORMAT, "dit": dit.config.to_dict(), "objective": asdict(objective),
+              "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}
+    (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
+    return directory
+
+
+def read_generator_config(directory: str | Path) -> dict:
+    config = read_config(directory)
+    if config.get("format") != GENERATOR_FORMAT:
+        hint = (f"; `dcae convert {directory} DST` converts the release {config['model_name']}"
+                if RELEASE_NAME.match(str(config.get("model_name", ""))) else "")
+        raise CheckpointError(f"{directory} is not a generator checkpoint (config.json format "
+                              f"{config.get('format')!r}, expected {GENERATOR_FORMAT!r}){hint}")
+    return config
+
+
+def load_generator(directory: str | Path) -> tuple[DiT, Objective, DCAE, dict]:
+    """Our generator format -> (DiT, objective, its autoencoder, config dict), in eval mode, float32."""
+    directory = Path(directory)
+    config = read_generator_config(directory)
+    with torch.device("meta"):  # the weights are the file's tensors: one copy in memory
+        dit = DiT(DiTConfig.from_dict(config["dit"]))
+    load_state_strict(dit, load_file(str(directory / WEIGHTS_FILE)), source=str(directory))
+    autoencoder = load_pretrained((directory / config["autoencoder"]).resolve())
+    return dit.float().eval(), Objective(**config["objective"]), autoencoder, config
+
+
+def load_published(path: str | Path, name: str | None = None) -> tuple[DiT, Objective, DCAE]:
+    """A single-file release: `path` is its directory (config.json names it) or its model.safetensors
+    (then give `name`). Every key of both parts is checked: missing, unexpected and mis-shaped ones
+    are named."""
+    path = Path(path)
+    if path.is_dir():
+        name = name or str(read_config(path).get("model_name", ""))
+        path = path / WEIGHTS_FILE
+    if name is None:
+        raise CheckpointError(f"{path}: give the release's name (its config.json model_name)")
+    spec = release(name)
+    state = load_file(str(path))
+    groups: dict[str, dict[str, torch.Tensor]] = {"autoencoder": {}, "diffusion_model": {}}
+    stray = []
+    for key, tensor in state.items():
+        prefix, _, rest = key.partition(".")
+        if prefix in groups:
+            groups[prefix][rest] = tensor
+        else:
+            stray.append(key)
+    if stray:
+        raise CheckpointError(f"{path}: keys outside autoencoder.*/diffusion_model.*: {', '.join(stray[:8])}"
+                              + (f", ... ({len(stray)} in all)" if len(stray) > 8 else ""))
+    ae_cfg = get_config(spec.autoencoder)
+    with torch.device("meta"):
+        autoencoder, dit = DCAE(ae_cfg), DiT(spec.dit)
+    load_state_strict(autoencoder, rename_state(groups["autoencoder"], efficientvit_key(ae_cfg)),
+                      source=f"{path} autoencoder.*")
+    load_state_strict(dit, groups["diffusion_model"], source=f"{path} diffusion_model.*")
+    return dit.float().eval(), spec.objective, autoencoder.float().eval()
+
+
+def convert_release(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> dict:
+    """A release directory -> our generator at `dst` and its autoencoder at `dst`/autoencoder, with the
+    release's sampling recipe as the defaults. -> a summary (names, parameters, sampling, paths)."""
+    src, dst = Path(src), Path(dst)
+    name = str(read_config(src).get("model_name", ""))
+    spec = release(name)
+    dit, objective, autoencoder = load_published(src, name)
+    provenance = {"converted_from": {"format": RELEASE_FORMAT, "path": str(src), "release": name}}
+    if dtype is not None:
+        provenance["storage"] = str(dtype).removeprefix("torch.")
+    save_pretrained(autoencoder, dst / "autoencoder", dtype=dtype, metadata=dict(provenance))
+    save_generator(dit, objective, dst, autoencoder_path="autoencoder", dtype=dtype,
+                   metadata={"sampling": dict(spec.sampling), **provenance})
+    return {"release": name, "generator": dit.config.name, "autoencoder": spec.autoencoder,
+            "params": sum(p.numel() for p in dit.parameters()),
+            "autoencoder_params": sum(p.numel() for p in autoencoder.parameters()),
+            "sampling": dict(spec.sampling), "written": str(dst)}
