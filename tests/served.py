@@ -26,14 +26,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
+def start_server(env: dict, port: int, timeout_s: float = 60) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parent.parent)
-    if wait_live(proc, f"http://127.0.0.1:{port}", 60, lambda: proc.stdout.read().decode()[-2000:], poll_s=0.2):
+    if wait_live(proc, f"http://127.0.0.1:{port}", timeout_s, lambda: proc.stdout.read().decode()[-2000:], poll_s=0.2):
         return proc
     proc.kill()
-    raise RuntimeError("gateway did not start within 60 s")
+    raise RuntimeError(f"gateway did not start within {timeout_s:.0f} s")
 
 
 def wait_live(proc: subprocess.Popen, url: str, timeout_s: float, output, poll_s: float = 0.1) -> bool:

@@ -6,7 +6,10 @@ gateway (embedded, Triton's loop, Triton's generate model) with a class and with
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import os
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -202,3 +205,102 @@ def test_tritons_generate_model_maps_a_prompt_itself(release_triton, pytorch_ima
     assert out["prompt/class_label"].tolist() == [1]
     diff = np.abs(out["prompt/images"].astype(int) - pytorch_images[1].astype(int))
     assert diff.max() <= 2 and diff.mean() < 0.05
+
+
+# ----------------------------------------------------------------------------------------------
+# Slow tier: the full-size release (DiT-XL/1, 675 M parameters, on dc-ae-f32c32-in-1.0) with random weights
+
+
+def _peak_rss_gib(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+@pytest.mark.slow
+def test_the_full_size_release_from_download_to_a_served_image(tmp_path, request, gateways, triton_env):
+    """convert -> dcae generate -> dcae export (ONNX external data past 2 GB) -> the embedded gateway and
+    Triton's python-backend repository -> /v1/generate with a class and a prompt: the gateway's image equals
+    `dcae generate`'s for the same seed within 2 levels. Prints the peak memory of each stage."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    from export.triton_env import TritonServer
+    from served import free_port, runtime_env, start_server, triton_gateway_env
+
+    spec = PUBLISHED[NAME]
+    write_release(tmp_path / NAME, NAME, dc_ae.get_config(spec.autoencoder), spec.dit, seed=0)
+    dcae = [sys.executable, "-m", "dcae.cli"]
+    report = {}
+
+    def run(name, *argv):
+        t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run([*dcae, *argv], capture_output=True, text=True, check=True).stdout
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far, KiB
+        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
+                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
+        return out
+
+    run("convert", "convert", str(tmp_path / NAME), str(tmp_path / "dit-xl"), "--json")
+    gen = json.loads(run("generate", "generate", "--model", str(tmp_path / "dit-xl"), "--class", "207", "--seed",
+                         "3", "--steps", "2", "-n", "1", "-o", str(tmp_path / "cli.png"), "--json"))
+    assert gen["sampler"] == "ddpm" and gen["guidance"] == 1.3
+    expected = np.asarray(Image.open(tmp_path / "cli.png"))
+    run("export", "export", "--generator", str(tmp_path / "dit-xl"), "-o", str(tmp_path / "repo"))
+    graph = tmp_path / "repo" / "dit" / "1"
+    report["dit_graph_gib"] = round(sum(f.stat().st_size for f in graph.glob("model.onnx*")) / 2**30, 2)
+    assert (graph / "model.onnx.data").is_file()  # past protobuf's 2 GB: external data
+
+    def check(served_url: str) -> None:
+        r = httpx.post(f"{served_url}/v1/generate", timeout=600,
+                       json={"class_label": 207, "seed": 3, "steps": 2, "response_format": "png"})
+        assert r.status_code == 200, r.text
+        diff = np.abs(np.asarray(Image.open(io.BytesIO(r.content))).astype(int) - expected.astype(int))
+        assert diff.max() <= 2, diff.max()
+        r = httpx.post(f"{served_url}/v1/generate", json={"prompt": GOLDFISH, "seed": 3, "steps": 2}, timeout=600)
+        assert r.status_code == 200 and r.json()["data"][0]["class_name"] == "goldfish", r.text
+
+    port = free_port()
+    proc = start_server({**os.environ, **runtime_env("embedded", tmp_path / "repo")}, port, timeout_s=600)
+    try:
+        t0 = time.perf_counter()
+        check(f"http://127.0.0.1:{port}")
+        report["embedded_gateway"] = {"seconds_two_requests": round(time.perf_counter() - t0, 1),
+                                      "peak_rss_gib": round(_peak_rss_gib(proc.pid), 2)}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    run("export_cpu", "export", "--generator", str(tmp_path / "dit-xl"), "--cpu-python-backend", "--reuse-onnx",
+        str(tmp_path / "repo"), "-o", str(tmp_path / "repo_cpu"))
+    server = TritonServer(tmp_path / "repo_cpu", log_path=tmp_path / "triton.log")
+    try:
+        server.start(timeout_s=900)
+        for loop in ("gateway", "triton"):
+            port = free_port()
+            proc = start_server({**os.environ, **triton_gateway_env(server, loop)}, port, timeout_s=600)
+            try:
+                check(f"http://127.0.0.1:{port}")
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+        report["triton_resident_gib"] = round(_group_rss_gib(server.process.pid), 2)
+    finally:
+        server.stop()
+    print("\nfull-size release:", json.dumps(report, indent=1))
+
+
+def _group_rss_gib(pgid: int) -> float:
+    """Resident memory of a process group (tritonserver and its python-backend stubs), now."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            if os.getpgid(int(status.parent.name)) != pgid:
+                continue
+            total += next(int(line.split()[1]) for line in status.read_text().splitlines() if line.startswith("VmRSS:"))
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total / 2**20
