@@ -33,4 +33,4 @@ EXPOSE 8000
 # DCAE_READINESS_TTL_SECONDS). The first start may wait for Triton to load its models.
 HEALTHCHECK --interval=15s --timeout=10s --start-period=120s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/ready', timeout=8)"]
-CMD ["uvicorn", "service.main:app", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "30"]
+CMD ["python", "-m", "service", "--host", "0.0.0.0", "--port", "8000"]

@@ -39,7 +39,7 @@ model-repository: $(REPO)/encoder/config.pbtxt
 
 # Serve the shipped models on http://$(HOST):$(PORT) (embedded ONNX Runtime, no GPU, no Triton).
 run: model-repository
-	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/uvicorn service.main:app --host $(HOST) --port $(PORT)
+	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/python -m service --host $(HOST) --port $(PORT)
 
 # pytest exits 5 when no test ran, which fails this target (and CI) as it should.
 test: $(STAMP) triton-env model-repository deploy-tools

@@ -113,7 +113,7 @@ def start_gateway(env_overrides: dict[str, str], port: int) -> subprocess.Popen:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     log_path = WORK_DIR / f"gateway-{port}.log"
     with open(log_path, "wb") as log_file:  # the child keeps its own descriptor
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+        proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1",
                                  "--port", str(port), "--log-level", "warning"], env=env, cwd=REPO_ROOT,
                                 stdout=log_file, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 120

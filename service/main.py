@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await runner.start()
         app.state.runner = runner
         app.state.pipelines = Pipelines(repo, runner.infer, s)
+        app.state.pipelines.decode_pool.start()
         app.state.guard = guard
         log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder.name, s.runtime,
                  s.precision, s.model_repository)
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            app.state.pipelines.decode_pool.close()
             await runner.close()
 
     app = FastAPI(title="DC-AE gateway", version="0.1.0", lifespan=lifespan,

@@ -24,12 +24,14 @@ IN_FLIGHT = Gauge("dcae_requests_in_flight", "HTTP requests being served")
 ADMITTED = Gauge("dcae_requests_admitted", "Requests admitted per endpoint, running or waiting (DCAE_MAX_QUEUE)",
                  ["endpoint"])
 REJECTED = Counter("dcae_requests_rejected_total", "Requests refused before any work: unauthorized, forbidden, "
-                   "rate_limited, body_too_large, overloaded", ["reason"])
+                   "rate_limited, body_too_large, body_timeout, json_too_complex, overloaded", ["reason"])
 CANCELLED = Counter("dcae_requests_cancelled_total", "Requests whose work was cancelled: deadline, "
                     "client_disconnected", ["reason"])
 BACKEND_UNAVAILABLE = Counter("dcae_backend_unavailable_total", "Requests answered 503 because the model server "
                               "could not be reached")
 IMAGES_GENERATED = Counter("dcae_images_generated_total", "Images generated")
+DECODE_WORKERS_REPLACED = Counter("dcae_image_decode_workers_replaced_total", "Image-decode processes stopped "
+                                  "mid-decode (their request's deadline passed or its client left) and replaced")
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable
 from dcae.contract.latents import LatentSpace
 from dcae.contract.pixels import pad_to_multiple, to_model, to_rgb, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
+from service.decode_pool import DecodePool
 from service.errors import APIError
 from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
 from service.repository import ModelRepository
@@ -43,12 +44,38 @@ def _too_large(message: str) -> APIError:
     return APIError(413, "image_too_large", message, field="image")
 
 
+MAX_JPEG_SCANS = 64  # a progressive JPEG has about 10; each scan re-reads the whole image
+
+
+def check_structure(data: bytes) -> None:
+    """Refuse, before any parser runs, files whose structure makes decoding cost far more than their
+    size suggests: JPEGs with many scans (a 2 MB file can repeat one scan 125,000 times), and TIFFs
+    with more than one image directory (walking many is quadratic in Pillow; one frame is all we take)."""
+    if data[:3] == b"\xff\xd8\xff":
+        scans = data.count(b"\xff\xda")  # start-of-scan markers: entropy-coded data never holds FF DA
+        if scans > MAX_JPEG_SCANS:
+            raise _invalid(f"the JPEG has {scans} scans; at most {MAX_JPEG_SCANS} are accepted")
+    elif data[:4] in (b"II*\x00", b"MM\x00*"):
+        order = "<" if data[:2] == b"II" else ">"
+        try:
+            (first,) = struct.unpack_from(order + "I", data, 4)
+            (entries,) = struct.unpack_from(order + "H", data, first)
+            (following,) = struct.unpack_from(order + "I", data, first + 2 + 12 * entries)
+        except struct.error:
+            raise _invalid("the TIFF is truncated (its first image directory is not in the file)") from None
+        if following != 0:
+            raise _invalid("animated or multi-frame images are not supported; send a single frame")
+    elif data[:4] in (b"II+\x00", b"MM\x00+"):
+        raise _invalid("BigTIFF files are not supported; send PNG, JPEG, WebP or a classic TIFF")
+
+
 def decode_image_bytes(data: bytes, max_pixels: int) -> np.ndarray:
-    """Upload bytes -> (H, W, 3) uint8 RGB. The pixel cap is checked from the header, before any
-    pixel is decoded (decompression bombs); modes are converted (alpha over white, 16-bit scaled,
-    CMYK and palettes to RGB) or refused with the reason."""
+    """Upload bytes -> (H, W, 3) uint8 RGB. The structure (`check_structure`) and the pixel cap are
+    checked from the headers, before any pixel is decoded (decompression bombs); modes are converted
+    (alpha over white, 16-bit scaled, CMYK and palettes to RGB) or refused with the reason."""
     if not data:
         raise _invalid("the image is empty")
+    check_structure(data)
     try:
         img = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
     except Image.DecompressionBombError:  # Pillow's own header check (above 2 x 89.5 M pixels)
@@ -146,6 +173,17 @@ class Pipelines:
                             and self.generator.conditioning == "class" and table.is_file() else None)
         # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
         self.loop_in_model_server = settings.runtime == "triton" and settings.generate_loop == "triton"
+        self.decode_pool = DecodePool(settings.image_decode_workers)
+
+    async def decode_image(self, data: bytes) -> np.ndarray:
+        """Upload bytes -> (H, W, 3) uint8, decoded in a worker process (`service.decode_pool`)."""
+        with stage("image_decode"):
+            return await self.decode_pool.decode(data, self.settings.max_image_pixels)
+
+    def tiled(self, tile: bool, pixels: int) -> bool:
+        """Tiles when asked, and for every image over `max_untiled_pixels`: memory grows with the pixels
+        one call sees (a 4096 x 4096 encode in one call took 7.5 GB)."""
+        return tile or pixels > self.settings.max_untiled_pixels
 
     # -- encode / decode
     async def encode(self, image: np.ndarray, tile: bool = False) -> np.ndarray:
@@ -156,7 +194,7 @@ class Pipelines:
             return (await self.infer("encoder", {"image": t}))["latent"]
 
         with stage("encoder"):
-            if tile:
+            if self.tiled(tile, x.shape[-2] * x.shape[-1]):
                 f = self.compression
                 t = self.TILES.rounded(f)
                 return await blend_tiles(run, x, t.tile_pixels, t.overlap_pixels, 1 / f)
@@ -168,7 +206,7 @@ class Pipelines:
             return (await self.infer("decoder", {"latent": z}))["image"]
 
         with stage("decoder"):
-            if tile:
+            if self.tiled(tile, latent.shape[-2] * latent.shape[-1] * self.compression ** 2):
                 f = self.compression
                 t = self.TILES.in_latent(f)
                 return await blend_tiles(run, latent.astype(np.float32), t.tile_pixels, t.overlap_pixels, f)

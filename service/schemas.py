@@ -34,6 +34,8 @@ class EncodeResponse(BaseModel):
     scaling_factor: float
     scaled: bool
     image_size: list[int] = Field(..., description="[height, width] of the input; decode crops to it")
+    tiled: bool = Field(False, description="encoded in overlapping tiles: asked for, or the image is over "
+                                           "DCAE_MAX_UNTILED_PIXELS")
 
 
 class DecodeRequest(BaseModel):

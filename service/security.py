@@ -35,6 +35,7 @@ SCOPES = {
 }
 KNOWN_SCOPES = frozenset(SCOPES.values()) | {"*"}
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_PRINTABLE_ASCII = re.compile(r"[\x21-\x7e]+")
 
 
 class KeyConfigError(ValueError):
@@ -162,7 +163,8 @@ class AccessControl:
             presented = auth[7:].strip()
         if not presented:
             return None
-        digest = hash_key(presented).encode()
+        # The header's own bytes (headers travel as latin-1): what `hash_key` hashed, for any ASCII key.
+        digest = hashlib.sha256(presented.encode("latin-1", "replace")).hexdigest().encode()
         found = None
         for k in self.keys:  # no early exit: the time taken does not depend on which key matched
             if hmac.compare_digest(digest, k.sha256.encode()):
@@ -183,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     key = sys.stdin.readline().rstrip("\r\n")
     if not key:
         print("error: no key on stdin", file=sys.stderr)
+        return 1
+    if not _PRINTABLE_ASCII.fullmatch(key):
+        print("error: a key must be printable ASCII without spaces (HTTP clients send header values as ASCII; "
+              "a key with other characters could never be presented)", file=sys.stderr)
         return 1
     print(hash_key(key))
     return 0

@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")
     max_body_bytes: int = Field(32 * 2**20, description="largest request body")
+    body_timeout_seconds: float = Field(60.0, gt=0, description="the whole body must arrive within this (408 "
+                                        "beyond); bodies are read before admission, so slow senders hold no place")
+    max_json_members: int = Field(10_000, ge=1, description="JSON bodies with more keys, elements or nesting "
+                                  "than this are refused before parsing (a few are legitimate)")
+    max_connections: int = Field(64, ge=1, description="`python -m service`: open connections at once; beyond "
+                                 "them 503 (uvicorn's limit_concurrency); bounds memory held by bodies in flight")
+    max_untiled_pixels: int = Field(2048 * 2048, ge=1, description="larger images (and latents of larger images) "
+                                    "are encoded and decoded in tiles, whatever `tile` says: bounded memory")
+    image_decode_workers: int = Field(2, ge=1, description="processes decoding uploaded images (stopped, and "
+                                      "replaced, when their request's deadline passes or its client leaves)")
     max_generate_n: int = Field(8, ge=1, description="most images per generate request")
     max_steps: int = Field(100, ge=1, description="most sampler steps per generate request (a model whose own "
                                                  "default is more, e.g. the DiT-XL release's 250, allows that)")
@@ -48,8 +58,9 @@ class Settings(BaseSettings):
     api_keys: str = Field("", description="API keys as comma-separated `name:sha256hex:scopes:rate_per_minute` "
                                           "(scopes joined by +, or *; rate 0: unlimited)")
     api_keys_file: Path | None = Field(None, description="JSON list of {name, sha256, scopes, rate_per_minute, burst}")
-    public_paths: str = Field("/health/live,/health/ready,/metrics,/docs,/docs/oauth2-redirect,/openapi.json,/redoc",
-                              description="paths served without a key when authentication is on")
+    public_paths: str = Field("/health/live,/health/ready,/docs,/docs/oauth2-redirect,/openapi.json,/redoc",
+                              description="paths served without a key when authentication is on (/metrics "
+                                          "needs a key with the metrics scope unless listed here)")
     cors_origins: str = Field("", description="origins allowed by CORS, comma-separated; empty: CORS off")
 
     @field_validator("api_keys_file", mode="before")

@@ -27,7 +27,7 @@ def free_port() -> int:
 
 
 def start_server(env: dict, port: int, timeout_s: float = 60) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+    proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1",
                              "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             cwd=Path(__file__).resolve().parent.parent)
     if wait_live(proc, f"http://127.0.0.1:{port}", timeout_s, lambda: proc.stdout.read().decode()[-2000:], poll_s=0.2):

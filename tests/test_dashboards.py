@@ -182,7 +182,7 @@ class Processes:
 
 def start_gateway(procs: Processes, port: int, env: dict, log: Path) -> str:
     full = {**os.environ, "DCAE_ORT_THREADS": "1", "DCAE_MAX_BATCH_WAIT_MS": "20", **env}
-    proc = procs.start([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+    proc = procs.start([sys.executable, "-m", "service", "--host", "127.0.0.1",
                         "--port", str(port)], log, env=full, cwd=REPO_ROOT)
     url = f"http://127.0.0.1:{port}"
     wait_for(lambda: httpx.get(f"{url}/health/live", timeout=2).status_code == 200, f"gateway on {port}", 60, proc, log)

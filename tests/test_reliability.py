@@ -61,7 +61,7 @@ class Gateway:
 
     def start(self, timeout_s: float = 60.0) -> Gateway:
         log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([sys.executable, "-m", "uvicorn", "service.main:app", "--host", "127.0.0.1",
+        self.process = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1",
                                          "--port", str(self.port)], env=self.env, stdout=log,
                                         stderr=subprocess.STDOUT, cwd=ROOT)
         log.close()
@@ -85,7 +85,8 @@ class Gateway:
         raise RuntimeError("no VmRSS")
 
     def metric(self, prefix: str, headers: dict | None = None) -> float:
-        text = httpx.get(f"{self.url}/metrics", headers=headers or {}).text
+        headers = headers or ({"X-API-Key": ADMIN_KEY} if "DCAE_API_KEYS" in self.env else {})
+        text = httpx.get(f"{self.url}/metrics", headers=headers).text
         return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
 
     def stop(self) -> None:
@@ -415,9 +416,11 @@ def test_keys_scopes_and_public_paths(keyed_gateway):
     r = httpx.post(f"{url}/v1/generate", json={"prompt": "x", "steps": 1}, headers={"X-API-Key": ADMIN_KEY})
     assert r.status_code == 200
     assert httpx.get(f"{url}/nope", headers={"X-API-Key": ADMIN_KEY}).status_code == 404  # 404 only with a key
-    # Public: health, metrics and the docs.
-    for path in ("/health/live", "/health/ready", "/metrics", "/openapi.json", "/docs"):
+    # Public: health and the docs. The metrics (process and traffic details) need a key with their scope.
+    for path in ("/health/live", "/health/ready", "/openapi.json", "/docs"):
         assert httpx.get(f"{url}{path}").status_code == 200, path
+    assert_error(httpx.get(f"{url}/metrics"), 401, "unauthorized")
+    assert_error(httpx.get(f"{url}/metrics", headers={"X-API-Key": ENCODER_KEY}), 403, "forbidden")
     schema = httpx.get(f"{url}/openapi.json").json()
     assert set(schema["components"]["securitySchemes"]) == {"apiKey", "bearer"}
     assert schema["paths"]["/v1/encode"]["post"]["security"] and "security" not in schema["paths"]["/health/live"]["get"]

@@ -64,8 +64,10 @@ def read_npy(data: bytes, field: str = "latent") -> np.ndarray:
         raise invalid(f"not a valid .npy file ({type(e).__name__}: {str(e)[:160]})") from None
     if dtype.hasobject:
         raise invalid("object arrays (pickled .npy) are refused; send float32")
-    if dtype.itemsize == 0:
-        raise invalid(f"dtype {dtype} holds no data; send float32")
+    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in "fiu" or dtype.itemsize == 0:
+        raise invalid(f"dtype {dtype} is not a plain number type; send float32")
+    if len(shape) > 8 or not all(isinstance(d, int) and 0 <= d < 2**31 for d in shape):
+        raise invalid(f"the .npy header declares shape {list(shape)[:8]}: at most 8 dimensions, each in [0, 2**31)")
     count = int(np.prod(shape, dtype=object)) if shape else 1
     expected, present = count * dtype.itemsize, len(data) - f.tell()
     if present != expected:

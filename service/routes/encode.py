@@ -8,8 +8,6 @@ import numpy as np
 from fastapi import APIRouter, Request, Response
 
 from service.errors import APIError
-from service.metrics import stage
-from service.pipeline import decode_image_bytes, run_blocking
 from service.routes.common import (
     b64decode, BINARY_SCHEMA, ERRORS, first_error, first_field, FLAG_SCHEMA, form_flag, NPY, npy_bytes,
     PipelinesDep, SettingsDep,
@@ -52,23 +50,23 @@ async def encode(request: Request, pipes: PipelinesDep,
         raise APIError(415, "unsupported_media_type", "send multipart/form-data (field `image`) or JSON")
     if opts.model not in (None, pipes.model_name):
         raise APIError(422, "unknown_model", f"model {opts.model!r} is not loaded; available: {pipes.model_name}", "model")
-    with stage("image_decode"):
-        image = await run_blocking(decode_image_bytes, data, settings.max_image_pixels)
+    image = await pipes.decode_image(data)
     f = pipes.compression  # the encoder sees the image padded to multiples of f: 1 x 16M pixels is not small
     padded = -(-image.shape[0] // f) * f * (-(-image.shape[1] // f) * f)
     if padded > settings.max_image_pixels:
         raise APIError(413, "image_too_large", f"the image is {image.shape[1]}x{image.shape[0]}, {padded} pixels once "
                                                f"padded to multiples of {f}; the limit is {settings.max_image_pixels}",
                        "image")
-    z = await pipes.encode(image, tile=opts.tile)
+    tiled = pipes.tiled(opts.tile, padded)  # images over DCAE_MAX_UNTILED_PIXELS are always tiled
+    z = await pipes.encode(image, tile=tiled)
     if opts.scaled:
         z = pipes.latent_space.to_diffusion(z)
     z = z.astype(np.float32)
     headers = {"X-Latent-Shape": ",".join(map(str, z.shape)), "X-Model": pipes.model_name,
                "X-Scaling-Factor": str(pipes.scaling_factor), "X-Scaled": str(opts.scaled).lower(),
-               "X-Image-Size": f"{image.shape[0]},{image.shape[1]}"}
+               "X-Image-Size": f"{image.shape[0]},{image.shape[1]}", "X-Tiled": str(tiled).lower()}
     if NPY in request.headers.get("accept", ""):
         return Response(npy_bytes(z), media_type=NPY, headers=headers)
     return EncodeResponse(latent=base64.b64encode(npy_bytes(z)).decode(), shape=list(z.shape), dtype="float32",
                           model=pipes.model_name, scaling_factor=pipes.scaling_factor, scaled=opts.scaled,
-                          image_size=[int(image.shape[0]), int(image.shape[1])])
+                          image_size=[int(image.shape[0]), int(image.shape[1])], tiled=tiled)
