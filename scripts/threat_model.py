@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from served import free_port, wait_live  # noqa: E402
 from test_hardening import jpeg_with_repeated_scans, npy_with_header, tiff_with_directories  # noqa: E402
 
@@ -80,7 +81,7 @@ def main() -> int:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DCAE_MODEL_REPOSITORY": args.repository, "DCAE_BODY_TIMEOUT_SECONDS": "10"}
-    log = open(ROOT / "threat_model.log", "wb")
+    log = tempfile.NamedTemporaryFile(prefix="threat_model-", suffix=".log", delete=False)  # the gateway's log
     proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     out = {}

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
                                         "beyond); bodies are read before admission, so slow senders hold no place")
     max_json_members: int = Field(10_000, ge=1, description="JSON bodies with more keys, elements or nesting "
                                   "than this are refused before parsing (a few are legitimate)")
+    header_timeout_seconds: float = Field(10.0, gt=0, description="`python -m service`: a connection must send a "
+                                          "whole request head within this (on opening, and after each response)")
     max_connections: int = Field(64, ge=1, description="`python -m service`: open connections at once; beyond "
                                  "them 503 (uvicorn's limit_concurrency); bounds memory held by bodies in flight")
     max_untiled_pixels: int = Field(2048 * 2048, ge=1, description="larger images (and latents of larger images) "

@@ -28,7 +28,7 @@ def hardened(tiny_repository, tmp_path_factory):
     """Small limits that the attacks can reach in a test's time: 2 places per endpoint, bodies in 2 s,
     40 connections, a 64 x 64 untiled limit."""
     env = {"DCAE_MODEL_REPOSITORY": str(tiny_repository), "DCAE_MAX_QUEUE": "2", "DCAE_BODY_TIMEOUT_SECONDS": "2",
-           "DCAE_MAX_CONNECTIONS": "40", "DCAE_MAX_UNTILED_PIXELS": str(64 * 64), "DCAE_READINESS_TTL_SECONDS": "30"}
+           "DCAE_MAX_CONNECTIONS": "40", "DCAE_HEADER_TIMEOUT_SECONDS": "3", "DCAE_MAX_UNTILED_PIXELS": str(64 * 64), "DCAE_READINESS_TTL_SECONDS": "30"}
     g = Gateway(env, tmp_path_factory.mktemp("hardened") / "gateway.log").start()
     yield g
     g.stop()
@@ -179,6 +179,21 @@ def test_connections_beyond_the_limit_are_refused(hardened):
         for s in socks:
             s.close()
     wait_until(lambda: httpx.get(f"{hardened.url}/health/live").status_code == 200, 10, "connections freed")
+
+
+def test_half_sent_request_heads_are_closed(hardened):
+    """A connection sending half a request line stayed open for ever (uvicorn has no header timeout)."""
+    with socket.create_connection(("127.0.0.1", hardened.port), timeout=20) as s:
+        s.sendall(b"GET /health/li")
+        assert s.recv(1024) == b""  # closed by the gateway (DCAE_HEADER_TIMEOUT_SECONDS = 3), not a 20 s timeout
+    with socket.create_connection(("127.0.0.1", hardened.port), timeout=20) as s:  # after a response too
+        s.sendall(b"GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b""
+        while not answer.endswith(b'{"status":"ok"}'):
+            answer += s.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200")
+        s.sendall(b"GET /health/li")
+        assert s.recv(1024) == b""
 
 
 def test_a_readiness_stampede_costs_one_check(hardened):
