@@ -79,7 +79,8 @@ def _test_image() -> bytes:
 def _test_latent(png: bytes) -> np.ndarray:
     """The raw latent of the test image, made by the exported encoder as the gateway runs it: decode
     requests carry the latent of a real picture (PNG encoding time depends on the picture)."""
-    from service.pipeline import decode_image_bytes, to_model
+    from dcae.contract.pixels import to_model
+    from service.images import decode_image_bytes
     from service.runtimes.embedded import create_session, session_runner
     from service.settings import Settings
 

@@ -99,11 +99,15 @@ def _generator_info(directory: str) -> dict:
     """A generator checkpoint's facts, with its sampling defaults (what `dcae generate` and the export use)."""
     import torch
 
-    from dcae.checkpoint import read_checkpoint, read_generator_config
+    from dcae.checkpoint import CheckpointError, read_checkpoint, read_generator_config
     from dcae.contract.sampling import DEFAULT_SAMPLER
     from dcae.models.dit import DiT, DiTConfig
 
     config = read_generator_config(directory)
+    missing = [k for k in ("dit", "objective", "autoencoder") if k not in config]
+    if missing:
+        raise CheckpointError(f"{directory}/config.json lacks {', '.join(map(repr, missing))}: not a complete "
+                              "generator checkpoint")
     cfg = DiTConfig.from_dict(config["dit"])
     with torch.device("meta"):
         params = sum(p.numel() for p in DiT(cfg).parameters())

@@ -22,7 +22,7 @@ from service.metrics import DECODE_WORKERS_REPLACED
 def _serve(conn) -> None:
     """A worker: says it is ready once its decoders are imported, then (bytes, max_pixels) in, ("ok",
     array) or ("error", status, code, message, field) out."""
-    from service.pipeline import decode_image_bytes
+    from service.images import decode_image_bytes
 
     conn.send("ready")
     while True:

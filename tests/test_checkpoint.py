@@ -118,8 +118,10 @@ def test_a_generator_where_an_autoencoder_is_needed_is_named(tmp_path, capsys):
 
     (tmp_path / "gen").mkdir()
     (tmp_path / "gen" / "config.json").write_text('{"format": "dcae-generator", "autoencoder": "../ae"}')
-    assert main(["info", str(tmp_path / "gen")]) == 2
-    err = capsys.readouterr().err
-    assert "is a generator (DiT) checkpoint" in err and str(tmp_path / "ae") in err
+    with pytest.raises(CheckpointError, match="is a generator \\(DiT\\) checkpoint") as e:
+        load_pretrained(tmp_path / "gen")  # what `dcae encode/decode --model` load
+    assert str(tmp_path / "ae") in str(e.value)
+    assert main(["info", str(tmp_path / "gen")]) == 2  # a generator, but its config.json lacks the DiT
+    assert "lacks 'dit'" in capsys.readouterr().err
     assert main(["info", str(tmp_path / "missing")]) == 2
     assert 'no checkpoint directory' in capsys.readouterr().err

@@ -13,7 +13,11 @@
   evaluated on a real Prometheus in tests/test_dashboards.py);
 - deploy/k8s: rendered by kustomize (kubectl), validated against the Kubernetes schemas
   (kubernetes-validate, strict) and a ServiceMonitor schema, and held to the design: GPUs, readiness
-  on the models, the gateway listing every Triton replica the autoscaler may create.
+  on the models, the gateway listing every Triton replica the autoscaler may create;
+- secure by default, in both: nothing published beyond loopback unless asked for, API keys from a
+  secret file, Grafana's password from a file, no Prometheus lifecycle API, confined containers
+  (capabilities, privileges, read-only roots, memory limits), and in Kubernetes NetworkPolicies
+  evaluated for sample clients (only the gateway reaches Triton's gRPC).
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ GATEWAY_DOCKERFILE = REPO_ROOT / "Dockerfile"
 TRITON_DOCKERFILE = REPO_ROOT / "deploy" / "triton" / "Dockerfile"
 GRAFANA = REPO_ROOT / "deploy" / "grafana"
 K8S = REPO_ROOT / "deploy" / "k8s"
+COMPOSE_KEYS = REPO_ROOT / "deploy" / "compose" / "api-keys.yml"
+SECRET_TEMPLATE = K8S / "api-keys-secret.template.yaml"
 VENV_BIN = Path(sys.executable).parent
 
 # NGC release -> the Triton it ships (NVIDIA's frameworks support matrix). 24.10 is the Triton of the
@@ -53,6 +59,24 @@ MADE_BY_MAKE = {"model_repository": "model-repository"}
 
 def compose() -> dict:
     return yaml.safe_load(COMPOSE.read_text())
+
+
+_DEFAULT = re.compile(r"\$\{\w+:?-([^}]*)\}")
+
+
+def with_defaults(value: str) -> str:
+    """A compose value as it is when none of its variables is set: `${VAR:-default}` -> default."""
+    return _DEFAULT.sub(lambda m: m.group(1), value)
+
+
+def published(port) -> tuple[str, str, str]:
+    """(host address, host port, container port) of a compose `ports` entry with its defaults; an
+    entry that names no address publishes on every interface (0.0.0.0)."""
+    if isinstance(port, dict):
+        return (with_defaults(str(port.get("host_ip", "0.0.0.0"))), with_defaults(str(port.get("published", ""))),
+                str(port["target"]))
+    parts = with_defaults(str(port)).split("/")[0].split(":")
+    return tuple(["0.0.0.0", ""][:3 - len(parts)] + parts)
 
 
 def pinned(image: str) -> bool:
@@ -167,7 +191,7 @@ def test_gateway_dockerfile_is_slim_non_root_and_healthchecked():
     options, cmd = healthcheck_of(stage)
     assert "/health/ready" in " ".join(cmd) and {"interval", "timeout", "start-period", "retries"} <= set(options)
     (cmd_line,) = [json.loads(v) for k, v in stage if k == "CMD"]  # exec form
-    assert cmd_line[:2] == ["uvicorn", "service.main:app"]
+    assert cmd_line[:3] == ["python", "-m", "service"]  # uvicorn with the gateway's connection limits
     port = cmd_line[cmd_line.index("--port") + 1]
     assert [v for k, v in stage if k == "EXPOSE"] == [port] and f":{port}/" in " ".join(cmd)
     assert env_of(stage)["DCAE_MODEL_REPOSITORY"] == "/models"
@@ -195,8 +219,12 @@ def test_build_context_holds_what_the_image_copies_and_nothing_heavy():
 def test_triton_dockerfile_matches_the_tested_triton_and_pins():
     instructions = dockerfile(TRITON_DOCKERFILE)
     (base,) = [v for k, v in instructions if k == "FROM"]
+    base = base.partition("@sha256:")[0]  # a digest may pin the tag
     assert base.startswith("nvcr.io/nvidia/tritonserver:") and base.endswith("-py3")
     assert base.split(":")[1].removesuffix("-py3") in NGC_TRITON
+    # Runs as the image's non-root triton-server (uid 1000), the user compose names too.
+    user = [v for k, v in instructions if k == "USER"]
+    assert user and user[-1] == "1000:1000" == compose()["services"]["triton"]["user"], user
     # What generate's python-backend model imports, at the versions the CPU Triton tests run.
     ours = (REPO_ROOT / "deploy" / "triton" / "requirements.txt").read_text()
     tested = (REPO_ROOT / "export" / "triton" / "requirements.txt").read_text()
@@ -239,7 +267,7 @@ def run_image(app: Path, python: Path, repo: Path, tmp_path: Path) -> None:
     env.pop("PYTHONPATH", None)
     (cmd,) = [json.loads(v) for k, v in stage if k == "CMD"]
     port = free_port()
-    cmd = [str(python), "-m", *cmd]  # uvicorn ...
+    cmd = [str(python), *cmd[1:]]  # python -m service ...
     cmd[cmd.index("--port") + 1] = str(port)
     cmd[cmd.index("--host") + 1] = "127.0.0.1"  # not every interface, in a test
     probe = [str(python) if c == "python" else c.replace(":8000/", f":{port}/") for c in healthcheck_of(stage)[1]]
@@ -300,7 +328,7 @@ def test_compose_images_ports_and_profiles():
     services = c["services"]
     assert {"triton", "gateway", "gateway-cpu", "prometheus", "grafana"} == set(services)
     for name, s in services.items():
-        assert pinned(s["image"]), (name, s["image"])
+        assert pinned(with_defaults(s["image"])), (name, s["image"])
         if "build" in s:  # images we build (their bases are pinned: the Dockerfile tests)
             build = s["build"] if isinstance(s["build"], dict) else {"context": s["build"]}
             assert (REPO_ROOT / build["context"] / build.get("dockerfile", "Dockerfile")).is_file(), name
@@ -315,7 +343,7 @@ def test_compose_images_ports_and_profiles():
     args = services["triton"]["command"]
     metrics_port = next(a.split("=")[1] for a in args if a.startswith("--metrics-port="))
     assert "--model-repository=/models" in args and "--allow-gpu-metrics=true" in args
-    assert f"127.0.0.1:{metrics_port}:{metrics_port}" in services["triton"]["ports"]
+    assert services["triton"]["ports"] == [f"127.0.0.1:{metrics_port}:{metrics_port}"]
     # Gateway: Triton mode over gRPC (8001, Triton's default); the CPU one embedded.
     env = services["gateway"]["environment"]
     assert env["DCAE_RUNTIME"] == "triton" and env["DCAE_TRITON_URLS"] == "triton:8001"
@@ -330,7 +358,8 @@ def test_compose_images_ports_and_profiles():
         assert "gateway" in services[name]["networks"]["default"]["aliases"]
     expose = final_stage(dockerfile(GATEWAY_DOCKERFILE))
     port = [v for k, v in expose if k == "EXPOSE"][0]
-    assert services["gateway"]["ports"] == [f"{port}:{port}"]
+    for name in ("gateway", "gateway-cpu"):
+        assert [published(p)[1:] for p in services[name]["ports"]] == [(port, port)]
     # Prometheus scrapes what the containers serve.
     prom = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
     jobs = {j["job_name"]: j["dns_sd_configs"][0] for j in prom["scrape_configs"]}
@@ -368,11 +397,20 @@ def test_compose_volumes_exist_and_healthchecks_gate_startup():
     assert c["services"]["triton"]["healthcheck"]["test"][1:] == triton_probe
 
 
-def test_compose_grafana_password_from_environment_and_provisioning_paths():
-    grafana = compose()["services"]["grafana"]
+def test_compose_grafana_password_from_a_secret_file_and_provisioning_paths():
+    c = compose()
+    grafana = c["services"]["grafana"]
     env = grafana["environment"]
-    assert re.fullmatch(r"\$\{GRAFANA_ADMIN_PASSWORD:\?[^}]+\}", env["GF_SECURITY_ADMIN_PASSWORD"])
+    # The password comes from a file (a compose secret), never from an environment value, which
+    # `docker inspect` shows to anyone who may talk to the Docker engine.
+    assert not [k for k in env if "PASSWORD" in k and not k.endswith("__FILE")], env
+    (secret,) = grafana["secrets"]
+    assert env["GF_SECURITY_ADMIN_PASSWORD__FILE"] == f"/run/secrets/{secret}"
+    # No default: without GRAFANA_ADMIN_PASSWORD_FILE the file cannot be interpolated (docker-compose
+    # refuses, test_docker_compose_validates_the_file).
+    assert re.fullmatch(r"\$\{GRAFANA_ADMIN_PASSWORD_FILE:\?[^}]+\}", c["secrets"][secret]["file"])
     assert env["GF_AUTH_ANONYMOUS_ENABLED"] == "${GRAFANA_ANONYMOUS:-false}" and env["GF_AUTH_ANONYMOUS_ORG_ROLE"] == "Viewer"
+    assert env["GF_USERS_ALLOW_SIGN_UP"] == "false"
     mounts = dict(v.split(":")[:2] for v in grafana["volumes"] if v.startswith("."))
     assert mounts["./deploy/grafana/provisioning"] == "/etc/grafana/provisioning"
     provider = yaml.safe_load((GRAFANA / "provisioning" / "dashboards" / "dcae.yml").read_text())["providers"][0]
@@ -386,6 +424,78 @@ def test_compose_grafana_password_from_environment_and_provisioning_paths():
     assert source["jsonData"]["timeInterval"] == scrape  # $__rate_interval spans >= 4 scrapes
 
 
+def test_compose_publishes_only_on_loopback_unless_asked():
+    """Without any variable set, no port is published beyond 127.0.0.1: the gateway serves every
+    endpoint to anyone who reaches it until keys are configured, Prometheus and Triton's metrics have
+    no authentication at all. Publishing on purpose takes DCAE_BIND (gateway) or GRAFANA_BIND."""
+    services = compose()["services"]
+    for name, s in services.items():
+        for port in s.get("ports", []):
+            assert published(port)[0] == "127.0.0.1", (name, port)
+    binds = {name: re.findall(r"\$\{(\w+):-127\.0\.0\.1\}", str(s.get("ports", []))) for name, s in services.items()}
+    assert binds == {"triton": [], "gateway": ["DCAE_BIND"], "gateway-cpu": ["DCAE_BIND"], "prometheus": [],
+                     "grafana": ["GRAFANA_BIND"]}
+    # Triton's gRPC and HTTP (no authentication, no rate limits) are reachable inside the network only.
+    assert {published(p)[2] for p in services["triton"]["ports"]} == {"8002"}
+
+
+def test_compose_gateway_api_keys_from_the_environment_or_a_secret_file():
+    from service.settings import Settings
+
+    base = compose()["services"]
+    override = yaml.safe_load(COMPOSE_KEYS.read_text())
+    (secret,) = override["secrets"]
+    assert re.fullmatch(r"\$\{DCAE_API_KEYS_JSON:\?[^}]+\}", override["secrets"][secret]["file"])  # no default file
+    for name in ("gateway", "gateway-cpu"):
+        # Digests in DCAE_API_KEYS, passed through (empty: no keys) ...
+        assert base[name]["environment"]["DCAE_API_KEYS"] == "${DCAE_API_KEYS:-}"
+        assert "DCAE_API_KEYS_FILE" not in base[name]["environment"]
+        # ... or the key file as a compose secret, which the gateway reads through DCAE_API_KEYS_FILE.
+        assert override["services"][name]["secrets"] == [secret]
+        assert override["services"][name]["environment"] == {"DCAE_API_KEYS_FILE": f"/run/secrets/{secret}"}
+        assert set(override["services"][name]["environment"]) <= {f"DCAE_{f.upper()}" for f in Settings.model_fields}
+    assert set(override["services"]) == {"gateway", "gateway-cpu"}
+    # With keys, /metrics needs one with the metrics scope: Prometheus presents the file DCAE_METRICS_KEY_FILE
+    # (a compose secret); without keys, an empty one (the gateway ignores it).
+    (metrics_secret,) = base["prometheus"]["secrets"]
+    assert compose()["secrets"][metrics_secret]["file"] == "${DCAE_METRICS_KEY_FILE:-/dev/null}"
+    jobs = {j["job_name"]: j for j in yaml.safe_load(PROMETHEUS_CONFIG.read_text())["scrape_configs"]}
+    assert jobs["dcae-gateway"]["authorization"] == {"type": "Bearer",
+                                                     "credentials_file": f"/run/secrets/{metrics_secret}"}
+    assert "authorization" not in jobs["triton"]
+
+
+def test_compose_prometheus_has_no_lifecycle_or_admin_api():
+    """--web.enable-lifecycle lets anyone who reaches Prometheus shut it down or reload its config;
+    --web.enable-admin-api lets them delete series."""
+    args = compose()["services"]["prometheus"]["command"]
+    assert not [a for a in args if a.startswith(("--web.enable-lifecycle", "--web.enable-admin-api"))], args
+    assert "--config.file=/etc/prometheus/prometheus.yml" in args
+
+
+def compose_bytes(size: str) -> int:
+    number, unit = re.fullmatch(r"(\d+)([kmg]?)b?", str(size).lower()).groups()
+    return int(number) * 1024 ** " kmg".index(unit or " ")
+
+
+def test_compose_containers_are_confined():
+    """No capabilities, no privilege gain, a memory limit, a non-root user and a read-only root (with
+    a size-limited /tmp) for every service; Grafana's root stays writable (it writes logs and plugin
+    state outside its volume)."""
+    writable_root = {"grafana"}
+    for name, s in compose()["services"].items():
+        assert s.get("cap_drop") == ["ALL"] and not s.get("cap_add"), name
+        assert "no-new-privileges:true" in s.get("security_opt", []), name
+        assert not s.get("privileged") and s.get("network_mode") != "host" and s.get("pid") != "host", name
+        assert compose_bytes(s["mem_limit"]) >= 2**28, name  # set, and a size
+        assert str(s.get("user", "")).split(":")[0] not in ("root", "0"), name
+        assert s.get("read_only", False) is (name not in writable_root), name
+        for mount in s.get("tmpfs", []):
+            assert re.search(r":(.*,)?size=\d+[kmg]?\b", mount), (name, mount)
+    # Images whose own USER is non-root: the gateway's (test above) and Triton's (1000, its Dockerfile).
+    assert compose()["services"]["triton"]["user"] == "1000:1000"
+
+
 def docker_compose() -> str:
     exe = shutil.which("docker-compose")
     if exe is None:
@@ -395,21 +505,48 @@ def docker_compose() -> str:
 
 def test_docker_compose_validates_the_file(tmp_path):
     exe = docker_compose()
-    env = {**os.environ, "GRAFANA_ADMIN_PASSWORD": "test-only"}
+    password = tmp_path / "grafana-admin-password"
+    password.write_text("test-only\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DCAE_", "GRAFANA_"))}
+    env["GRAFANA_ADMIN_PASSWORD_FILE"] = str(password)
+
+    def config(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run([exe, "-f", str(COMPOSE), *args, "config"], capture_output=True, text=True,
+                              env={**env, **extra}, cwd=REPO_ROOT)
+
     for profile in ([], ["--profile", "cpu"]):
-        run = subprocess.run([exe, "-f", str(COMPOSE), *profile, "config", "-q"], capture_output=True, text=True,
-                             env=env, cwd=REPO_ROOT)
+        run = config(*profile)
         assert run.returncode == 0, run.stderr
-    env.pop("GRAFANA_ADMIN_PASSWORD")
-    run = subprocess.run([exe, "-f", str(COMPOSE), "config", "-q"], capture_output=True, text=True, env=env,
-                         cwd=REPO_ROOT)
-    assert run.returncode != 0 and "GRAFANA_ADMIN_PASSWORD" in run.stderr  # no default password
+    # docker-compose's own interpolation: every published port on loopback unless DCAE_BIND says otherwise.
+    rendered = yaml.safe_load(config("--profile", "cpu").stdout)["services"]
+    assert {published(p)[0] for s in rendered.values() for p in s.get("ports", [])} == {"127.0.0.1"}
+    rendered = yaml.safe_load(config("--profile", "cpu", DCAE_BIND="0.0.0.0").stdout)["services"]
+    assert {n: {published(p)[0] for p in s.get("ports", [])} for n, s in rendered.items()} == {
+        "triton": {"127.0.0.1"}, "gateway": {"0.0.0.0"}, "gateway-cpu": {"0.0.0.0"}, "prometheus": {"127.0.0.1"},
+        "grafana": {"127.0.0.1"}}
+    # The key-file override: both gateways read the secret it adds; it needs DCAE_API_KEYS_JSON.
+    keys = tmp_path / "api-keys.json"
+    keys.write_text("[]")
+    with_keys = ["-f", str(COMPOSE_KEYS), "--profile", "cpu"]
+    run = config(*with_keys, DCAE_API_KEYS_JSON=str(keys))
+    assert run.returncode == 0, run.stderr
+    rendered = yaml.safe_load(run.stdout)
+    assert rendered["secrets"]["dcae-api-keys"]["file"] == str(keys)
+    for name in ("gateway", "gateway-cpu"):
+        assert rendered["services"][name]["environment"]["DCAE_API_KEYS_FILE"] == "/run/secrets/dcae-api-keys"
+        assert [s["source"] for s in rendered["services"][name]["secrets"]] == ["dcae-api-keys"]
+    run = config(*with_keys)
+    assert run.returncode != 0 and "DCAE_API_KEYS_JSON" in run.stderr
+    # No default password.
+    env.pop("GRAFANA_ADMIN_PASSWORD_FILE")
+    run = config()
+    assert run.returncode != 0 and "GRAFANA_ADMIN_PASSWORD_FILE" in run.stderr
     # The validator does reject a broken file (a healthcheck key that does not exist).
     broken = compose()
     broken["services"]["triton"]["healthcheck"]["intervall"] = "10s"
     (tmp_path / "docker-compose.yml").write_text(yaml.safe_dump(broken))
     run = subprocess.run([exe, "-f", str(tmp_path / "docker-compose.yml"), "config", "-q"], capture_output=True,
-                         text=True, env={**env, "GRAFANA_ADMIN_PASSWORD": "x"}, cwd=REPO_ROOT)
+                         text=True, env={**env, "GRAFANA_ADMIN_PASSWORD_FILE": str(password)}, cwd=REPO_ROOT)
     assert run.returncode != 0 and "intervall" in run.stderr
 
 
@@ -448,11 +585,18 @@ def test_triton_command_lines_run_on_a_real_tritonserver(triton_env, tmp_path): 
 # Prometheus and Grafana
 
 
-def test_promtool_accepts_the_prometheus_config():
+def test_promtool_accepts_the_prometheus_config(tmp_path):
     promtool = shutil.which("promtool")
     if promtool is None:
         pytest.skip("promtool not installed (Debian package prometheus; `make deploy-tools`)")
-    run = subprocess.run([promtool, "check", "config", str(PROMETHEUS_CONFIG)], capture_output=True, text=True)
+    # promtool checks that the credentials file exists: the one compose mounts, here an empty stand-in.
+    config = yaml.safe_load(PROMETHEUS_CONFIG.read_text())
+    (gateway_job,) = [j for j in config["scrape_configs"] if j["job_name"] == "dcae-gateway"]
+    assert gateway_job["authorization"]["credentials_file"] == "/run/secrets/dcae-metrics-key"
+    (tmp_path / "dcae-metrics-key").write_text("")
+    gateway_job["authorization"]["credentials_file"] = str(tmp_path / "dcae-metrics-key")
+    (tmp_path / "prometheus.yml").write_text(yaml.safe_dump(config))
+    run = subprocess.run([promtool, "check", "config", str(tmp_path / "prometheus.yml")], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -519,7 +663,13 @@ SERVICE_MONITOR_SCHEMA = {
                     "properties": {"port": {"type": "string"}, "path": {"type": "string"},
                                    "interval": {"type": "string", "pattern": DURATION},
                                    "scrapeTimeout": {"type": "string", "pattern": DURATION},
-                                   "scheme": {"enum": ["http", "https"]}}}},
+                                   "scheme": {"enum": ["http", "https"]},
+                                   "authorization": {  # SafeAuthorization: credentials from a Secret
+                                       "type": "object", "additionalProperties": False,
+                                       "properties": {"type": {"type": "string"}, "credentials": {
+                                           "type": "object", "required": ["key"], "additionalProperties": False,
+                                           "properties": {"key": {"type": "string"}, "name": {"type": "string"},
+                                                          "optional": {"type": "boolean"}}}}}}}},
             },
         },
     },
@@ -533,7 +683,9 @@ def test_kubernetes_manifests_validate_against_the_schemas():
     docs = kustomize()
     kinds = sorted(d["kind"] for d in docs)
     assert kinds == ["Deployment", "HorizontalPodAutoscaler", "HorizontalPodAutoscaler", "Namespace",
-                     "PersistentVolumeClaim", "Service", "Service", "ServiceMonitor", "ServiceMonitor", "StatefulSet"]
+                     "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "PersistentVolumeClaim", "Service",
+                     "Service", "ServiceMonitor", "ServiceMonitor", "StatefulSet"]
+    docs.append(yaml.safe_load(SECRET_TEMPLATE.read_text()))  # applied apart from the kustomization
     for d in docs:
         if d["kind"] == "ServiceMonitor":
             jsonschema.validate(d, SERVICE_MONITOR_SCHEMA)
@@ -595,3 +747,171 @@ def test_kubernetes_design():
         for c in docs[(kind, name)]["spec"]["template"]["spec"]["containers"]:
             assert pinned(c["image"]), c["image"]
     assert gateway["spec"]["template"]["spec"]["securityContext"]["runAsNonRoot"] is True
+
+
+def pod_templates(docs: list[dict]) -> dict[str, dict]:
+    """kind/name -> pod spec of every workload that runs pods."""
+    return {f"{d['kind']}/{d['metadata']['name']}": d["spec"]["template"]["spec"] for d in docs
+            if d["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")}
+
+
+def test_kubernetes_pods_are_confined():
+    """Every pod: no service-account token, non-root, RuntimeDefault seccomp, nothing of the host;
+    every container: no privilege gain, no capabilities, a read-only root, memory requested and
+    limited; every emptyDir size-limited (a full one evicts its pod instead of filling the node)."""
+    pods = pod_templates(kustomize())
+    assert set(pods) == {"Deployment/dcae-gateway", "StatefulSet/dcae-triton"}
+    assert pods["StatefulSet/dcae-triton"]["securityContext"]["runAsUser"] == 1000  # its image's triton-server
+    for name, pod in pods.items():
+        assert pod.get("automountServiceAccountToken") is False, name
+        assert not (pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC")), name
+        pod_context = pod.get("securityContext", {})
+        for c in pod.get("initContainers", []) + pod["containers"]:
+            context = {**pod_context, **c.get("securityContext", {})}  # the container's fields win
+            where = (name, c["name"])
+            assert context.get("runAsNonRoot") is True and context.get("runAsUser", 1) != 0, where
+            assert context.get("seccompProfile") == {"type": "RuntimeDefault"}, where
+            assert context.get("allowPrivilegeEscalation") is False and not context.get("privileged"), where
+            assert context.get("capabilities", {}).get("drop") == ["ALL"], where
+            assert not context.get("capabilities", {}).get("add"), where
+            assert context.get("readOnlyRootFilesystem") is True, where
+            resources = c.get("resources", {})
+            assert resources.get("requests", {}).get("memory") and resources.get("limits", {}).get("memory"), where
+        for volume in pod.get("volumes", []):
+            assert "hostPath" not in volume, (name, volume)
+            if "emptyDir" in volume:
+                assert (volume["emptyDir"] or {}).get("sizeLimit"), (name, volume)
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    assert set(selector) <= {"matchLabels"}, selector  # matchExpressions: not used here, not evaluated
+    return selector.get("matchLabels", {}).items() <= labels.items()
+
+
+def admitted(policies: list[dict], pod: dict, port: str, client: dict) -> bool:
+    """Whether NetworkPolicy lets `client` ({namespace, namespace_labels, labels}) connect to the named
+    container port of `pod` ({namespace, labels}), by the rules of networking.k8s.io/v1: a pod that
+    no Ingress policy selects admits everything; one that some select admits what any of their rules
+    admits; a rule admits a peer (podSelector within the policy's namespace, namespaceSelector, both
+    together, or no `from` at all: everyone) on a listed port (or any port when none is listed)."""
+    selecting = [p for p in policies if p["metadata"]["namespace"] == pod["namespace"]
+                 and "Ingress" in p["spec"].get("policyTypes", ["Ingress"]) and _selects(p["spec"]["podSelector"], pod["labels"])]
+    if not selecting:
+        return True
+    for policy in selecting:
+        for rule in policy["spec"].get("ingress", []):
+            ports = rule.get("ports")
+            if ports and not any(p.get("port") in (port, None) for p in ports):
+                continue
+            peers = rule.get("from")
+            if not peers:
+                return True
+            for peer in peers:
+                assert "ipBlock" not in peer, peer  # not used here, not evaluated
+                if "namespaceSelector" in peer:
+                    in_namespace = _selects(peer["namespaceSelector"], client["namespace_labels"])
+                else:
+                    in_namespace = client["namespace"] == policy["metadata"]["namespace"]
+                if in_namespace and _selects(peer.get("podSelector", {}), client["labels"]):
+                    return True
+    return False
+
+
+def test_kubernetes_network_policies():
+    """Triton has no authentication: only the gateway's pods reach its gRPC port (anything else in
+    the cluster would bypass the gateway's keys and rate limits), only Prometheus its metrics port,
+    nobody its HTTP port (the kubelet's probes come from the node, which NetworkPolicy always admits).
+    The gateway's port admits everyone; anything else in the namespace admits no one."""
+    docs = kustomize()
+    policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+    workloads = {d["metadata"]["name"]: d for d in docs if d["kind"] in ("Deployment", "StatefulSet")}
+
+    def pod(name: str) -> dict:
+        template = workloads[name]["spec"]["template"]
+        return {"namespace": workloads[name]["metadata"]["namespace"], "labels": template["metadata"]["labels"]}
+
+    def client(namespace: str, **labels: str) -> dict:
+        return {"namespace": namespace, "namespace_labels": {"kubernetes.io/metadata.name": namespace}, "labels": labels}
+
+    gateway, triton = pod("dcae-gateway"), pod("dcae-triton")
+    clients = {
+        "gateway": {"namespace": "dcae", "namespace_labels": {"kubernetes.io/metadata.name": "dcae"},
+                    "labels": gateway["labels"]},
+        "prometheus": client("monitoring", **{"app.kubernetes.io/name": "prometheus"}),
+        "other pod in the namespace": client("dcae", app="debug"),
+        "triton": {"namespace": "dcae", "namespace_labels": {"kubernetes.io/metadata.name": "dcae"},
+                   "labels": triton["labels"]},
+        "pod elsewhere": client("default", app="web"),
+        "ingress controller": client("ingress-nginx", **{"app.kubernetes.io/name": "ingress-nginx"}),
+        "other pod in monitoring": client("monitoring", app="grafana"),
+        "pod labelled prometheus elsewhere": client("default", **{"app.kubernetes.io/name": "prometheus"}),
+    }
+    # The ports the workloads name (the rules name them, not numbers).
+    ports = {name: {p["name"] for c in workloads[name]["spec"]["template"]["spec"]["containers"] for p in c["ports"]}
+             for name in workloads}
+    assert ports == {"dcae-gateway": {"http"}, "dcae-triton": {"http", "grpc", "metrics"}}
+    expected = {
+        ("dcae-triton", "grpc"): {"gateway"},
+        ("dcae-triton", "metrics"): {"prometheus"},
+        ("dcae-triton", "http"): set(),
+        ("dcae-gateway", "http"): set(clients),
+    }
+    for (name, port), allowed in expected.items():
+        got = {c for c, who in clients.items() if admitted(policies, pod(name), port, who)}
+        assert got == allowed, (name, port, got)
+    # Default deny: a pod of the namespace that no other policy names admits nobody.
+    stray = {"namespace": "dcae", "labels": {"app": "stray"}}
+    assert not any(admitted(policies, stray, "http", who) for who in clients.values())
+    # A control for the evaluator: without the policies, Triton's gRPC is open to everyone.
+    assert all(admitted([], triton, "grpc", who) for who in clients.values())
+
+
+def test_kubernetes_api_keys_secret_and_gateway_auth(tmp_path):
+    """The gateway reads its keys from the Secret by file (authentication on); the Secret is made
+    apart from the kustomization, from a template whose placeholder the gateway refuses, and the
+    documented way to make a key and its digest gives a file that authenticates that key."""
+    from service.security import AccessControl, KeyConfigError, parse_key_file
+    from service.settings import Settings
+
+    docs = kustomize()
+    assert "Secret" not in {d["kind"] for d in docs}  # `kubectl apply -k` never overwrites the real keys
+    monitor = next(d for d in docs if d["kind"] == "ServiceMonitor" and d["metadata"]["name"] == "dcae-gateway")
+    secret = yaml.safe_load(SECRET_TEMPLATE.read_text())
+    assert secret["kind"] == "Secret" and secret["metadata"]["namespace"] == "dcae"
+    pod = next(d for d in docs if d["kind"] == "Deployment")["spec"]["template"]["spec"]
+    (gateway,) = pod["containers"]
+    env = {e["name"]: e.get("value") for e in gateway["env"]}
+    keys_file = Path(env["DCAE_API_KEYS_FILE"])
+    assert "DCAE_API_KEYS" not in env
+    mount = next(m for m in gateway["volumeMounts"] if m["mountPath"] == str(keys_file.parent))
+    assert mount["readOnly"] is True
+    volume = next(v for v in pod["volumes"] if v["name"] == mount["name"])["secret"]
+    assert volume["secretName"] == secret["metadata"]["name"] and not volume.get("optional")
+    (item,) = volume["items"]
+    assert item["path"] == keys_file.name and item["key"] in secret["stringData"]
+    assert volume["defaultMode"] & 0o004  # root-owned files: the gateway's uid reads them as "other"
+    # The template as shipped: the gateway refuses to start on it (no open gateway, no guessable key).
+    # Prometheus scrapes the gateway with the Secret's metrics-key (the ServiceMonitor's namespace is its).
+    (endpoint,) = monitor["spec"]["endpoints"]
+    credentials = endpoint["authorization"]["credentials"]
+    assert endpoint["authorization"]["type"] == "Bearer" and monitor["metadata"]["namespace"] == "dcae"
+    assert credentials["name"] == secret["metadata"]["name"] and credentials["key"] in secret["stringData"]
+    assert credentials["key"] != item["key"]  # the gateway pod never holds a key in clear
+    template = tmp_path / "api-keys.json"
+    template.write_text(secret["stringData"][item["key"]])
+    with pytest.raises(KeyConfigError, match="sha256"):
+        parse_key_file(template)
+    # Filled in with keys and their digests from `python -m service.security hash` (deploy/README.md).
+    keys = {"ops": "k-" + os.urandom(16).hex(), "metrics": "m-" + os.urandom(16).hex()}
+    digests = {name: subprocess.run([sys.executable, "-m", "service.security", "hash"], input=key + "\n",
+                                    capture_output=True, text=True, check=True, cwd=REPO_ROOT).stdout.strip()
+               for name, key in keys.items()}
+    filled = (secret["stringData"][item["key"]].replace("REPLACE-WITH-THE-SHA256-OF-THE-KEY", digests["ops"])
+              .replace("REPLACE-WITH-THE-SHA256-OF-THE-METRICS-KEY", digests["metrics"]))
+    template.write_text(filled)
+    access = AccessControl.from_settings(Settings(api_keys="", api_keys_file=template))
+    assert access.enabled and access.authenticate({"x-api-key": keys["ops"]}).name == "ops"
+    assert access.authenticate({"x-api-key": keys["ops"] + "x"}) is None
+    scraper = access.authenticate({"authorization": f"Bearer {keys['metrics']}"})
+    assert scraper.allows("metrics") and not scraper.allows("generate")
+    assert not access.is_public("/metrics")  # why Prometheus needs a key

@@ -432,7 +432,7 @@ def test_int8_needs_int8_graphs_and_the_embedded_runtime(tiny_repository):
 
 @pytest.mark.parametrize("shape", [(1, 1), (1, 7), (13, 5), (64, 96)])
 def test_png_writer_round_trips_through_pillow(shape):
-    from service.pipeline import encode_png
+    from service.images import encode_png
 
     rng = np.random.default_rng(sum(shape))
     noise = rng.integers(0, 256, (*shape, 3), dtype=np.uint8)

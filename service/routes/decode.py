@@ -10,7 +10,8 @@ from starlette.datastructures import QueryParams
 from dcae.contract.pixels import to_uint8
 from service.errors import APIError
 from service.metrics import stage
-from service.pipeline import encode_image_bytes, run_blocking
+from service.images import encode_image_bytes
+from service.pipeline import run_blocking
 from service.routes.common import (
     b64decode, BINARY_SCHEMA, check_latent, ERRORS, first_error, first_field, FLAG_SCHEMA, form_flag, NPY,
     PipelinesDep, read_npy, SettingsDep,

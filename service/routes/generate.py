@@ -13,7 +13,8 @@ from fastapi import APIRouter, Response
 from dcae.contract.metadata import GeneratorInfo
 from service.errors import APIError
 from service.metrics import stage
-from service.pipeline import GenerateParams, Pipelines, encode_image_bytes, run_blocking
+from service.images import encode_image_bytes
+from service.pipeline import GenerateParams, Pipelines, run_blocking
 from service.routes.common import ERRORS, PipelinesDep, SettingsDep
 from service.schemas import GenerateRequest, GenerateResponse
 from service.settings import Settings
