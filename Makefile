@@ -24,9 +24,10 @@ triton-env: $(STAMP)
 # Debian tools the deployment tests use: a real Prometheus (evaluates every dashboard query) and
 # docker-compose (validates docker-compose.yml; no Docker engine needed). Installs only what is missing.
 deploy-tools:
-	@command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v docker-compose >/dev/null || \
+	@command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v docker-compose >/dev/null && \
+	  command -v chromium >/dev/null || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-	      prometheus docker-compose >/dev/null; }
+	      prometheus docker-compose chromium >/dev/null; }
 
 # The shipped models (weights/) exported to ONNX + Triton configs, with int8 autoencoder graphs for
 # DCAE_PRECISION=int8 (calibrated on weights/dc-ae-f32c32-small/calibration/); skipped when up to date (with the

@@ -59,14 +59,22 @@ class LatentDiffusionPipeline:
         c = self.dit.config
         return (c.in_channels, c.input_size, c.input_size)
 
-    def conditioning(self, n: int, prompt: str | None, class_label: int | None) -> tuple[dict, dict]:
+    def conditioning(self, n: int, prompt: str | None, class_label: int | None,
+                     negative_prompt: str | None = None) -> tuple[dict, dict]:
         """The DiT's conditional and unconditional inputs, by the contract's names (numpy)."""
         cfg = self.dit.config
         if cfg.text_dim > 0:
             if prompt is None:
                 raise ValueError("this generator is text-conditioned: give a prompt")
-            tokens, mask, _ = self.text_encoder.encode([prompt], max_length=cfg.text_len)
-            return generation.text_conditions(tokens.float().cpu().numpy(), mask.cpu().numpy(), n)
+
+            def encoded(text):
+                tokens, mask, _ = self.text_encoder.encode([text], max_length=cfg.text_len)
+                return tokens.float().cpu().numpy(), mask.cpu().numpy()
+
+            negative = encoded(negative_prompt) if negative_prompt else None
+            return generation.text_conditions(*encoded(prompt), n, negative=negative)
+        if negative_prompt:
+            raise ValueError("negative prompts are for text-conditioned generators")
         if cfg.num_classes > 0:
             if class_label is None and prompt is not None:
                 class_label = self.prompt_to_class(prompt)[0]
@@ -94,16 +102,17 @@ class LatentDiffusionPipeline:
     @torch.no_grad()
     def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
                        steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
-                       callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
+                       callback: Callable[[int, int], None] | None = None,
+                       negative_prompt: str | None = None) -> torch.Tensor:
         """Diffusion-space latents (n, C, s, s), sampled by the contract's guided loop (the gateway's and
         Triton's): the same seeding, sampler steps and guidance; `callback(done, total)` after each step.
         steps, guidance, sampler: None takes `self.sampling`'s."""
-        cond, uncond = self.conditioning(n, prompt, class_label)
+        cond, uncond = self.conditioning(n, prompt, class_label, negative_prompt)
         d = self.sampling
         loop = generation.GuidedDenoising.start(
             self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape, seed, n, cond, uncond,
             d["guidance"] if guidance is None else guidance)
-        for i in range(len(loop)):
+        for i in loop.steps:
             loop.advance(i, self.denoise(loop.inputs(i)))
             if callback is not None:
                 callback(i + 1, len(loop))
@@ -112,8 +121,9 @@ class LatentDiffusionPipeline:
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
                  steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
-                 callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
+                 callback: Callable[[int, int], None] | None = None,
+                 negative_prompt: str | None = None) -> torch.Tensor:
         """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
-        z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback)
+        z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback, negative_prompt)
         ae = self.autoencoder
         return ae.decode(ae.latent_space.from_diffusion(z).to(next(ae.parameters()).device))

@@ -42,7 +42,7 @@ TARGETS = [
     *(f"dcae.contract.pixels.{f}__mutmut_*" for f in ("x_to_model", "x_to_uint8", "x_pad_to_multiple")),
     "service.security.*",
     *(f"service.pipeline.{f}__mutmut_*" for f in (
-        "xǁPipelinesǁconditioning", "xǁPipelinesǁgenerate_latents", "xǁPipelinesǁgenerate",
+        "xǁPipelinesǁconditioning", "xǁPipelinesǁstart_loop", "xǁPipelinesǁgenerate_stream", "xǁPipelinesǁgenerate",
         "xǁPipelinesǁencode", "xǁPipelinesǁdecode")),
 ]
 # Opt-in (`all`, or name patterns): the request handling, 2-3 hours on 2 cores (gateway tests only).

@@ -34,10 +34,27 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
     return {"error": err}
 
 
+OPENAI_PATHS = "/v1/images/"  # OpenAI's images API: its error shape and statuses
+
+
+def error_response(request: Request, status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    """Our error shape; on OpenAI's routes OpenAI's ({"error": {"message", "type", "param", "code"}}, invalid
+    input 400 rather than 422), which its client turns into BadRequestError, RateLimitError and the rest."""
+    if not request.url.path.startswith(OPENAI_PATHS):
+        return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+    status = 400 if status == 422 else status
+    kind = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
+            404: "not_found_error", 413: "invalid_request_error", 415: "invalid_request_error",
+            429: "rate_limit_error"}.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return JSONResponse({"error": {"message": message, "type": kind, "param": field, "code": code}},
+                        status_code=status, headers=headers)
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(APIError)
     async def _api_error(request: Request, exc: APIError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, exc.message, exc.field), status_code=exc.status, headers=exc.headers)
+        return error_response(request, exc.status, exc.code, exc.message, exc.field, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -45,34 +62,32 @@ def install_handlers(app: FastAPI) -> None:
         loc = [str(p) for p in first.get("loc", ()) if p not in ("body", "query", "path", "header")]
         field = ".".join(loc) or None
         message = first.get("msg", "invalid request")
-        return JSONResponse(error_body("invalid_request", f"{field}: {message}" if field else message, field),
-                            status_code=422)
+        return error_response(request, 422, "invalid_request", f"{field}: {message}" if field else message, field)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # 400: a body FastAPI or the multipart parser could not parse; 413: a streamed body over the limit.
         code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed",
                 413: "body_too_large"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
+        return error_response(request, exc.status_code, code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RunnerUnavailable)
     async def _unavailable(request: Request, exc: RunnerUnavailable) -> JSONResponse:
         # The model server's own words (addresses, paths) stay in the log.
         log.warning("backend unavailable on %s %s: %s", request.method, request.url.path, exc)
         BACKEND_UNAVAILABLE.inc()
-        return JSONResponse(error_body("backend_unavailable", "the model server is unavailable; retry after the "
-                                                              "Retry-After seconds"),
-                            status_code=503, headers={"Retry-After": str(BACKEND_RETRY_AFTER_SECONDS)})
+        return error_response(request, 503, "backend_unavailable", "the model server is unavailable; retry after "
+                              "the Retry-After seconds", headers={"Retry-After": str(BACKEND_RETRY_AFTER_SECONDS)})
 
     @app.exception_handler(RunnerRejected)
     async def _rejected(request: Request, exc: RunnerRejected) -> JSONResponse:
         # Triton's INVALID_ARG: the model's own reason (the generate model's messages are written for
         # clients: "n must be in [1, 16], got 0"), for an input the gateway's checks let through.
         log.warning("model server refused %s %s: %s", request.method, request.url.path, exc)
-        return JSONResponse(error_body("rejected_by_model", f"the {exc.model} model refused the request: "
-                                                            f"{exc.message[:300]}"), status_code=422)
+        return error_response(request, 422, "rejected_by_model", f"the {exc.model} model refused the request: "
+                                                                 f"{exc.message[:300]}")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return JSONResponse(error_body("internal_error", "internal error; see the server log"), status_code=500)
+        return error_response(request, 500, "internal_error", "internal error; see the server log")

@@ -115,9 +115,10 @@ def encode_png(image: np.ndarray) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
-def encode_image_bytes(image: np.ndarray, fmt: str = "png") -> bytes:
+def encode_image_bytes(image: np.ndarray, fmt: str = "png", quality: int = 95) -> bytes:
+    """(H, W, 3) uint8 -> png, jpeg or webp bytes; `quality` (0-100) for the lossy two."""
     if fmt == "png":
         return encode_png(image)
     buf = io.BytesIO()
-    Image.fromarray(image).save(buf, format=fmt.upper(), quality=95)
+    Image.fromarray(image).save(buf, format=fmt.upper(), quality=quality)
     return buf.getvalue()

@@ -5,17 +5,20 @@ runs off the event loop (ONNX Runtime in worker threads, or Triton over async gR
 from __future__ import annotations
 
 import logging
+import time
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
+from fastapi.staticfiles import StaticFiles
 
 from service.errors import install_handlers
 from service.middleware import Guard, GuardState, Observe
 from service.pipeline import Pipelines
 from service.repository import load_repository
 from service.routes import ROUTERS, document_limits
+from service.routes.playground import STATIC
 from service.runtimes import build_runner
 from service.settings import Settings, get_settings
 
@@ -52,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pipelines = Pipelines(repo, runner.infer, s)
         app.state.pipelines.decode_pool.start()
         app.state.guard = guard
+        app.state.started_at = time.time()
         log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder.name, s.runtime,
                  s.precision, s.model_repository)
         if repo.generator is not None and s.runtime == "triton":
@@ -66,13 +70,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.pipelines.decode_pool.close()
             await runner.close()
 
-    app = FastAPI(title="DC-AE gateway", version="0.1.0", lifespan=lifespan,
-                  description="Encode, decode and generate images with DC-AE and a latent DiT.")
+    app = FastAPI(title="DC-AE gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="Encode, decode and generate images with DC-AE and a latent DiT; OpenAI's images "
+                              "API beside our own; a playground at /.")
     if settings is not None:
         app.dependency_overrides[get_settings] = lambda: settings
     install_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")  # the playground's and the docs' assets
 
     # Added innermost first: Observe sees every request, CORS answers preflights before the guard.
     app.add_middleware(Guard)
@@ -80,7 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
                            allow_headers=["Authorization", "X-API-Key", "Content-Type", "Accept"],
-                           expose_headers=["Retry-After", "X-Latent-Shape", "X-Image-Size", "X-Seed"])
+                           expose_headers=["Retry-After", "X-Latent-Shape", "X-Image-Size", "X-Seed", "X-Tiled",
+                                           "X-Class-Label", "X-Class-Name"])
     app.add_middleware(Observe)
 
     def openapi() -> dict:

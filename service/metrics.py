@@ -30,6 +30,8 @@ CANCELLED = Counter("dcae_requests_cancelled_total", "Requests whose work was ca
 BACKEND_UNAVAILABLE = Counter("dcae_backend_unavailable_total", "Requests answered 503 because the model server "
                               "could not be reached")
 IMAGES_GENERATED = Counter("dcae_images_generated_total", "Images generated")
+STREAMED = Counter("dcae_streamed_requests_total", "Generations answered as Server-Sent Events, by kind: "
+                   "image_generation (/v1/generate, /v1/images/generations), image_edit (/v1/images/edits)", ["kind"])
 DECODE_WORKERS_REPLACED = Counter("dcae_image_decode_workers_replaced_total", "Image-decode processes stopped "
                                   "mid-decode (their request's deadline passed or its client left) and replaced")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable
 
 import numpy as np
 
@@ -37,6 +37,32 @@ class GenerateParams:
     steps: int
     guidance: float
     sampler: str
+    negative_prompt: str | None = None  # text generators: the unconditional half of guidance
+    image: np.ndarray | None = None  # (H, W, 3) uint8 at the generator's size: start from it (img2img)
+    strength: float = 1.0  # with `image`: how far it is noised (0: the image back, 1: plain generation)
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: int  # steps done
+    steps: int  # steps in all
+
+
+@dataclass(frozen=True)
+class Preview:
+    index: int  # 0-based
+    images: np.ndarray  # (n, H, W, 3) uint8: the decoded clean-latent estimate of the current step
+
+
+@dataclass(frozen=True)
+class Done:
+    images: np.ndarray  # (n, H, W, 3) uint8
+
+
+def preview_steps(steps: int, previews: int) -> list[int]:
+    """After which of `steps` steps (1-based) the `previews` partial images are decoded: evenly spread,
+    never after the last (the completed image follows it)."""
+    return sorted({round((j + 1) * steps / (previews + 1)) for j in range(previews)} - {0, steps})
 
 
 class Pipelines:
@@ -120,41 +146,64 @@ class Pipelines:
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
         gen, n = self.generator, params.n
         if gen.conditioning == "text":
-            return generation.text_conditions(*await self.encode_prompt(params.prompt), n)
+            negative = await self.encode_prompt(params.negative_prompt) if params.negative_prompt else None
+            return generation.text_conditions(*await self.encode_prompt(params.prompt), n, negative=negative)
         if gen.conditioning == "class":
             return generation.class_conditions(params.class_label, gen.null_class, n)
         return {}, {}
 
-    async def generate_latents(self, params: GenerateParams,
-                               on_step: Callable[[int, int], None] | None = None) -> np.ndarray:
+    async def start_loop(self, params: GenerateParams) -> generation.GuidedDenoising:
+        """The guided loop of a request: its conditions, and the image's latent when it starts from one."""
         gen = self.generator
         cond, uncond = await self.conditioning(params)
-        loop = generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, params.steps,
+        init = None
+        if params.image is not None and params.strength < 1.0:
+            init = self.latent_space.to_diffusion(await self.encode(params.image))
+        return generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, params.steps,
                                                 tuple(gen.latent_shape), params.seed, params.n, cond, uncond,
-                                                params.guidance)
-        t_loop = time.perf_counter()
-        for i in range(len(loop)):
-            t_step = time.perf_counter()
-            loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
-            STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
-            if on_step is not None:
-                on_step(i + 1, params.steps)
-        STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
-        return loop.x
+                                                params.guidance, init_latent=init, strength=params.strength)
+
+    async def generate_stream(self, params: GenerateParams, partial_images: int = 0) -> AsyncIterator[Progress | Preview | Done]:
+        """The generation as events: `Progress` after each denoising step, `partial_images` `Preview`s
+        spread over the steps, then `Done` with the images. The gateway's loop only: with the loop in
+        Triton's generate model (DCAE_GENERATE_LOOP=triton) the one event is `Done`."""
+        if self.loop_in_model_server:
+            images = await self.generate_in_model_server(params)
+        else:
+            loop = await self.start_loop(params)
+            run, t_loop = loop.steps, time.perf_counter()
+            previews = preview_steps(len(run), partial_images)
+            for done, i in enumerate(run, 1):
+                t_step = time.perf_counter()
+                loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+                STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
+                yield Progress(done, len(run))
+                if done in previews:
+                    estimate = self.latent_space.from_diffusion(loop.state.x0)
+                    yield Preview(previews.index(done), to_uint8(await self.decode(estimate)))
+            STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
+            images = to_uint8(await self.decode(self.latent_space.from_diffusion(loop.x)))
+        IMAGES_GENERATED.inc(params.n)
+        yield Done(images)
 
     async def generate_in_model_server(self, params: GenerateParams) -> np.ndarray:
         """The model server's `generate` model (Triton BLS, export/backends/generate_model.py): text
         encoder, the same sampling loop (its copy of `dcae.contract`), decoder, in one request.
-        Same start noise, same arithmetic: the same images as `generate_latents` + `decode` on the
-        same server. -> (n, H, W, 3) uint8."""
+        Same start noise, same arithmetic: the same images as the gateway's loop on the same server.
+        -> (n, H, W, 3) uint8."""
         inputs = {"seed": np.array([params.seed], np.int64), "steps": np.array([params.steps], np.int32),
                   "guidance": np.array([params.guidance], np.float32), "n": np.array([params.n], np.int32),
                   "sampler": np.array([params.sampler.encode()], dtype=object)}
         conditioning = self.generator.conditioning
         if conditioning == "text":
             inputs["prompt"] = np.array([params.prompt.encode()], dtype=object)
+            if params.negative_prompt:
+                inputs["negative_prompt"] = np.array([params.negative_prompt.encode()], dtype=object)
         elif conditioning == "class":
             inputs["class_label"] = np.array([params.class_label], np.int64)
+        if params.image is not None and params.strength < 1.0:
+            inputs["image"] = np.ascontiguousarray(params.image, dtype=np.uint8)
+            inputs["strength"] = np.array([params.strength], np.float32)
         with stage("generate_model"):
             images = (await self.infer("generate", inputs))["images"]
         expected = (params.n, self.generator.image_size, self.generator.image_size, 3)
@@ -163,15 +212,12 @@ class Pipelines:
                                f"{list(expected)}")
         return images
 
-    async def generate(self, params: GenerateParams, on_step=None) -> np.ndarray:
-        """-> (n, H, W, 3) uint8. `on_step(done, total)` is called by the gateway's loop only."""
-        if self.loop_in_model_server:
-            images = await self.generate_in_model_server(params)
-        else:
-            z = await self.generate_latents(params, on_step)
-            images = to_uint8(await self.decode(self.latent_space.from_diffusion(z)))
-        IMAGES_GENERATED.inc(params.n)
-        return images
+    async def generate(self, params: GenerateParams) -> np.ndarray:
+        """-> (n, H, W, 3) uint8."""
+        async for event in self.generate_stream(params):
+            if isinstance(event, Done):
+                return event.images
+        raise RuntimeError("the generation ended without images")
 
     async def check(self) -> None:
         """One real inference per network (readiness): tiny inputs, results checked for finiteness."""
@@ -184,7 +230,10 @@ class Pipelines:
             if self.loop_in_model_server:  # the model that serves /v1/generate (its uint8 output is finite)
                 await self.generate_in_model_server(params)
             else:
-                outs.append(await self.generate_latents(params))
+                loop = await self.start_loop(params)
+                for i in loop.steps:
+                    loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+                outs.append(loop.x)
         for o in outs:
             if not np.isfinite(o).all():
                 raise RuntimeError("a model returned non-finite values")

@@ -75,6 +75,16 @@ class GenerateRequest(BaseModel):
     size: int | None = Field(None, description="image side in pixels; only the model's native size")
     response_format: Literal["b64_json", "png"] = "b64_json"
     model: str | None = Field(None, description="generator name; default: the loaded one")
+    negative_prompt: str | None = Field(None, max_length=1000, description="what not to generate (text-conditioned "
+                                        "models): the unconditional half of guidance")
+    image: str | None = Field(None, description="image-to-image: a start image (PNG, JPEG, WebP...) as base64, "
+                              "resized and center-cropped to the model's size")
+    strength: float = Field(0.8, ge=0.0, le=1.0, description="with `image`: 0 gives the image back (through the "
+                            "autoencoder), 1 ignores it (plain generation)")
+    stream: bool = Field(False, description="Server-Sent Events: progress after each step, `partial_images` "
+                         "previews, then each image")
+    partial_images: int = Field(0, ge=0, le=3, description="with `stream`: previews decoded from the current "
+                                "estimate of the clean latent")
 
 
 class GeneratedImage(BaseModel):
@@ -90,12 +100,17 @@ class GenerateResponse(BaseModel):
 
 
 class ModelInfo(BaseModel):
+    id: str = Field(description="the model's name (OpenAI's model object: id, object, created, owned_by)")
+    object: Literal["model"] = "model"
+    created: int = Field(description="when this gateway loaded it (Unix time)")
+    owned_by: str = "dcae"
     name: str
     kind: str
     details: dict
 
 
 class ModelsResponse(BaseModel):
+    object: Literal["list"] = "list"
     runtime: str
     precision: str = Field(description="the autoencoder's precision as the runtime loaded it (read off the graphs "
                                        "its sessions were made from): float32, float16, int8 (embedded runtime), "

@@ -31,7 +31,8 @@ from service.settings import Settings
 SCOPES = {
     "/v1/encode": "encode", "/v1/decode": "decode", "/v1/generate": "generate", "/v1/models": "models",
     "/health/live": "health", "/health/ready": "health", "/metrics": "metrics",
-    "/docs": "docs", "/docs/oauth2-redirect": "docs", "/openapi.json": "docs", "/redoc": "docs",
+    "/docs": "docs", "/docs/oauth2-redirect": "docs", "/openapi.json": "docs", "/redoc": "docs", "/": "docs",
+    "/v1/images/generations": "generate", "/v1/images/edits": "generate",
 }
 KNOWN_SCOPES = frozenset(SCOPES.values()) | {"*"}
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -153,7 +154,9 @@ class AccessControl:
         return control
 
     def is_public(self, path: str) -> bool:
-        return not self.enabled or path in self.public_paths
+        """Not enabled, a public path, or under a public prefix (an entry ending in `/*`)."""
+        return not self.enabled or path in self.public_paths or any(
+            p.endswith("/*") and path.startswith(p[:-1]) for p in self.public_paths)
 
     def authenticate(self, headers: dict[str, str]) -> ApiKey | None:
         """The key presented in `Authorization: Bearer` or `X-API-Key`, if it is a configured one."""

@@ -60,7 +60,8 @@ class Settings(BaseSettings):
     api_keys: str = Field("", description="API keys as comma-separated `name:sha256hex:scopes:rate_per_minute` "
                                           "(scopes joined by +, or *; rate 0: unlimited)")
     api_keys_file: Path | None = Field(None, description="JSON list of {name, sha256, scopes, rate_per_minute, burst}")
-    public_paths: str = Field("/health/live,/health/ready,/docs,/docs/oauth2-redirect,/openapi.json,/redoc",
+    public_paths: str = Field("/health/live,/health/ready,/docs,/docs/oauth2-redirect,/openapi.json,/redoc,/,"
+                              "/static/*",
                               description="paths served without a key when authentication is on (/metrics "
                                           "needs a key with the metrics scope unless listed here)")
     cors_origins: str = Field("", description="origins allowed by CORS, comma-separated; empty: CORS off")

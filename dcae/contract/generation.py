@@ -2,7 +2,7 @@
 loop, Triton's `generate` model and the ML core's pipeline share.
 
     loop = GuidedDenoising.start(objective, sampler, steps, latent_shape, seed, n, cond, uncond, guidance)
-    for i in range(len(loop)):
+    for i in loop.steps:
         loop.advance(i, dit(**loop.inputs(i)))        # the caller runs the DiT, sync or async, batched or not
     latent = loop.x                                   # diffusion space: decode LatentSpace.from_diffusion(latent)
 
@@ -32,14 +32,19 @@ def start_noise(latent_shape: tuple[int, ...], seed: int, n: int) -> np.ndarray:
     return initial_noise(tuple(latent_shape), image_seeds(seed, n))
 
 
-def text_conditions(tokens: np.ndarray, mask: np.ndarray, n: int) -> tuple[dict, dict]:
+def text_conditions(tokens: np.ndarray, mask: np.ndarray, n: int,
+                    negative: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[dict, dict]:
     """DiT inputs of the conditional and the unconditional half from one prompt's text-encoder tokens
-    (1, L, D) and mask (1, L). An all-False mask is the exported DiT's "no prompt": it substitutes its
-    learned null context."""
+    (1, L, D) and mask (1, L). The unconditional half is the negative prompt's (tokens, mask) when given,
+    else "no prompt": an all-False mask, for which the DiT substitutes its learned null context."""
     tokens = np.repeat(tokens.astype(np.float32), n, axis=0)
     mask = np.repeat(mask.astype(bool), n, axis=0)
+    if negative is None:
+        return ({"context": tokens, "context_mask": mask},
+                {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
     return ({"context": tokens, "context_mask": mask},
-            {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
+            {"context": np.repeat(negative[0].astype(np.float32), n, axis=0),
+             "context_mask": np.repeat(negative[1].astype(bool), n, axis=0)})
 
 
 def class_conditions(class_label: int, null_class: int, n: int) -> tuple[dict, dict]:
@@ -60,12 +65,32 @@ class GuidedDenoising:
     guidance: float
     latent_channels: int
 
+    first: int = 0  # the first step run: > 0 when starting from an image (img2img)
+
     @classmethod
     def start(cls, objective: Objective, sampler: str, steps: int, latent_shape: tuple[int, ...], seed: int, n: int,
-              cond: dict, uncond: dict, guidance: float) -> GuidedDenoising:
+              cond: dict, uncond: dict, guidance: float, init_latent: np.ndarray | None = None,
+              strength: float = 1.0) -> GuidedDenoising:
+        """From the seed's noise; or, given `init_latent` (an image's diffusion-space latent, (1 or n, C, h, w))
+        and `strength` in [0, 1], SDEdit: the image noised to the level of step `steps - round(strength *
+        steps)` with the same noise, and only the steps from there run. Strength 1 is plain generation
+        (the image unused), strength 0 runs no step and gives the image's latent back."""
         state = SamplerState.start(sampler, objective, steps, start_noise(latent_shape, seed, n),
                                    rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET))
-        return cls(state, cond, uncond, guidance, latent_shape[0])
+        first = 0
+        if init_latent is not None and strength < 1.0:
+            if not 0.0 <= strength <= 1.0:
+                raise ValueError(f"strength must be in [0, 1], got {strength}")
+            first = steps - int(round(strength * steps))
+            a, s = state.schedule.alphas[first], state.schedule.sigmas[first]
+            init = np.broadcast_to(init_latent.astype(np.float64), state.x.shape)
+            state.x = (a * init + s * state.x.astype(np.float64)).astype(np.float32)
+        return cls(state, cond, uncond, guidance, latent_shape[0], first)
+
+    @property
+    def steps(self) -> range:
+        """The step indices to run, in order: `for i in loop.steps: loop.advance(i, model(**loop.inputs(i)))`."""
+        return range(self.first, len(self))
 
     @property
     def guided(self) -> bool:

@@ -55,3 +55,18 @@ def pad_to_multiple(x: np.ndarray, multiple: int) -> np.ndarray:
         mode = "reflect" if ph < h and pw < w else "edge"
         x = np.pad(x, ((0, 0), (0, 0), (0, ph), (0, pw)), mode=mode)
     return x
+
+
+def fit_square(image: np.ndarray, size: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (size, size, 3) uint8: the short side resized to `size` (bicubic), then the
+    center cropped: how a start image meets a generator of one native size."""
+    from PIL import Image
+
+    h, w = image.shape[:2]
+    if (h, w) == (size, size):
+        return image
+    scale = size / min(h, w)
+    nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
+    resized = np.asarray(Image.fromarray(image).resize((nw, nh), Image.Resampling.BICUBIC))
+    top, left = (nh - size) // 2, (nw - size) // 2
+    return np.ascontiguousarray(resized[top:top + size, left:left + size])

@@ -102,6 +102,7 @@ class SamplerState:
     schedule: Schedule
     x: np.ndarray  # (N, C, s, s) float32, diffusion-space latent
     rng: np.random.Generator | None = None
+    x0: np.ndarray | None = None  # the clean-latent estimate of the last step (previews), float32
     _prev_x0: np.ndarray | None = field(default=None, repr=False)
     _prev_h: float | None = field(default=None, repr=False)
 
@@ -126,6 +127,7 @@ class SamplerState:
         x0, eps, var_frac = self.objective.predict(model_output.astype(np.float64), self.x.astype(np.float64),
                                                    a[i], s[i])
         x = self.x.astype(np.float64)
+        self.x0 = x0.astype(np.float32)
         if self.sampler in ("ddim", "euler"):  # equal on flow paths (DDIM is exact Euler there)
             x = a[i + 1] * x0 + s[i + 1] * eps
         elif self.sampler == "dpmpp_2m":

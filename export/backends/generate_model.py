@@ -6,8 +6,10 @@ The sampling loop, the seeding rule, prompt tokenisation (with `tokenizer.json`)
 conversion are the package `dcae_contract`, a copy of the torch-free `dcae/contract/` that the gateway
 and the ML core run too. `dcae export` copies it beside this file: the model repository is self-contained.
 
-Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), class_label INT64 (optional),
-seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32.
+Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), negative_prompt BYTES (optional),
+class_label INT64 (optional), seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32;
+image UINT8 (H, W, 3) at the generator's size and strength FP32 (both optional): image-to-image, the
+image encoded, noised to the matching step and denoised from there (SDEdit).
 Outputs: images UINT8 (n, H, W, 3); class_label INT64 [1], the class generated (-1 for a generator
 without classes): an ImageNet generator given a prompt and no class label generates the class whose
 prompt embedding is nearest (`imagenet_classes.npz` beside this file, written by `dcae export`). Image i starts from noise seeded with seed + i (numpy's PCG64),
@@ -27,7 +29,7 @@ from dcae_contract import generation, sampling  # noqa: E402
 from dcae_contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable  # noqa: E402
 from dcae_contract.latents import LatentSpace  # noqa: E402
 from dcae_contract.metadata import METADATA_KEY, parse_metadata  # noqa: E402
-from dcae_contract.pixels import to_uint8  # noqa: E402
+from dcae_contract.pixels import to_model, to_uint8  # noqa: E402
 
 
 class RequestError(ValueError):
@@ -96,14 +98,39 @@ class TritonPythonModel:
         v = a[0]
         return v.decode("utf-8") if isinstance(v, bytes) else v.item()
 
-    def _conditions(self, n, prompt, class_label):
+    def _init_latent(self, request):
+        """Image-to-image: the optional `image` (H, W, 3) UINT8 at the generator's size and `strength`
+        -> (its diffusion-space latent, strength), or (None, 1.0)."""
+        t = pb_utils.get_input_tensor_by_name(request, "image")
+        strength = self._scalar(request, "strength", required=False)
+        if t is None:
+            return None, 1.0
+        image = t.as_numpy()
+        size = self.meta.generator.image_size
+        if image.dtype != np.uint8 or image.shape != (size, size, 3):
+            raise RequestError(f"image must be uint8 ({size}, {size}, 3), got {image.dtype} {list(image.shape)}")
+        strength = 1.0 if strength is None else float(strength)
+        if not 0.0 <= strength <= 1.0:
+            raise RequestError(f"strength must be in [0, 1], got {strength}")
+        if strength >= 1.0:
+            return None, 1.0
+        latent = self._infer("encoder", {"image": to_model(image)}, "latent")
+        return self.latent_space.to_diffusion(latent), strength
+
+    def _conditions(self, n, prompt, class_label, negative_prompt=None):
         """DiT inputs for the conditional and the unconditional half, each of batch n."""
         if self.conditioning == "text":
             if not prompt:
                 raise RequestError("this generator is text-conditioned: give a prompt")
-            ids, mask = self.tokenize([prompt], self.text_len, self.tokenizer_path)
-            tokens = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens")
-            return generation.text_conditions(tokens, mask, n)
+
+            def encoded(text):
+                ids, mask = self.tokenize([text], self.text_len, self.tokenizer_path)
+                return self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens"), mask
+
+            negative = encoded(negative_prompt) if negative_prompt else None
+            return generation.text_conditions(*encoded(prompt), n, negative=negative)
+        if negative_prompt:
+            raise RequestError("negative prompts are for text-conditioned generators")
         if self.conditioning == "class":
             if class_label is None:
                 raise RequestError("this generator is class-conditional: give class_label"
@@ -132,14 +159,15 @@ class TritonPythonModel:
             raise RequestError(f"seed must be >= 0, got {seed}")
         if self.conditioning == "class" and class_label is None and prompt and self.class_table is not None:
             class_label = self._prompt_class(prompt)
-        cond, uncond = self._conditions(n, prompt, class_label)
+        cond, uncond = self._conditions(n, prompt, class_label, self._scalar(request, "negative_prompt", required=False))
+        init, strength = self._init_latent(request)
         try:
             loop = generation.GuidedDenoising.start(self.objective, sampler, steps, self.latent_shape, seed, n, cond,
-                                                    uncond, guidance)
+                                                    uncond, guidance, init_latent=init, strength=strength)
         except ValueError as e:
             raise RequestError(str(e)) from e
         cancellable = hasattr(request, "is_cancelled")  # Triton >= 23.10
-        for i in range(steps):
+        for i in loop.steps:
             if cancellable and request.is_cancelled():  # once per step: a cancelled generation stops here
                 raise Cancelled(f"generate cancelled by the client after {i} of {steps} steps")
             feeds = loop.inputs(i)

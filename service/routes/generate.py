@@ -1,21 +1,27 @@
-"""POST /v1/generate: prompt or class label -> images, OpenAI images style; and the OpenAPI limits."""
+"""POST /v1/generate: prompt or class label (and a start image) -> images, OpenAI images style, whole or
+streamed as Server-Sent Events; what the OpenAI-compatible routes share with it; the OpenAPI limits."""
 
 from __future__ import annotations
 
 import base64
+import json
 import random
 import time
 from dataclasses import replace
 from urllib.parse import quote
 
+import numpy as np
 from fastapi import APIRouter, Response
+from fastapi.responses import StreamingResponse
 
 from dcae.contract.metadata import GeneratorInfo
+from dcae.contract.pixels import fit_square
 from service.errors import APIError
-from service.metrics import stage
 from service.images import encode_image_bytes
-from service.pipeline import GenerateParams, Pipelines, run_blocking
-from service.routes.common import ERRORS, PipelinesDep, SettingsDep
+from service.metrics import STREAMED, stage
+from service.pipeline import GenerateParams, Pipelines, Preview, Progress, run_blocking
+from service.routes.common import ERRORS, PipelinesDep, SettingsDep, b64decode, log
+from service.runtimes import RunnerRejected, RunnerUnavailable
 from service.schemas import GenerateRequest, GenerateResponse
 from service.settings import Settings
 
@@ -23,25 +29,21 @@ generate_router = APIRouter(prefix="/v1", tags=["generation"])
 
 
 @generate_router.post("/generate", response_model=GenerateResponse,
-                      responses={**ERRORS, 200: {"content": {"image/png": {}, "application/json": {}}}},
+                      responses={**ERRORS, 200: {"content": {"image/png": {}, "application/json": {},
+                                                             "text/event-stream": {}}}},
                       summary="Prompt or class -> images")
 async def generate(body: GenerateRequest, pipes: PipelinesDep,
                    settings: SettingsDep):
     """OpenAI images-style: `{"created": ..., "data": [{"b64_json": ..., "seed": ...}]}`; with
-    `response_format=png` and n = 1 the body is the PNG itself. Same seed, same image."""
-    gen = pipes.generator
-    if gen is None:
-        raise APIError(422, "no_generator", "no generator is loaded in this deployment")
-    if body.model not in (None, gen.name):
-        raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen.name}",
-                       "model")
-    params = _generate_params(body, gen, settings, prompt_classes=pipes.class_table is not None)
-    chosen = {}
-    if gen.conditioning == "class":
-        if params.class_label is None:  # an ImageNet generator given a prompt: its nearest class
-            params = replace(params, class_label=(await pipes.prompt_class(params.prompt))[0])
-        table = pipes.class_table
-        chosen = {"class_label": params.class_label, "class_name": table.names[params.class_label] if table else None}
+    `response_format=png` and n = 1 the body is the PNG itself; with `stream` Server-Sent Events
+    (`image_generation.progress`, `.partial_image`, `.completed`). Same seed, same image."""
+    image = await pipes.decode_image(b64decode(body.image, "image")) if body.image is not None else None
+    params, chosen = await prepare(body, pipes, settings, image)
+    if body.stream:
+        if body.response_format == "png":
+            raise APIError(422, "invalid_request", "response_format: png does not stream; use b64_json",
+                           "response_format")
+        return event_stream(pipes, params, chosen, body.partial_images, "image_generation", "png", 95)
     images = await pipes.generate(params)
     with stage("image_encode"):
         encoded = [await run_blocking(encode_image_bytes, im, "png") for im in images]
@@ -57,6 +59,75 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
                                   for i, e in enumerate(encoded)])
 
 
+async def prepare(body: GenerateRequest, pipes: Pipelines, settings: Settings,
+                  image: np.ndarray | None = None) -> tuple[GenerateParams, dict]:
+    """A request's checked parameters (`image`: a decoded start image) and, for class-conditional
+    generators, the class it generates {class_label, class_name}: the one asked for, or the ImageNet
+    class nearest to the prompt."""
+    gen = pipes.generator
+    if gen is None:
+        raise APIError(422, "no_generator", "no generator is loaded in this deployment")
+    if body.model not in (None, gen.name):
+        raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen.name}",
+                       "model")
+    params = _generate_params(body, gen, settings, prompt_classes=pipes.class_table is not None)
+    if image is not None:
+        params = replace(params, image=fit_square(image, gen.image_size), strength=body.strength)
+    chosen = {}
+    if gen.conditioning == "class":
+        if params.class_label is None:  # an ImageNet generator given a prompt: its nearest class
+            params = replace(params, class_label=(await pipes.prompt_class(params.prompt))[0])
+        table = pipes.class_table
+        chosen = {"class_label": params.class_label, "class_name": table.names[params.class_label] if table else None}
+    return params, chosen
+
+
+def sse(event: dict) -> bytes:
+    return f"event: {event['type']}\ndata: {json.dumps(event)}\n\n".encode()
+
+
+def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial_images: int, kind: str, fmt: str,
+                 quality: int, progress: bool = True) -> StreamingResponse:
+    """The generation as Server-Sent Events in OpenAI's image-streaming shape: `{kind}.progress` after
+    each step when `progress` (ours: step, steps), `{kind}.partial_image` previews, `{kind}.completed`
+    per image (each with image_index and seed beside OpenAI's fields); an
+    `error` event if it fails after the stream began. A client that leaves cancels the generation (the
+    guard cancels this response's task, and the loop with it)."""
+    STREAMED.labels(kind).inc()
+    base = {"background": "opaque", "output_format": fmt, "quality": "auto",
+            "size": f"{pipes.generator.image_size}x{pipes.generator.image_size}"}
+
+    async def events():
+        try:
+            async for event in pipes.generate_stream(params, partial_images):
+                now = int(time.time())
+                if isinstance(event, Progress):
+                    if progress:
+                        yield sse({"type": f"{kind}.progress", "step": event.step, "steps": event.steps,
+                                   "created_at": now})
+                    continue
+                encoded = [await run_blocking(encode_image_bytes, im, fmt, quality) for im in event.images]
+                for i, e in enumerate(encoded):
+                    body = {**base, "b64_json": base64.b64encode(e).decode(), "created_at": now, "image_index": i,
+                            "seed": params.seed + i, **chosen}
+                    if isinstance(event, Preview):
+                        yield sse({**body, "type": f"{kind}.partial_image", "partial_image_index": event.index})
+                    else:
+                        yield sse({**body, "type": f"{kind}.completed", "usage": NO_TOKENS})
+        except APIError as e:
+            yield sse({"type": "error", "error": {"code": e.code, "message": e.message, "param": e.field}})
+        except (RunnerUnavailable, RunnerRejected) as e:
+            log.warning("stream failed: %s", e)
+            yield sse({"type": "error", "error": {"code": "backend_unavailable", "message": "the model server "
+                                                  "failed the request; retry"}})
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+
+NO_TOKENS = {"input_tokens": 0, "output_tokens": 0, "total_tokens": 0,
+             "input_tokens_details": {"image_tokens": 0, "text_tokens": 0}}  # OpenAI's field; nothing is counted
+
+
 def max_steps(gen: GeneratorInfo, settings: Settings) -> int:
     """DCAE_MAX_STEPS, or the model's own default where that is more (the DiT-XL release samples 250)."""
     return max(settings.max_steps, gen.default_steps)
@@ -66,6 +137,9 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
                      prompt_classes: bool = False) -> GenerateParams:
     cond = gen.conditioning
     prompted = bool(body.prompt and body.prompt.strip())
+    if body.negative_prompt and cond != "text":
+        raise APIError(422, "invalid_request", "negative_prompt: this model is not text-conditioned",
+                       "negative_prompt")
     if cond == "text" and not prompted:
         raise APIError(422, "invalid_request", "prompt: this model is text-conditioned; give a prompt", "prompt")
     if cond == "class":
@@ -98,7 +172,8 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
                        "response_format")
     seed = body.seed if body.seed is not None else random.randrange(2**31 - 64)
     guidance = body.guidance if body.guidance is not None else gen.default_guidance
-    return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler)
+    return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler,
+                          negative_prompt=body.negative_prompt or None)
 
 
 def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:

@@ -34,4 +34,7 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     if te is not None:
         data.append({"name": te.name, "kind": "text_encoder",
                      "details": asdict(te) | ({"loaded": loaded["text_encoder"]} if "text_encoder" in loaded else {})})
-    return {"runtime": settings.runtime, "precision": runner.precision, "data": data}
+    started = int(request.app.state.started_at)
+    for item in data:  # OpenAI's model objects too (`client.models.list()`): id, object, created, owned_by
+        item.update({"id": item["name"], "object": "model", "created": started, "owned_by": "dcae"})
+    return {"object": "list", "runtime": settings.runtime, "precision": runner.precision, "data": data}
