@@ -370,7 +370,7 @@ def batching_comparisons(svc: dict) -> list[dict]:
 def service_section(svc: dict) -> list[str]:
     plan, s = svc["plan"], svc["settings"]
     lines = ["## Service, CPU", "",
-             f"A real gateway (`uvicorn service.main:app` on 127.0.0.1, embedded ONNX Runtime, "
+             f"A real gateway (`python -m service`: uvicorn on 127.0.0.1, embedded ONNX Runtime, "
              f"{s['ort_threads']} intra-op threads) serving the shipped models ({svc['models']['autoencoder']}, "
              f"{svc['models']['generator']}), driven by an asyncio httpx load generator: `c` clients send requests "
              f"back to back. Encode: a {svc['image_pixels']} px photograph (docs/images/heldout.png) uploaded as "
