@@ -1,0 +1,256 @@
+"""SANA's transformer (Xie et al., ICLR 2025): a linear-attention DiT on DC-AE latents, as the published
+releases in diffusers' layout hold it (`transformer/config.json` + `diffusion_pytorch_model*.safetensors`).
+
+One block: adaLN-single modulation (a shared timestep embedding, a per-block 6 x D table added to it) of
+  - self-attention with ReLU linear attention (softmax-free: O(N) in the tokens), ReLU(q), ReLU(k),
+    out = (v k^T) q / (1^T k^T q), in float32;
+  - cross-attention to the projected, RMS-normalised caption tokens (softmax, masked padding);
+  - Mix-FFN (GLUMBConv): 1x1 conv to 2 x hidden, SiLU, 3x3 depthwise conv, a SiLU gate, 1x1 conv back,
+    on the token grid.
+Module names are diffusers' (`transformer_blocks.i.attn1.to_q`, `caption_projection.linear_1`, ...), so a
+release's weights load as they are. Equality with diffusers' `SanaTransformer2DModel` on the same random
+weights: `tests/test_sana.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+@dataclass(frozen=True)
+class SanaConfig:
+    """The fields of diffusers' `SanaTransformer2DModel` config that shape the network."""
+
+    in_channels: int = 32
+    out_channels: int | None = 32
+    num_attention_heads: int = 70
+    attention_head_dim: int = 32
+    num_layers: int = 20
+    num_cross_attention_heads: int = 20
+    cross_attention_head_dim: int = 112
+    cross_attention_dim: int = 2240
+    caption_channels: int = 2304
+    mlp_ratio: float = 2.5
+    attention_bias: bool = False
+    sample_size: int = 32
+    patch_size: int = 1
+    norm_elementwise_affine: bool = False
+    norm_eps: float = 1e-6
+    interpolation_scale: float | None = None
+    guidance_embeds: bool = False
+    qk_norm: str | None = None
+
+    @property
+    def dim(self) -> int:
+        return self.num_attention_heads * self.attention_head_dim
+
+    @classmethod
+    def from_diffusers(cls, config: dict) -> SanaConfig:
+        """From a release's `transformer/config.json`; configurations this module does not implement are
+        refused by name rather than loaded wrong."""
+        known = {f.name for f in fields(cls)}
+        cfg = cls(**{k: v for k, v in config.items() if k in known})
+        unsupported = {"interpolation_scale": cfg.interpolation_scale is not None,  # sin-cos position embedding
+                       "guidance_embeds": cfg.guidance_embeds,  # SANA-Sprint's guidance embedding
+                       "qk_norm": cfg.qk_norm is not None}  # SANA 1.5's normalised queries and keys
+        named = [k for k, v in unsupported.items() if v]
+        if named:
+            raise ValueError(f"SANA transformer config with {', '.join(f'{k}={config.get(k)!r}' for k in named)}: "
+                             "not implemented (SANA 1.0 releases: no position embedding, no guidance embedding, "
+                             "no qk norm)")
+        return cfg
+
+
+def timestep_features(t: torch.Tensor, channels: int = 256) -> torch.Tensor:
+    """Sinusoidal features of the timesteps, cosines first (diffusers' `Timesteps(256, flip_sin_to_cos=True,
+    downscale_freq_shift=0)`)."""
+    half = channels // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
+    args = t.float()[:, None] * freqs[None]
+    return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, dim: int, eps: float) -> None:
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(dim))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rms = torch.rsqrt(x.float().pow(2).mean(-1, keepdim=True) + self.eps)
+        return (x.float() * rms).to(self.weight.dtype) * self.weight
+
+
+class Mlp(nn.Module):
+    """linear_1, activation, linear_2 (diffusers' TimestepEmbedding and PixArtAlphaTextProjection)."""
+
+    def __init__(self, d_in: int, d: int, act: nn.Module) -> None:
+        super().__init__()
+        self.linear_1, self.act, self.linear_2 = nn.Linear(d_in, d), act, nn.Linear(d, d)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear_2(self.act(self.linear_1(x)))
+
+
+class TimestepEmbedder(nn.Module):
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.timestep_embedder = Mlp(256, dim, nn.SiLU())
+
+
+class AdaLayerNormSingle(nn.Module):
+    """The timestep embedding every block is modulated by: (6 x D modulation, D embedding)."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.emb = TimestepEmbedder(dim)
+        self.linear = nn.Linear(dim, 6 * dim)
+
+    def forward(self, t: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+        emb = self.emb.timestep_embedder(timestep_features(t).to(dtype))
+        return self.linear(F.silu(emb)), emb
+
+
+class Attention(nn.Module):
+    """Projections in diffusers' names: to_q, to_k, to_v, to_out.0 (to_out.1 is dropout, no weights)."""
+
+    def __init__(self, dim: int, heads: int, head_dim: int, kv_dim: int, bias: bool, out_bias: bool = True) -> None:
+        super().__init__()
+        inner = heads * head_dim
+        self.heads = heads
+        self.to_q = nn.Linear(dim, inner, bias=bias)
+        self.to_k = nn.Linear(kv_dim, inner, bias=bias)
+        self.to_v = nn.Linear(kv_dim, inner, bias=bias)
+        self.to_out = nn.ModuleList([nn.Linear(inner, dim, bias=out_bias), nn.Identity()])
+
+    def linear(self, x: torch.Tensor) -> torch.Tensor:
+        """ReLU linear self-attention over (N, T, D), accumulated in float32."""
+        n, t, _ = x.shape
+        q, k, v = (F.relu(self.to_q(x)), F.relu(self.to_k(x)), self.to_v(x))
+        q, k, v = (y.float().view(n, t, self.heads, -1).transpose(1, 2) for y in (q, k, v))  # (N, H, T, d)
+        kv = torch.einsum("nhtd,nhte->nhde", k, v)  # sum over tokens of k v^T: (N, H, d, d)
+        numerator = torch.einsum("nhtd,nhde->nhte", q, kv)
+        denominator = torch.einsum("nhtd,nhd->nht", q, k.sum(dim=2))[..., None]
+        out = (numerator / (denominator + 1e-15)).transpose(1, 2).reshape(n, t, -1).to(x.dtype)
+        return self.to_out[0](out)
+
+    def cross(self, x: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        """Softmax attention from the image tokens to the caption tokens; `bias` (N, 1, 1, L) masks padding."""
+        n = x.shape[0]
+        q, k, v = self.to_q(x), self.to_k(context), self.to_v(context)
+        q, k, v = (y.view(n, y.shape[1], self.heads, -1).transpose(1, 2) for y in (q, k, v))
+        out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+        return self.to_out[0](out.transpose(1, 2).reshape(n, x.shape[1], -1))
+
+
+class GLUMBConv(nn.Module):
+    """Mix-FFN on the token grid (N, C, H, W)."""
+
+    def __init__(self, dim: int, ratio: float) -> None:
+        super().__init__()
+        hidden = int(ratio * dim)
+        self.conv_inverted = nn.Conv2d(dim, 2 * hidden, 1)
+        self.conv_depth = nn.Conv2d(2 * hidden, 2 * hidden, 3, padding=1, groups=2 * hidden)
+        self.conv_point = nn.Conv2d(hidden, dim, 1, bias=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv_depth(F.silu(self.conv_inverted(x)))
+        x, gate = x.chunk(2, dim=1)
+        return self.conv_point(x * F.silu(gate))
+
+
+class SanaBlock(nn.Module):
+    def __init__(self, cfg: SanaConfig) -> None:
+        super().__init__()
+        d = cfg.dim
+        self.norm1 = nn.LayerNorm(d, elementwise_affine=False, eps=cfg.norm_eps)
+        self.attn1 = Attention(d, cfg.num_attention_heads, cfg.attention_head_dim, d, cfg.attention_bias)
+        self.norm2 = nn.LayerNorm(d, elementwise_affine=cfg.norm_elementwise_affine, eps=cfg.norm_eps)
+        self.attn2 = Attention(d, cfg.num_cross_attention_heads, cfg.cross_attention_head_dim, cfg.cross_attention_dim,
+                               bias=True)
+        self.ff = GLUMBConv(d, cfg.mlp_ratio)
+        self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
+
+    def forward(self, x: torch.Tensor, mod: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None,
+                grid: tuple[int, int]) -> torch.Tensor:
+        shift1, scale1, gate1, shift2, scale2, gate2 = (self.scale_shift_table[None] + mod.view(x.shape[0], 6, -1)).chunk(6, 1)
+        x = x + gate1 * self.attn1.linear(self.norm1(x) * (1 + scale1) + shift1)
+        x = x + self.attn2.cross(x, context, bias)
+        h = (self.norm2(x) * (1 + scale2) + shift2).unflatten(1, grid).permute(0, 3, 1, 2)
+        return x + gate2 * self.ff(h).flatten(2).transpose(1, 2)
+
+
+class PatchEmbed(nn.Module):
+    def __init__(self, cfg: SanaConfig) -> None:
+        super().__init__()
+        self.proj = nn.Conv2d(cfg.in_channels, cfg.dim, cfg.patch_size, stride=cfg.patch_size)
+
+
+class SanaTransformer(nn.Module):
+    """latent (N, C, H, W), timestep (N,) in [0, 1000], caption (N, L, caption_channels) with mask (N, L)
+    True on real tokens -> (N, out_channels, H, W), the flow velocity."""
+
+    def __init__(self, cfg: SanaConfig) -> None:
+        super().__init__()
+        self.config = cfg
+        d = cfg.dim
+        self.patch_embed = PatchEmbed(cfg)
+        self.time_embed = AdaLayerNormSingle(d)
+        self.caption_projection = Mlp(cfg.caption_channels, d, nn.GELU(approximate="tanh"))
+        self.caption_norm = RMSNorm(d, eps=1e-5)
+        self.transformer_blocks = nn.ModuleList([SanaBlock(cfg) for _ in range(cfg.num_layers)])
+        self.scale_shift_table = nn.Parameter(torch.randn(2, d) / d**0.5)
+        self.norm_out = nn.LayerNorm(d, elementwise_affine=False, eps=1e-6)
+        self.proj_out = nn.Linear(d, cfg.patch_size**2 * (cfg.out_channels or cfg.in_channels))
+
+    def forward(self, latent: torch.Tensor, timestep: torch.Tensor, caption: torch.Tensor,
+                caption_mask: torch.Tensor | None = None) -> torch.Tensor:
+        n, _, h, w = latent.shape
+        p = self.config.patch_size
+        grid = (h // p, w // p)
+        x = self.patch_embed.proj(latent).flatten(2).transpose(1, 2)  # (N, T, D)
+        mod, emb = self.time_embed(timestep, x.dtype)
+        context = self.caption_norm(self.caption_projection(caption))
+        bias = None
+        if caption_mask is not None:  # padding tokens: -10000 before the softmax, as the releases were trained
+            bias = ((1 - caption_mask.to(x.dtype)) * -10000.0)[:, None, None, :]
+        for block in self.transformer_blocks:
+            x = block(x, mod, context, bias, grid)
+        shift, scale = (self.scale_shift_table[None] + emb[:, None]).chunk(2, dim=1)
+        x = self.proj_out(self.norm_out(x) * (1 + scale) + shift)
+        x = x.reshape(n, grid[0], grid[1], p, p, -1).permute(0, 5, 1, 3, 2, 4)
+        return x.reshape(n, -1, grid[0] * p, grid[1] * p)
+
+
+def load_sana_transformer(directory: str | Path) -> SanaTransformer:
+    """A release's `transformer/` folder (config.json and the safetensors, sharded or not), strictly:
+    every tensor used, every parameter filled, shapes equal, or an error naming the keys. Float32, eval."""
+    from safetensors.torch import load_file
+
+    directory = Path(directory)
+    cfg = SanaConfig.from_diffusers(json.loads((directory / "config.json").read_text()))
+    index = directory / "diffusion_pytorch_model.safetensors.index.json"
+    files = (sorted({directory / f for f in json.loads(index.read_text())["weight_map"].values()}) if index.is_file()
+             else [directory / "diffusion_pytorch_model.safetensors"])
+    state = {}
+    for f in files:
+        state.update(load_file(str(f)))
+    with torch.device("meta"):
+        model = SanaTransformer(cfg)
+    expected = model.state_dict()
+    missing = sorted(set(expected) - set(state))
+    unexpected = sorted(set(state) - set(expected))
+    mismatched = [f"{k}: {tuple(state[k].shape)} vs {tuple(v.shape)}" for k, v in expected.items()
+                  if k in state and state[k].shape != v.shape]
+    if missing or unexpected or mismatched:
+        raise ValueError(f"{directory} does not match the SANA transformer: missing {missing[:8]}, unexpected "
+                         f"{unexpected[:8]}, shape mismatches {mismatched[:8]}")
+    model.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
+    return model.eval()
