@@ -238,6 +238,35 @@ def test_dpmpp_2m_equals_dpm_solver_multistep(kind, learn_sigma, steps):
     _assert_same(_run_ours("dpmpp_2m", objective, steps, fn, noise), _run_reference(reference, ref_fn, noise))
 
 
+@pytest.mark.parametrize("shift", [1.0, 3.0])
+@pytest.mark.parametrize("steps", [1, 7, 20, 30])
+def test_flow_dpmpp_2m_with_shift_is_sanas_scheduler_as_released(shift, steps):
+    """SANA's releases sample with DPMSolverMultistepScheduler(use_flow_sigmas, flow_shift 3): with the
+    objective's sigma_max 0.999, flow_shift and integer_timesteps, ours visits its own schedule (no sigmas
+    swapped in): the same noise levels, the same integer model times, the same latents."""
+    objective = sampling.Objective("flow", flow_shift=shift, sigma_max=0.999, integer_timesteps=True)
+    ref = DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++", solver_order=2,
+                                      solver_type="midpoint", lower_order_final=True, final_sigmas_type="zero",
+                                      prediction_type="flow_prediction", use_flow_sigmas=True, flow_shift=shift)
+    ref.set_timesteps(num_inference_steps=steps)
+    sched = objective.schedule(steps)
+    np.testing.assert_allclose(ref.sigmas.numpy(), sched.sigmas, rtol=1e-6)
+    assert ref.timesteps.tolist() == sched.timesteps.astype(np.int64).tolist()
+    fn, noise = model("flow"), _noise()
+    x, t = _run_ours("dpmpp_2m", objective, steps, fn, noise)
+    x_ref, t_ref = _run_reference(ref, fn, noise)
+    np.testing.assert_array_equal(t, t_ref)
+    np.testing.assert_allclose(x, x_ref, **TOL)
+
+
+def test_flow_shift_spends_the_steps_at_high_noise():
+    plain, shifted = sampling.Objective("flow").schedule(10), sampling.Objective("flow", flow_shift=3.0).schedule(10)
+    assert shifted.sigmas[0] == plain.sigmas[0] == 1.0 and shifted.sigmas[-1] == 0.0
+    assert np.all(shifted.sigmas[1:-1] > plain.sigmas[1:-1])  # 3 s / (1 + 2 s) > s on (0, 1)
+    with pytest.raises(ValueError, match="flow_shift"):
+        sampling.Objective("flow", flow_shift=0.0)
+
+
 # --- properties --------------------------------------------------------------------------------
 
 # Step counts where discretisation error on this sharp toy distribution (std 0.3 against unit noise) is

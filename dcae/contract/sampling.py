@@ -33,10 +33,19 @@ class Objective:
     num_timesteps: int = 1000
     beta_start: float = 1e-4
     beta_end: float = 0.02
+    # flow: the noise levels visited. sigma_max is the first (1: pure noise); flow_shift > 1 spends more steps
+    # at high noise (sigma -> shift sigma / (1 + (shift - 1) sigma), SD3/SANA); integer_timesteps truncates
+    # the model's time input (1000 sigma) to integers. SANA's releases, through diffusers' flow DPM-Solver:
+    # sigma_max 0.999, flow_shift 3, integer timesteps.
+    flow_shift: float = 1.0
+    sigma_max: float = 1.0
+    integer_timesteps: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("ddpm", "flow"):
             raise ValueError(f"unknown objective {self.kind!r}; expected 'ddpm' or 'flow'")
+        if not (self.flow_shift > 0 and 0 < self.sigma_max <= 1):
+            raise ValueError(f"flow_shift must be > 0 and sigma_max in (0, 1], got {self.flow_shift}, {self.sigma_max}")
 
     def alphas_cumprod(self) -> np.ndarray:
         betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
@@ -46,7 +55,7 @@ class Objective:
         """`steps` model evaluations from pure noise to clean. ddpm: `steps` of the 1000 training steps,
         evenly spaced from 999 to 0 and rounded half to even (diffusers' "linspace" spacing; the same
         steps as DiT's `space_timesteps` at 10, 20, 25, 50, 100, 250 and 1000, off by one at some
-        .5 ties elsewhere, e.g. 21 steps); flow: t = 1, 1 - 1/steps, ..., 1/steps."""
+        .5 ties elsewhere, e.g. 21 steps); flow: t = sigma_max (1) down to sigma_max / steps, evenly, then shifted (flow_shift)."""
         if steps < 1:
             raise ValueError("steps must be >= 1")
         if self.kind == "ddpm":
@@ -55,8 +64,14 @@ class Objective:
             ab = self.alphas_cumprod()[t]
             a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
         else:
-            t = np.linspace(1, 0, steps + 1, dtype=np.float64)[:-1]
+            if self.sigma_max == 1.0:
+                t = np.linspace(1, 0, steps + 1, dtype=np.float64)[:-1]
+            else:  # as diffusers' flow DPM-Solver computes it, to the last bit (integer model times follow)
+                t = (1.0 - np.linspace(1.0, 1.0 - self.sigma_max, steps + 1, dtype=np.float64))[::-1][:-1]
+            t = self.flow_shift * t / (1 + (self.flow_shift - 1) * t)
             a, s, model_t = 1 - t, t, t * 1000
+            if self.integer_timesteps:
+                model_t = np.floor(model_t)
         return Schedule(model_t.astype(np.float32), np.append(a, 1.0), np.append(s, 0.0))
 
     def predict(self, out: np.ndarray, x: np.ndarray, alpha: float, sigma: float):
