@@ -26,7 +26,7 @@ from pathlib import Path
 
 from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, NUM_CLASSES, ClassTable
-from dcae.contract.metadata import METADATA_KEY, Int8Info, RepositoryMetadata, read_metadata
+from dcae.contract.metadata import METADATA_KEY, GeneratorInfo, Int8Info, RepositoryMetadata, read_metadata
 from export.precision import convert_to_fp16
 from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
 from export.to_onnx import check_signature, export_onnx
@@ -271,11 +271,17 @@ def _reusable(repo: str | Path, metadata: RepositoryMetadata) -> Path:
             raise ValueError(f"{repo} has no exported {name} model to reuse")
         theirs = read_metadata(cfg.read_text(), str(cfg))
         source = {"encoder": "autoencoder", "decoder": "autoencoder", "dit": "generator"}.get(name, name)
-        if getattr(theirs, source) != getattr(metadata, source):
+        if _graph_identity(getattr(theirs, source)) != _graph_identity(getattr(metadata, source)):
             raise ValueError(f"{repo}/{name} was exported from another {source}; cannot reuse it")
         if theirs.precision != "float32":
             raise ValueError(f"{repo}/{name} holds {theirs.precision} graphs; reuse needs float32 ones")
     return repo
+
+
+def _graph_identity(info) -> object:
+    """What a graph is made from: a generator's DiT and weights (its sampling defaults and objective are
+    metadata beside the graph, free to differ), anything else's whole record."""
+    return (info.dit, info.weights_sha256) if isinstance(info, GeneratorInfo) else info
 
 
 def _write_class_table(output: Path, te_dir: Path, reused: Path | None, log) -> None:
