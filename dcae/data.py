@@ -18,7 +18,8 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 from dcae.corpus import list_images
-from dcae.image_files import center_crop, decode_file, load_image, oriented_size, resize_short_side
+from dcae.contract.pixels import center_crop, resize_short_side
+from dcae.image_files import decode_file, load_image, oriented_size
 from dcae.images import to_tensor
 
 

@@ -1,5 +1,6 @@
 """Image files as 8-bit RGB PIL images: decoding (EXIF orientation, reduced-size JPEG decoding, any mode
-to RGB), and the evaluation protocol's resize and center crop. Pillow and numpy only (the corpus builder
+to RGB); the evaluation protocol's resize and center crop are the contract's (`dcae.contract.pixels`),
+which the gateway fits start images with too. Pillow and numpy only (the corpus builder
 uses it without torch); `dcae.images` turns these images into tensors."""
 
 from __future__ import annotations
@@ -52,27 +53,3 @@ def load_image(path: Path | str) -> Image.Image:
     return decode_file(path)
 
 
-def resize_short_side(img: Image.Image, size: int) -> Image.Image:
-    """Bicubic resize (antialiased when shrinking) so the short side equals ``size``.
-
-    The long side is ``int(size * long / short)``, as torchvision's ``Resize(size)``.
-    """
-    w, h = img.size
-    if min(w, h) == size:
-        return img
-    if w <= h:
-        new = (size, int(size * h / w))
-    else:
-        new = (int(size * w / h), size)
-    # PIL's resize filters over the full footprint when downscaling, i.e. it antialiases.
-    return img.resize(new, Image.Resampling.BICUBIC)
-
-
-def center_crop(img: Image.Image, size: int) -> Image.Image:
-    """Center crop ``size`` x ``size`` (offsets rounded as torchvision's ``CenterCrop``)."""
-    w, h = img.size
-    if w < size or h < size:
-        raise ValueError(f"image {w}x{h} is smaller than the crop {size}x{size}")
-    left = int(round((w - size) / 2.0))
-    top = int(round((h - size) / 2.0))
-    return img.crop((left, top, left + size, top + size))

@@ -15,7 +15,8 @@ from pathlib import Path
 from safetensors.torch import save_file
 
 from dcae.corpus import list_images
-from dcae.image_files import load_image, resize_short_side
+from dcae.contract.pixels import resize_short_side
+from dcae.image_files import load_image
 from dcae.models.text_encoder import TextEncoder
 
 

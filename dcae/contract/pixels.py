@@ -1,5 +1,6 @@
 """Pixels <-> model arrays, in numpy and Pillow: 8-bit RGB from any image mode, [-1, 1] float arrays
-in, uint8 images out, and the padding that makes any size a multiple of the compression factor."""
+in, uint8 images out, the padding that makes any size a multiple of the compression factor, and the
+evaluation protocol's resize-and-center-crop (which also fits start images to a generator's size)."""
 
 from __future__ import annotations
 
@@ -57,16 +58,39 @@ def pad_to_multiple(x: np.ndarray, multiple: int) -> np.ndarray:
     return x
 
 
-def fit_square(image: np.ndarray, size: int) -> np.ndarray:
-    """(H, W, 3) uint8 -> (size, size, 3) uint8: the short side resized to `size` (bicubic), then the
-    center cropped: how a start image meets a generator of one native size."""
-    from PIL import Image
+def resize_short_side(img: Image.Image, size: int) -> Image.Image:
+    """Bicubic resize (antialiased when shrinking) so the short side equals ``size``.
 
-    h, w = image.shape[:2]
-    if (h, w) == (size, size):
+    The long side is ``int(size * long / short)``, as torchvision's ``Resize(size)``.
+    """
+    w, h = img.size
+    if min(w, h) == size:
+        return img
+    if w <= h:
+        new = (size, int(size * h / w))
+    else:
+        new = (int(size * w / h), size)
+    # PIL's resize filters over the full footprint when downscaling, i.e. it antialiases.
+    from PIL import Image as PILImage
+
+    return img.resize(new, PILImage.Resampling.BICUBIC)
+
+
+def center_crop(img: Image.Image, size: int) -> Image.Image:
+    """Center crop ``size`` x ``size`` (offsets rounded as torchvision's ``CenterCrop``)."""
+    w, h = img.size
+    if w < size or h < size:
+        raise ValueError(f"image {w}x{h} is smaller than the crop {size}x{size}")
+    left = int(round((w - size) / 2.0))
+    top = int(round((h - size) / 2.0))
+    return img.crop((left, top, left + size, top + size))
+
+
+def fit_square(image: np.ndarray, size: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (size, size, 3) uint8: `resize_short_side`, then `center_crop`, as the evaluation
+    protocol prepares images: how a start image meets a generator of one native size."""
+    from PIL import Image as PILImage
+
+    if image.shape[:2] == (size, size):
         return image
-    scale = size / min(h, w)
-    nh, nw = max(size, round(h * scale)), max(size, round(w * scale))
-    resized = np.asarray(Image.fromarray(image).resize((nw, nh), Image.Resampling.BICUBIC))
-    top, left = (nh - size) // 2, (nw - size) // 2
-    return np.ascontiguousarray(resized[top:top + size, left:left + size])
+    return np.asarray(center_crop(resize_short_side(PILImage.fromarray(image), size), size))
