@@ -100,7 +100,7 @@ def _generator_info(directory: str) -> dict:
     import torch
 
     from dcae.checkpoint import CheckpointError, read_checkpoint, read_generator_config
-    from dcae.contract.sampling import DEFAULT_SAMPLER
+    from dcae.contract.generation import sampling_defaults
     from dcae.models.dit import DiT, DiTConfig
 
     config = read_generator_config(directory)
@@ -113,8 +113,7 @@ def _generator_info(directory: str) -> dict:
         params = sum(p.numel() for p in DiT(cfg).parameters())
     ae_dir = (Path(directory) / config["autoencoder"]).resolve()
     ae_cfg, _ = read_checkpoint(ae_dir)
-    sampling = {"sampler": DEFAULT_SAMPLER[config["objective"]["kind"]], "steps": DEFAULT_STEPS,
-                "guidance": DEFAULT_GUIDANCE, **config.get("sampling", {})}
+    sampling = sampling_defaults(config["objective"]["kind"], config.get("sampling"))
     conditioning = "text" if cfg.text_dim > 0 else f"class ({cfg.num_classes})" if cfg.num_classes > 0 else "none"
     return {"name": cfg.name, "kind": "generator", "params": params, "conditioning": conditioning,
             "objective": config["objective"], "sampling": sampling,

@@ -13,7 +13,6 @@ import torch
 
 from dcae.checkpoint import load_generator
 from dcae.contract import generation
-from dcae.contract.sampling import DEFAULT_SAMPLER
 from dcae.diffusion import Objective
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT
@@ -28,8 +27,7 @@ class LatentDiffusionPipeline:
                  sampling: dict | None = None) -> None:
         self.dit, self.objective, self.autoencoder, self.text_encoder = dit, objective, autoencoder, text_encoder
         # The defaults of a call: the checkpoint's "sampling" (a release's recipe), else the contract's.
-        self.sampling = {"sampler": DEFAULT_SAMPLER[objective.kind], "steps": generation.DEFAULT_STEPS,
-                         "guidance": generation.DEFAULT_GUIDANCE, **(sampling or {})}
+        self.sampling = generation.sampling_defaults(objective.kind, sampling)
         if dit.config.text_dim > 0 and text_encoder is None:
             raise ValueError("a text-conditioned DiT needs a text encoder")
 

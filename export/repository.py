@@ -24,7 +24,7 @@ import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from dcae.contract.generation import DEFAULT_GUIDANCE, DEFAULT_STEPS
+from dcae.contract.generation import sampling_defaults
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, NUM_CLASSES, ClassTable
 from dcae.contract.metadata import METADATA_KEY, GeneratorInfo, Int8Info, RepositoryMetadata, read_metadata
 from export.precision import convert_to_fp16
@@ -45,9 +45,9 @@ TEXT_ENCODER_NAME = "all-MiniLM-L6-v2"
 
 
 def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
-    from dcae.contract.sampling import DEFAULT_SAMPLER, SAMPLERS
+    from dcae.contract.sampling import SAMPLERS
 
-    sampling_defaults = gen_config.get("sampling", {})
+    defaults = sampling_defaults(objective.kind, gen_config.get("sampling"))
     conditioning = "text" if dit_cfg.text_dim > 0 else "class" if dit_cfg.num_classes > 0 else "none"
     if dit_cfg.in_channels != ae_cfg.latent_channels:
         raise ValueError(f"the DiT takes {dit_cfg.in_channels} latent channels, {ae_cfg.name} makes {ae_cfg.latent_channels}")
@@ -62,9 +62,9 @@ def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
         "null_class": dit_cfg.num_classes if conditioning == "class" else None,
         "null_context": "context_mask all False" if conditioning == "text" else None,
         "class_names": "imagenet-1k" if dit_cfg.num_classes == 1000 else None,
-        "default_steps": int(sampling_defaults.get("steps", DEFAULT_STEPS)),
-        "default_guidance": float(sampling_defaults.get("guidance", DEFAULT_GUIDANCE)),
-        "default_sampler": sampling_defaults.get("sampler", DEFAULT_SAMPLER[objective.kind]),
+        "default_steps": int(defaults["steps"]),
+        "default_guidance": float(defaults["guidance"]),
+        "default_sampler": defaults["sampler"],
         "samplers": [s for s in SAMPLERS if not (s == "euler" and objective.kind != "flow")
                      and not (s == "ddpm" and objective.kind != "ddpm")],
         "max_images": MAX_BATCH_DIT // 2,

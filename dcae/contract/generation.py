@@ -16,10 +16,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .sampling import Objective, SamplerState, guide, initial_noise
+from .sampling import DEFAULT_SAMPLER, Objective, SamplerState, guide, initial_noise
 
 ANCESTRAL_SEED_OFFSET = 1_000_003  # the ddpm sampler's noise, seeded apart from the start noise
 DEFAULT_STEPS, DEFAULT_GUIDANCE = 30, 4.0  # a generator's defaults unless its checkpoint says otherwise
+
+
+def sampling_defaults(objective_kind: str, given: dict | None = None) -> dict:
+    """A generator's defaults {sampler, steps, guidance}: its checkpoint's `sampling` (a release's recipe)
+    over the contract's."""
+    return {"sampler": DEFAULT_SAMPLER[objective_kind], "steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE,
+            **(given or {})}
 
 
 def image_seeds(seed: int, n: int) -> list[int]:
