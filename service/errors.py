@@ -66,7 +66,7 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        # 400: a body FastAPI or the multipart parser could not parse; 413: a streamed body over the limit.
+        # 400: a body FastAPI or the multipart parser could not parse.
         code = {400: "invalid_request", 404: "not_found", 405: "method_not_allowed",
                 413: "body_too_large"}.get(exc.status_code, "http_error")
         return error_response(request, exc.status_code, code, str(exc.detail), headers=exc.headers)

@@ -25,7 +25,6 @@ import math
 import time
 from dataclasses import dataclass, field
 
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.errors import error_body
@@ -35,13 +34,6 @@ from service.settings import Settings
 
 WORK = ("encode", "decode", "generate")  # the endpoints that run models, behind admission
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # metric label values
-
-
-class BodyTooLarge(StarletteHTTPException):
-    """Raised from `receive` when a streamed body passes the limit (FastAPI re-raises HTTP errors)."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(413, f"the body is larger than the limit of {limit} bytes (DCAE_MAX_BODY_BYTES)")
 
 
 def normalise(path: str) -> str:
@@ -165,7 +157,8 @@ async def read_body(scope: Scope, receive: Receive, send: Send, s: Settings) -> 
         size += len(chunk)
         if size > s.max_body_bytes:
             REJECTED.labels("body_too_large").inc()
-            await send_error(send, 413, "body_too_large", BodyTooLarge(s.max_body_bytes).detail)
+            await send_error(send, 413, "body_too_large", f"the body is larger than the limit of {s.max_body_bytes} "
+                             "bytes (DCAE_MAX_BODY_BYTES)")
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):
@@ -176,16 +169,6 @@ def json_members(body: bytes) -> int:
     """An upper bound on a JSON text's keys, array elements and nesting levels, counted without parsing
     (a byte count in C: a 32 MB body in milliseconds, where parsing 2.6 M keys takes seconds)."""
     return sum(body.count(c) for c in (b",", b":", b"[", b"{"))
-
-
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A `receive` that gives the already-read body once, then what the connection says next (its end)."""
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def replayed() -> Message:
-        return pending.pop() if pending else await receive()
-
-    return replayed
 
 
 # ----------------------------------------------------------------------------------------------
@@ -239,7 +222,6 @@ class Guard:
             REJECTED.labels("json_too_complex").inc()
             return await send_error(send, 422, "invalid_request", f"the JSON body has more than {s.max_json_members} "
                                     "keys, elements or nesting levels (DCAE_MAX_JSON_MEMBERS)")
-        receive = replay(body, receive)
 
         # 4. Admission
         admission = state.admission if endpoint in WORK else None
@@ -250,32 +232,21 @@ class Guard:
                                     retry_after(admission.retry_after_seconds(endpoint)))
         t0 = time.perf_counter()
         try:
-            await self._run(scope, receive, send, s)
+            await self._run(scope, receive, send, s, body)
         finally:
             if admission is not None:
                 admission.leave(endpoint, time.perf_counter() - t0)
 
-    async def _run(self, scope: Scope, receive: Receive, send: Send, s: Settings) -> None:
-        """The handler as a task, raced against its deadline and its client's departure."""
-        limit, received = s.max_body_bytes, [0]
-        body_done = asyncio.Event()
+    async def _run(self, scope: Scope, receive: Receive, send: Send, s: Settings, body: bytes) -> None:
+        """The handler as a task, given the body already read, raced against its deadline and its client's
+        departure."""
         started, complete = [False], [False]
+        pending = [{"type": "http.request", "body": body, "more_body": False}]
 
-        async def counted_receive() -> Message:
-            if body_done.is_set():  # the body is in; only the watcher reads the connection now
-                return await asyncio.shield(watcher)
-            message = await receive()
-            if message["type"] == "http.request":
-                received[0] += len(message.get("body", b""))
-                if received[0] > limit:
-                    REJECTED.labels("body_too_large").inc()
-                    raise BodyTooLarge(limit)
-                if not message.get("more_body", False):
-                    body_done.set()
-            elif message["type"] == "http.disconnect":
-                body_done.set()
-                disconnected.set_result(message)
-            return message
+        async def handler_receive() -> Message:
+            if pending:
+                return pending.pop()
+            return await asyncio.shield(watcher)  # after the body, only the watcher reads the connection
 
         async def tracked_send(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -285,18 +256,13 @@ class Guard:
             await send(message)
 
         async def watch() -> Message:
-            """After the body, the next message on the connection is its end."""
-            await body_done.wait()
-            if disconnected.done():
-                return disconnected.result()
+            """The next message on the connection (the body is in) is its end."""
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
                     return message
 
-        loop = asyncio.get_running_loop()
-        disconnected: asyncio.Future = loop.create_future()
-        handler = asyncio.ensure_future(self.app(scope, counted_receive, tracked_send))
+        handler = asyncio.ensure_future(self.app(scope, handler_receive, tracked_send))
         watcher = asyncio.ensure_future(watch())
         try:
             done, _ = await asyncio.wait({handler, watcher}, timeout=s.request_timeout_seconds,
@@ -307,12 +273,7 @@ class Guard:
             raise
         if handler in done or complete[0]:  # complete: the response is out, the handler is winding down
             watcher.cancel()
-            try:
-                return await handler
-            except BodyTooLarge as e:  # raised where no handler turned it into a response
-                if started[0]:
-                    raise
-                return await send_error(send, 413, "body_too_large", e.detail)
+            return await handler
         reason = "client_disconnected" if watcher in done else "deadline"
         scope["dcae.cancelled"] = reason
         CANCELLED.labels(reason).inc()
