@@ -12,7 +12,8 @@ A release (mit-han-lab/dc-ae-<autoencoder>-<arch>-<size>-in-<resolution>px, refe
     config.json        {"model_name": "dc-ae-f32c32-in-1.0-dit-xl-in-512px", ...}
     model.safetensors  autoencoder.* (efficientvit DC-AE names) + diffusion_model.* (DiT names)
 `convert_release` writes one in our format: the generator at DST, its autoencoder at DST/autoencoder,
-the recipe the release's FID was measured with as the sampling defaults.
+the recipe the release's FID was measured with as the sampling defaults. SANA's releases (diffusers'
+layout) load their transformer with `load_sana_transformer`.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ import torch
 from safetensors.torch import load_file
 
 from dcae.checkpoint.autoencoder import (
-    CONFIG_FILE, GENERATOR_FORMAT, RELEASE_FORMAT, RELEASE_NAME, WEIGHTS_FILE, CheckpointError, efficientvit_key,
+    CONFIG_FILE, DIFFUSERS_WEIGHTS_FILE, GENERATOR_FORMAT, RELEASE_FORMAT, RELEASE_NAME, WEIGHTS_FILE, CheckpointError, efficientvit_key,
     load_pretrained, load_state_strict, read_config, rename_state, save_pretrained, write_safetensors,
 )
 from dcae.diffusion import Objective
 from dcae.models.dc_ae import DCAE, get_config
 from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
+from dcae.models.sana import SanaConfig, SanaTransformer
 
 
 @dataclass(frozen=True)
@@ -149,3 +151,20 @@ def convert_release(src: str | Path, dst: str | Path, dtype: torch.dtype | None 
             "params": sum(p.numel() for p in dit.parameters()),
             "autoencoder_params": sum(p.numel() for p in autoencoder.parameters()),
             "sampling": dict(spec.sampling), "written": str(dst)}
+
+
+def load_sana_transformer(directory: str | Path) -> SanaTransformer:
+    """A SANA release's `transformer/` folder in diffusers' layout (config.json and the safetensors, sharded
+    or not), strictly (`load_state_strict`), built on the meta device. Float32, eval."""
+    directory = Path(directory)
+    cfg = SanaConfig.from_diffusers(json.loads((directory / CONFIG_FILE).read_text()))
+    index = directory / f"{DIFFUSERS_WEIGHTS_FILE}.index.json"
+    files = (sorted({directory / f for f in json.loads(index.read_text())["weight_map"].values()}) if index.is_file()
+             else [directory / DIFFUSERS_WEIGHTS_FILE])
+    state = {}
+    for f in files:
+        state.update(load_file(str(f)))
+    with torch.device("meta"):
+        model = SanaTransformer(cfg)
+    load_state_strict(model, state, source=str(directory))
+    return model.float().eval()

@@ -8,16 +8,14 @@ One block: adaLN-single modulation (a shared timestep embedding, a per-block 6 x
   - Mix-FFN (GLUMBConv): 1x1 conv to 2 x hidden, SiLU, 3x3 depthwise conv, a SiLU gate, 1x1 conv back,
     on the token grid.
 Module names are diffusers' (`transformer_blocks.i.attn1.to_q`, `caption_projection.linear_1`, ...), so a
-release's weights load as they are. Equality with diffusers' `SanaTransformer2DModel` on the same random
+release's weights load as they are (`dcae.checkpoint.generator.load_sana_transformer`). Equality with diffusers' `SanaTransformer2DModel` on the same random
 weights: `tests/test_sana.py`.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -50,6 +48,10 @@ class SanaConfig:
     @property
     def dim(self) -> int:
         return self.num_attention_heads * self.attention_head_dim
+
+    @property
+    def name(self) -> str:
+        return f"the SANA transformer ({self.num_layers} x {self.dim})"
 
     @classmethod
     def from_diffusers(cls, config: dict) -> SanaConfig:
@@ -227,30 +229,3 @@ class SanaTransformer(nn.Module):
         x = self.proj_out(self.norm_out(x) * (1 + scale) + shift)
         x = x.reshape(n, grid[0], grid[1], p, p, -1).permute(0, 5, 1, 3, 2, 4)
         return x.reshape(n, -1, grid[0] * p, grid[1] * p)
-
-
-def load_sana_transformer(directory: str | Path) -> SanaTransformer:
-    """A release's `transformer/` folder (config.json and the safetensors, sharded or not), strictly:
-    every tensor used, every parameter filled, shapes equal, or an error naming the keys. Float32, eval."""
-    from safetensors.torch import load_file
-
-    directory = Path(directory)
-    cfg = SanaConfig.from_diffusers(json.loads((directory / "config.json").read_text()))
-    index = directory / "diffusion_pytorch_model.safetensors.index.json"
-    files = (sorted({directory / f for f in json.loads(index.read_text())["weight_map"].values()}) if index.is_file()
-             else [directory / "diffusion_pytorch_model.safetensors"])
-    state = {}
-    for f in files:
-        state.update(load_file(str(f)))
-    with torch.device("meta"):
-        model = SanaTransformer(cfg)
-    expected = model.state_dict()
-    missing = sorted(set(expected) - set(state))
-    unexpected = sorted(set(state) - set(expected))
-    mismatched = [f"{k}: {tuple(state[k].shape)} vs {tuple(v.shape)}" for k, v in expected.items()
-                  if k in state and state[k].shape != v.shape]
-    if missing or unexpected or mismatched:
-        raise ValueError(f"{directory} does not match the SANA transformer: missing {missing[:8]}, unexpected "
-                         f"{unexpected[:8]}, shape mismatches {mismatched[:8]}")
-    model.load_state_dict({k: v.float() for k, v in state.items()}, assign=True)
-    return model.eval()
