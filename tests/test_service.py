@@ -242,7 +242,7 @@ def pytorch_images(repository: Path, req: dict) -> np.ndarray:
     """What `LatentDiffusionPipeline` (the ML core) makes of a /v1/generate request -> (n, H, W, 3) int."""
     from dcae.generator import LatentDiffusionPipeline
     from dcae.images import to_uint8
-    from export.repository import DEFAULT_GUIDANCE
+    from dcae.contract.generation import DEFAULT_GUIDANCE
 
     pipe = LatentDiffusionPipeline.from_pretrained(repository.parent / "gen")
     with torch.no_grad():
