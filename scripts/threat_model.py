@@ -26,7 +26,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-from served import free_port, wait_live  # noqa: E402
+from served import count, free_port, wait_live  # noqa: E402
 from test_hardening import jpeg_with_repeated_scans, npy_with_header, tiff_with_directories  # noqa: E402
 
 
@@ -43,8 +43,7 @@ def peak_rss_mib(pid: int) -> float:
 
 
 def metric(url: str, prefix: str) -> float:
-    text = httpx.get(f"{url}/metrics").text
-    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
+    return count(httpx.get(f"{url}/metrics").text, prefix)
 
 
 def timed(fn):
@@ -158,10 +157,8 @@ def main() -> int:
                        b"Content-Length: 100000\r\n\r\n--b\r\n")
             time.sleep(0.3)
         time.sleep(0.5)
-        text = httpx.get(f"{url}/metrics").text
-        out["left_mid_upload"] = {s: sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(
-            f'dcae_request_duration_seconds_count{{endpoint="/v1/encode",method="POST",status="{s}"}}'))
-            for s in ("499", "500")}
+        out["left_mid_upload"] = {s: metric(url, f'dcae_request_duration_seconds_count{{endpoint="/v1/encode",'
+                                                  f'method="POST",status="{s}"}}') for s in ("499", "500")}
         out["server_header"] = httpx.get(f"{url}/health/live").headers.get("server")
         r = httpx.get(f"{url}/v1/models/", headers={"Host": "attacker.example"})
         out["trailing_slash_host"] = {"status": r.status_code, "location": r.headers.get("location")}

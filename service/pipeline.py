@@ -163,6 +163,10 @@ class Pipelines:
                                                 tuple(gen.latent_shape), params.seed, params.n, cond, uncond,
                                                 params.guidance, init_latent=init, strength=params.strength)
 
+    async def step(self, loop: generation.GuidedDenoising, i: int) -> None:
+        """Denoising step i: one `dit` call on the loop's inputs (batched across requests by the runtime)."""
+        loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+
     async def generate_stream(self, params: GenerateParams, partial_images: int = 0) -> AsyncIterator[Progress | Preview | Done]:
         """The generation as events: `Progress` after each denoising step, `partial_images` `Preview`s
         spread over the steps, then `Done` with the images. The gateway's loop only: with the loop in
@@ -175,7 +179,7 @@ class Pipelines:
             previews = preview_steps(len(run), partial_images)
             for done, i in enumerate(run, 1):
                 t_step = time.perf_counter()
-                loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+                await self.step(loop, i)
                 STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
                 yield Progress(done, len(run))
                 if done in previews:
@@ -232,7 +236,7 @@ class Pipelines:
             else:
                 loop = await self.start_loop(params)
                 for i in loop.steps:
-                    loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+                    await self.step(loop, i)
                 outs.append(loop.x)
         for o in outs:
             if not np.isfinite(o).all():

@@ -14,7 +14,7 @@ import openai
 import pytest
 from PIL import Image
 
-from served import RUNTIMES, free_port, gateway, images_of, npy
+from served import RUNTIMES, count, free_port, gateway, images_of, npy
 from test_reliability import ADMIN_KEY, Gateway, sha256, wait_until
 
 PROMPT = "green hills under a blue sky"
@@ -120,8 +120,7 @@ def test_streaming_gives_previews_then_the_same_images(embedded):
 
 
 def embedded_metric(served, prefix: str) -> float:
-    text = httpx.get(f"{served.url}/metrics").text
-    return sum(float(line.split()[-1]) for line in text.splitlines() if line.startswith(prefix))
+    return count(httpx.get(f"{served.url}/metrics").text, prefix)
 
 
 def test_a_client_leaving_a_stream_cancels_the_generation(tiny_repository, tmp_path):

@@ -13,7 +13,9 @@ import numpy as np
 from fastapi import Depends, Request
 
 from service.errors import APIError
-from service.pipeline import Pipelines
+from service.images import encode_image_bytes
+from service.metrics import stage
+from service.pipeline import Pipelines, run_blocking
 from service.schemas import ErrorResponse
 from service.settings import Settings, get_settings
 
@@ -130,3 +132,9 @@ def first_error(e: Exception) -> str:
 def first_field(e: Exception) -> str | None:
     errors = getattr(e, "errors", lambda: [])()
     return ".".join(str(p) for p in errors[0].get("loc", ())) or None if errors else None
+
+
+async def encode_images(images, fmt: str = "png", quality: int = 95) -> list[bytes]:
+    """(n, H, W, 3) uint8 -> each image's file bytes (png, jpeg or webp), off the event loop."""
+    with stage("image_encode"):
+        return [await run_blocking(encode_image_bytes, im, fmt, quality) for im in images]

@@ -9,11 +9,8 @@ from starlette.datastructures import QueryParams
 
 from dcae.contract.pixels import to_uint8
 from service.errors import APIError
-from service.metrics import stage
-from service.images import encode_image_bytes
-from service.pipeline import run_blocking
 from service.routes.common import (
-    b64decode, BINARY_SCHEMA, check_latent, ERRORS, first_error, first_field, FLAG_SCHEMA, form_flag, NPY,
+    b64decode, BINARY_SCHEMA, check_latent, encode_images, ERRORS, first_error, first_field, FLAG_SCHEMA, form_flag, NPY,
     PipelinesDep, read_npy, SettingsDep,
 )
 from service.schemas import DecodeRequest, DecodeResponse
@@ -81,8 +78,7 @@ async def decode(request: Request, pipes: PipelinesDep,
     images = to_uint8(await pipes.decode(z, tile=opts.tile))
     if opts.image_size is not None:
         images = images[:, :opts.image_size[0], :opts.image_size[1]]
-    with stage("image_encode"):
-        encoded = [await run_blocking(encode_image_bytes, im, opts.format) for im in images]
+    encoded = await encode_images(images, opts.format)
     if opts.response_format == "image":
         return Response(encoded[0], media_type=f"image/{opts.format}")
     return DecodeResponse(data=[{"b64_json": base64.b64encode(e).decode(), "format": opts.format} for e in encoded],

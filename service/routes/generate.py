@@ -17,10 +17,9 @@ from fastapi.responses import StreamingResponse
 from dcae.contract.metadata import GeneratorInfo
 from dcae.contract.pixels import fit_square
 from service.errors import APIError
-from service.images import encode_image_bytes
-from service.metrics import STREAMED, stage
-from service.pipeline import GenerateParams, Pipelines, Preview, Progress, run_blocking
-from service.routes.common import ERRORS, PipelinesDep, SettingsDep, b64decode, log
+from service.metrics import STREAMED
+from service.pipeline import GenerateParams, Pipelines, Preview, Progress
+from service.routes.common import ERRORS, PipelinesDep, SettingsDep, b64decode, encode_images, log
 from service.runtimes import RunnerRejected, RunnerUnavailable
 from service.schemas import GenerateRequest, GenerateResponse
 from service.settings import Settings
@@ -45,8 +44,7 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
                            "response_format")
         return event_stream(pipes, params, chosen, body.partial_images, "image_generation", "png", 95)
     images = await pipes.generate(params)
-    with stage("image_encode"):
-        encoded = [await run_blocking(encode_image_bytes, im, "png") for im in images]
+    encoded = await encode_images(images)
     if body.response_format == "png":
         headers = {"X-Seed": str(params.seed)}
         if chosen:
@@ -106,7 +104,7 @@ def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial
                         yield sse({"type": f"{kind}.progress", "step": event.step, "steps": event.steps,
                                    "created_at": now})
                     continue
-                encoded = [await run_blocking(encode_image_bytes, im, fmt, quality) for im in event.images]
+                encoded = await encode_images(event.images, fmt, quality)
                 for i, e in enumerate(encoded):
                     body = {**base, "b64_json": base64.b64encode(e).decode(), "created_at": now, "image_index": i,
                             "seed": params.seed + i, **chosen}

@@ -25,10 +25,9 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.errors import APIError
-from service.images import encode_image_bytes
-from service.metrics import stage
-from service.pipeline import run_blocking
-from service.routes.common import ERRORS, PipelinesDep, SettingsDep, first_error, first_field
+from service.routes.common import (
+    ERRORS, PipelinesDep, SettingsDep, encode_images, first_error, first_field, form_flag,
+)
 from service.routes.generate import event_stream, prepare
 from service.schemas import GenerateRequest
 
@@ -103,8 +102,7 @@ async def _answer(req: OpenAIImageRequest, pipes, settings, image, kind: str):
         return event_stream(pipes, params, chosen, req.partial_images, kind, req.output_format, quality,
                             progress=req.progress)
     images = await pipes.generate(params)
-    with stage("image_encode"):
-        encoded = [await run_blocking(encode_image_bytes, im, req.output_format, quality) for im in images]
+    encoded = await encode_images(images, req.output_format, quality)
     revised = {"revised_prompt": chosen["class_name"]} if chosen.get("class_name") else {}
     return {"created": int(time.time()), "background": "opaque", "output_format": req.output_format,
             "size": f"{gen.image_size}x{gen.image_size}",
@@ -167,7 +165,5 @@ def _form_value(key: str, value: str):
     except ValueError:
         raise APIError(400, "invalid_request", f"{key}: {value!r} is not a number", key) from None
     if key in ("stream", "progress"):
-        if value.lower() not in ("true", "false"):
-            raise APIError(400, "invalid_request", f"stream: {value!r} is not true or false", key)
-        return value.lower() == "true"
+        return form_flag(value, key)
     return value
