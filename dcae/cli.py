@@ -69,6 +69,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     from dcae.checkpoint import GENERATOR_FORMAT, detect_format, read_checkpoint
     from dcae.models.dc_ae import DCAE, count_parameters, get_config
 
+    from dcae.sana import is_sana_release
+
+    if Path(args.preset).is_dir() and is_sana_release(args.preset):
+        _print(_sana_info(args.preset), args.json)
+        return 0
     if Path(args.preset).is_dir() and detect_format(args.preset) == GENERATOR_FORMAT:
         _print(_generator_info(args.preset), args.json)
         return 0
@@ -120,6 +125,34 @@ def _generator_info(directory: str) -> dict:
             "latent_shape": [cfg.in_channels, cfg.input_size, cfg.input_size],
             "image_size": cfg.input_size * ae_cfg.compression, "autoencoder": {"name": ae_cfg.name, "path": str(ae_dir)},
             **({"converted_from": config["converted_from"]} if "converted_from" in config else {})}
+
+
+def _sana_info(directory: str) -> dict:
+    """A SANA release's facts, read from its configs (nothing loaded): the transformer, the text encoder, the
+    autoencoder and the sampling defaults its scheduler sets."""
+    import dataclasses
+
+    import torch
+
+    from dcae.checkpoint import read_checkpoint
+    from dcae.models.sana import SanaConfig, SanaTransformer
+    from dcae.sana import read_release, scheduler_defaults
+
+    read_release(directory)
+    root = Path(directory)
+    cfg = SanaConfig.from_diffusers(json.loads((root / "transformer" / "config.json").read_text()))
+    with torch.device("meta"):
+        params = sum(p.numel() for p in SanaTransformer(cfg).parameters())
+    ae_cfg, _ = read_checkpoint(root / "vae")
+    text = json.loads((root / "text_encoder" / "config.json").read_text())
+    objective, sampling = scheduler_defaults(root)
+    return {"name": cfg.name, "kind": "sana", "params": params, "conditioning": "text",
+            "text_encoder": {"architecture": (text.get("architectures") or ["?"])[0],
+                             "layers": text.get("num_hidden_layers"), "hidden_size": text.get("hidden_size")},
+            "objective": dataclasses.asdict(objective), "sampling": sampling,
+            "latent_shape": [cfg.in_channels, cfg.sample_size, cfg.sample_size],
+            "image_size": cfg.sample_size * ae_cfg.compression,
+            "autoencoder": {"name": ae_cfg.name, "path": str((root / "vae").resolve())}}
 
 
 def cmd_presets(args: argparse.Namespace) -> int:
@@ -237,9 +270,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from dcae.generator import LatentDiffusionPipeline
-    from dcae.images import save_image
+    from dcae.sana import is_sana_release
 
     output = _output_path(args.output, image=True)
+    if args.model and is_sana_release(args.model):
+        return _generate_sana(args, output)
+    if args.height or args.width or args.latents:
+        raise SystemExit("error: --height, --width and --latents are for SANA releases (a DiT generator has one size)")
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
@@ -253,16 +290,48 @@ def cmd_generate(args: argparse.Namespace) -> int:
     bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
     t0 = time.perf_counter()
     images = pipe(prompt=args.prompt, class_label=args.class_label, n=args.n, seed=args.seed,
-                  callback=lambda done, total: bar.update(1), **sampling)
+                  negative_prompt=args.negative_prompt, callback=lambda done, total: bar.update(1), **sampling)
     bar.close()
-    seconds = time.perf_counter() - t0
+    _save_generated(images, output, args, {**chosen, **sampling}, time.perf_counter() - t0)
+    return 0
+
+
+def _save_generated(images, output: Path, args: argparse.Namespace, facts: dict, seconds: float) -> None:
+    from dcae.images import save_image
+
     outputs = []
     for i in range(images.shape[0]):
-        path = output if args.n == 1 else output.with_stem(f"{output.stem}_{i}")
+        path = output if images.shape[0] == 1 else output.with_stem(f"{output.stem}_{i}")
         save_image(images[i], path)
         outputs.append({"path": str(path), "seed": args.seed + i})
-    _print({"images": outputs, "size": list(images.shape[2:]), **chosen, **sampling,
-            "generate_seconds": round(seconds, 3)}, args.json)
+    _print({"images": outputs, "size": list(images.shape[2:]), **facts, "generate_seconds": round(seconds, 3)},
+           args.json)
+
+
+def _generate_sana(args: argparse.Namespace, output: Path) -> int:
+    """`dcae generate --model <SANA release>`: the release's pipeline (dcae.sana), its defaults over the flags."""
+    import numpy as np
+    from tqdm import tqdm
+
+    from dcae.sana import SanaGenerator
+
+    if args.prompt is None:
+        raise SystemExit("error: SANA is text-conditioned: give --prompt")
+    latents = None
+    if args.latents:
+        latents = np.load(args.latents, allow_pickle=False)
+        if latents.ndim != 4:
+            raise SystemExit(f"error: --latents {args.latents}: expected (n, C, h, w) start noise, got shape "
+                             f"{latents.shape}")
+    pipe = SanaGenerator.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
+    sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
+                                                       ("sampler", args.sampler)) if v is not None}}
+    bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
+    t0 = time.perf_counter()
+    images = pipe(args.prompt, n=args.n, seed=args.seed, negative_prompt=args.negative_prompt, height=args.height,
+                  width=args.width, latents=latents, callback=lambda done, total: bar.update(1), **sampling)
+    bar.close()
+    _save_generated(images, output, args, sampling, time.perf_counter() - t0)
     return 0
 
 
@@ -328,9 +397,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_decode)
 
     p = sub.add_parser("generate", help="text or class -> images with a latent diffusion generator",
-                       description="Sample images from a generator checkpoint (ours, text- or class-conditioned). "
-                                   "Without --model, the shipped text-to-image model is used.")
-    p.add_argument("--model", default=None, help=f"generator directory (default {SHIPPED_GENERATOR})")
+                       description="Sample images from a generator checkpoint (ours, text- or class-conditioned) or "
+                                   "a SANA release in diffusers' layout. Without --model, the shipped text-to-image "
+                                   "model is used.")
+    p.add_argument("--model", default=None,
+                   help=f"generator directory or SANA release folder (default {SHIPPED_GENERATOR})")
     cond = p.add_mutually_exclusive_group(required=True)
     cond.add_argument("--prompt", help="text prompt (text-conditioned models; ImageNet class-conditioned ones "
                                        "generate the nearest class)")
@@ -343,6 +414,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"classifier-free guidance scale (default: the checkpoint's, else {DEFAULT_GUIDANCE})")
     p.add_argument("--sampler", choices=SAMPLERS, default=None,
                    help="default: the checkpoint's, else euler for flow models and dpmpp_2m for ddpm models")
+    p.add_argument("--negative-prompt", default=None,
+                   help="what not to generate: the unconditional half of guidance (text-conditioned models)")
+    p.add_argument("--height", type=positive_int, default=None,
+                   help="SANA: image height in pixels, a multiple of the autoencoder's compression (default: "
+                        "the release's size)")
+    p.add_argument("--width", type=positive_int, default=None, help="SANA: image width (as --height)")
+    p.add_argument("--latents", default=None, metavar="FILE.npy",
+                   help="SANA: the start noise, (n, C, h, w) float in the model's latent space (e.g. another "
+                        "implementation's, to reproduce its images); sets n and the size")
+    p.add_argument("--no-instruction", action="store_true",
+                   help="SANA: prompts without the release's default complex human instruction")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
     p.add_argument("--json", action="store_true", help="print JSON")

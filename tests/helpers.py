@@ -168,3 +168,60 @@ def write_release(directory, name: str, ae_cfg, dit_cfg, seed: int = 0):
     save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
     (directory / "config.json").write_text(json.dumps({"model_name": name}) + "\n")
     return ref_ae, ref_dit
+
+
+SANA_WORDS = ("a photo of the cat dog red blue green sky sea over under on in with and small large user prompt given "
+              "generate enhanced detailed visual description image scene").split()
+
+
+def sana_tokenizer():
+    """A Gemma-like tokenizer built with `tokenizers` (word level; <pad> 0, <eos> 1, <bos> 2 first, as Gemma's)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import PreTrainedTokenizerFast
+
+    vocab = {"<pad>": 0, "<eos>": 1, "<bos>": 2, "<unk>": 3}
+    for w in SANA_WORDS:
+        vocab.setdefault(w, len(vocab))
+    tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.Whitespace()
+    tok.post_processor = processors.TemplateProcessing(single="<bos> $A", pair="<bos> $A $B",
+                                                       special_tokens=[("<bos>", 2)])
+    return PreTrainedTokenizerFast(tokenizer_object=tok, bos_token="<bos>", eos_token="<eos>", pad_token="<pad>",
+                                   unk_token="<unk>", padding_side="right")
+
+
+def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_size: int = 2):
+    """A SANA release in diffusers' layout with random weights, written by diffusers' own SanaPipeline.save_pretrained:
+    a 2-layer transformer, a 2-layer Gemma-2 (hidden 24), the tokenizer above, dc-ae-f32c32-tiny as the VAE
+    (scaling factor 0.37) and the releases' flow DPM-Solver (flow shift 3) or a flow Euler scheduler.
+    -> the diffusers pipeline (float32, eval)."""
+    from pathlib import Path
+
+    import diffusers
+    from transformers import Gemma2Config, Gemma2Model
+
+    from dcae.models.dc_ae import get_config
+    from dcae.models.random_init import randomize_
+
+    torch.manual_seed(seed)
+    ae_cfg = get_config("dc-ae-f32c32-tiny").replace(scaling_factor=0.37)
+    vae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
+    text_encoder = Gemma2Model(Gemma2Config(vocab_size=len(SANA_WORDS) + 4, hidden_size=24, intermediate_size=32,
+                                            num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1,
+                                            head_dim=12, max_position_embeddings=512, pad_token_id=0, bos_token_id=2,
+                                            eos_token_id=1, sliding_window=64)).eval()
+    randomize_(text_encoder, seed=seed + 1)
+    transformer = randomize_(diffusers.SanaTransformer2DModel(
+        in_channels=32, out_channels=32, num_attention_heads=2, attention_head_dim=8, num_layers=2,
+        num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16, caption_channels=24,
+        mlp_ratio=2.5, sample_size=sample_size, patch_size=1), seed=seed + 2).eval()
+    if scheduler == "dpm":
+        sched = diffusers.DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++",
+                                                      solver_order=2, prediction_type="flow_prediction",
+                                                      use_flow_sigmas=True, flow_shift=3.0)
+    else:
+        sched = diffusers.FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=3.0)
+    pipe = diffusers.SanaPipeline(tokenizer=sana_tokenizer(), text_encoder=text_encoder, vae=vae,
+                                  transformer=transformer, scheduler=sched)
+    pipe.save_pretrained(str(Path(directory)))
+    return pipe

@@ -337,3 +337,37 @@ def test_guidance():
     np.testing.assert_allclose(g[:, :4], uncond[:, :4] + 4.0 * (cond[:, :4] - uncond[:, :4]), rtol=1e-6)
     assert np.array_equal(g[:, 4:], cond[:, 4:])
     np.testing.assert_allclose(sampling.guide(cond, uncond, 1.0, 4), cond, atol=1e-6)  # scale 1: conditional
+
+
+@pytest.mark.parametrize("shift", [1.0, 3.0])
+@pytest.mark.parametrize("steps", [1, 7, 20])
+def test_a_flow_match_euler_release_config_is_its_scheduler(shift, steps):
+    """A release's FlowMatchEulerDiscreteScheduler config, read by from_diffusers_scheduler, visits that
+    scheduler's own noise levels and model times (its sigma_min is the shifted 1/1000, shifted again)."""
+    config = FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift).config
+    objective, sampler = sampling.from_diffusers_scheduler(dict(config, _class_name="FlowMatchEulerDiscreteScheduler"))
+    assert sampler == "euler"
+    ref = FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=shift)
+    ref.set_timesteps(num_inference_steps=steps)
+    sched = objective.schedule(steps)
+    np.testing.assert_allclose(ref.sigmas.numpy(), sched.sigmas, rtol=1e-6)
+    np.testing.assert_allclose(ref.timesteps.numpy(), sched.timesteps, rtol=1e-6)
+    fn, noise = model("flow"), _noise()
+    x, _ = _run_ours("euler", objective, steps, fn, noise)
+    x_ref, _ = _run_reference(ref, fn, noise)
+    np.testing.assert_allclose(x, x_ref, **TOL)
+
+
+def test_a_flow_dpm_solver_release_config_is_its_scheduler():
+    config = dict(DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++", solver_order=2,
+                                              prediction_type="flow_prediction", use_flow_sigmas=True,
+                                              flow_shift=3.0).config, _class_name="DPMSolverMultistepScheduler")
+    objective, sampler = sampling.from_diffusers_scheduler(config)
+    assert (sampler, objective) == ("dpmpp_2m", sampling.Objective("flow", flow_shift=3.0, sigma_max=0.999,
+                                                                   integer_timesteps=True))
+    for change, name in (({"solver_order": 3}, "solver_order=3"), ({"use_karras_sigmas": True}, "use_karras_sigmas"),
+                         ({"prediction_type": "epsilon"}, "prediction_type='epsilon'")):
+        with pytest.raises(ValueError, match=name):
+            sampling.from_diffusers_scheduler({**config, **change})
+    with pytest.raises(ValueError, match="'EulerDiscreteScheduler': not implemented"):
+        sampling.from_diffusers_scheduler({"_class_name": "EulerDiscreteScheduler"})

@@ -77,12 +77,17 @@ class GuidedDenoising:
     @classmethod
     def start(cls, objective: Objective, sampler: str, steps: int, latent_shape: tuple[int, ...], seed: int, n: int,
               cond: dict, uncond: dict, guidance: float, init_latent: np.ndarray | None = None,
-              strength: float = 1.0) -> GuidedDenoising:
+              strength: float = 1.0, noise: np.ndarray | None = None) -> GuidedDenoising:
         """From the seed's noise; or, given `init_latent` (an image's diffusion-space latent, (1 or n, C, h, w))
         and `strength` in [0, 1], SDEdit: the image noised to the level of step `steps - round(strength *
         steps)` with the same noise, and only the steps from there run. Strength 1 is plain generation
-        (the image unused), strength 0 runs no step and gives the image's latent back."""
-        state = SamplerState.start(sampler, objective, steps, start_noise(latent_shape, seed, n),
+        (the image unused), strength 0 runs no step and gives the image's latent back. `noise` (n, *latent_shape):
+        the start noise given (another implementation's, to reproduce its images) instead of the seed's."""
+        if noise is None:
+            noise = start_noise(latent_shape, seed, n)
+        elif noise.shape != (n, *latent_shape):
+            raise ValueError(f"start noise of shape {tuple(noise.shape)}; this generation needs {(n, *latent_shape)}")
+        state = SamplerState.start(sampler, objective, steps, noise,
                                    rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET))
         first = 0
         if init_latent is not None and strength < 1.0:

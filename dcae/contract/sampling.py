@@ -40,12 +40,17 @@ class Objective:
     flow_shift: float = 1.0
     sigma_max: float = 1.0
     integer_timesteps: bool = False
+    # flow: None visits sigma_max down to sigma_max / steps; a number visits sigma_max down to it, both ends
+    # included (diffusers' FlowMatchEulerDiscreteScheduler: sigma_min = the shifted 1 / 1000), before the shift.
+    sigma_min: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("ddpm", "flow"):
             raise ValueError(f"unknown objective {self.kind!r}; expected 'ddpm' or 'flow'")
         if not (self.flow_shift > 0 and 0 < self.sigma_max <= 1):
             raise ValueError(f"flow_shift must be > 0 and sigma_max in (0, 1], got {self.flow_shift}, {self.sigma_max}")
+        if self.sigma_min is not None and not 0 < self.sigma_min < self.sigma_max:
+            raise ValueError(f"sigma_min must be in (0, sigma_max), got {self.sigma_min}")
 
     def alphas_cumprod(self) -> np.ndarray:
         betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
@@ -64,11 +69,13 @@ class Objective:
             ab = self.alphas_cumprod()[t]
             a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
         else:
-            if self.sigma_max == 1.0:
+            if self.sigma_min is not None:
+                t = np.linspace(self.sigma_max, self.sigma_min, steps, dtype=np.float64)
+            elif self.sigma_max == 1.0:
                 t = np.linspace(1, 0, steps + 1, dtype=np.float64)[:-1]
             else:  # as diffusers' flow DPM-Solver computes it, to the last bit (integer model times follow)
                 t = (1.0 - np.linspace(1.0, 1.0 - self.sigma_max, steps + 1, dtype=np.float64))[::-1][:-1]
-            t = self.flow_shift * t / (1 + (self.flow_shift - 1) * t)
+            t = shift_sigma(t, self.flow_shift)
             a, s, model_t = 1 - t, t, t * 1000
             if self.integer_timesteps:
                 model_t = np.floor(model_t)
@@ -92,6 +99,43 @@ class Schedule:
 
     def __len__(self) -> int:
         return len(self.timesteps)
+
+
+def shift_sigma(sigma: float, shift: float) -> float:
+    return shift * sigma / (1 + (shift - 1) * sigma)
+
+
+def from_diffusers_scheduler(config: dict) -> tuple[Objective, str]:
+    """A release's `scheduler/scheduler_config.json` -> (Objective, sampler) that visit the same noise levels
+    with the same updates and model times. Flow-matching schedulers only (SANA's): DPMSolverMultistepScheduler
+    (use_flow_sigmas, DPM-Solver++ 2M midpoint, last step to sigma 0) -> dpmpp_2m; FlowMatchEulerDiscrete-
+    Scheduler (static shift) -> euler. Any setting that would change the steps is refused by name."""
+    name = config.get("_class_name")
+    n_train = int(config.get("num_train_timesteps", 1000))
+    shift = float(config.get("flow_shift" if name == "DPMSolverMultistepScheduler" else "shift", 1.0))
+    if name == "DPMSolverMultistepScheduler":
+        expected = {"algorithm_type": "dpmsolver++", "solver_order": 2, "solver_type": "midpoint",
+                    "prediction_type": "flow_prediction", "use_flow_sigmas": True, "final_sigmas_type": "zero",
+                    "thresholding": False, "use_karras_sigmas": False, "use_exponential_sigmas": False,
+                    "use_beta_sigmas": False, "use_lu_lambdas": False, "variance_type": None}
+        sampler = "dpmpp_2m"
+        objective = Objective("flow", num_timesteps=n_train, flow_shift=shift, sigma_max=1 - 1 / n_train,
+                              integer_timesteps=True)
+    elif name == "FlowMatchEulerDiscreteScheduler":
+        expected = {"use_dynamic_shifting": False, "use_karras_sigmas": False, "use_exponential_sigmas": False,
+                    "use_beta_sigmas": False, "invert_sigmas": False, "shift_terminal": None,
+                    "stochastic_sampling": False, "time_shift_type": "exponential"}
+        sampler = "euler"
+        objective = Objective("flow", num_timesteps=n_train, flow_shift=shift,
+                              sigma_min=shift_sigma(1 / n_train, shift))
+    else:
+        raise ValueError(f"scheduler {name!r}: not implemented (flow-matching releases: "
+                         "DPMSolverMultistepScheduler with use_flow_sigmas, FlowMatchEulerDiscreteScheduler)")
+    wrong = {k: config[k] for k, v in expected.items() if k in config and config[k] != v}
+    if wrong:
+        raise ValueError(f"{name} with {', '.join(f'{k}={v!r}' for k, v in wrong.items())}: not implemented "
+                         f"(implemented: {', '.join(f'{k}={v!r}' for k, v in expected.items() if k in wrong)})")
+    return objective, sampler
 
 
 def guide(out_cond: np.ndarray, out_uncond: np.ndarray, scale: float, latent_channels: int) -> np.ndarray:

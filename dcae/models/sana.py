@@ -44,6 +44,7 @@ class SanaConfig:
     interpolation_scale: float | None = None
     guidance_embeds: bool = False
     qk_norm: str | None = None
+    timestep_scale: float = 1.0  # the model's time input is the sampler's timestep x this (1 in SANA 1.0)
 
     @property
     def dim(self) -> int:
@@ -218,7 +219,7 @@ class SanaTransformer(nn.Module):
         p = self.config.patch_size
         grid = (h // p, w // p)
         x = self.patch_embed.proj(latent).flatten(2).transpose(1, 2)  # (N, T, D)
-        mod, emb = self.time_embed(timestep, x.dtype)
+        mod, emb = self.time_embed(timestep * self.config.timestep_scale, x.dtype)
         context = self.caption_norm(self.caption_projection(caption))
         bias = None
         if caption_mask is not None:  # padding tokens: -10000 before the softmax, as the releases were trained

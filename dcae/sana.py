@@ -1,0 +1,163 @@
+"""SANA text-to-image from a published release in diffusers' layout (`Efficient-Large-Model/Sana_600M_512px_
+diffusers`, `Sana_1600M_1024px_diffusers`, ...): model_index.json + transformer/ (`dcae.models.sana`), text_encoder/
+(Gemma-2, transformers' `Gemma2Model`), tokenizer/ (tokenizer.json), vae/ (AutoencoderDC, our `DCAE`) and
+scheduler/ (read into the contract's `Objective` and sampler).
+
+The prompt rules are the contract's (`dcae.contract.sana_prompt`), the sampling loop is the contract's guided
+loop (the same one the gateway and Triton's generate model run): given the same start noise (`latents=`),
+the images equal diffusers' `SanaPipeline`'s for the same prompt, negative prompt, steps and guidance
+(`tests/test_sana.py`).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from dcae.checkpoint import load_pretrained, load_sana_transformer
+from dcae.contract import generation, sampling
+from dcae.contract.sana_prompt import SanaPrompting
+
+PIPELINE_CLASSES = ("SanaPipeline",)
+DEFAULT_STEPS, DEFAULT_GUIDANCE = 20, 4.5  # SanaPipeline's defaults, the releases' recipe
+DEFAULT_NEGATIVE_PROMPT = ""
+
+
+def is_sana_release(directory: str | Path) -> bool:
+    """A diffusers pipeline folder whose model_index.json names a SANA pipeline (other SANA pipelines,
+    e.g. SANA-Sprint's, are refused by name when loaded)."""
+    index = Path(directory) / "model_index.json"
+    return index.is_file() and json.loads(index.read_text()).get("_class_name", "").startswith("Sana")
+
+
+def read_release(directory: str | Path) -> dict:
+    """model_index.json, checked: a pipeline this module implements, with its five parts present."""
+    directory = Path(directory)
+    index = json.loads((directory / "model_index.json").read_text())
+    name = index.get("_class_name")
+    if name not in PIPELINE_CLASSES:
+        raise ValueError(f"{directory}: {name!r} is not implemented (SANA 1.0 releases: {', '.join(PIPELINE_CLASSES)})")
+    missing = [p for p in ("transformer", "text_encoder", "tokenizer", "vae", "scheduler") if not (directory / p).is_dir()]
+    if missing:
+        raise FileNotFoundError(f"{directory} lacks {', '.join(f'{m}/' for m in missing)}: not a complete SANA release")
+    return index
+
+
+def scheduler_defaults(directory: str | Path) -> tuple[sampling.Objective, dict]:
+    """The release's scheduler/ as the contract's objective and the sampling defaults {sampler, steps, guidance}."""
+    path = Path(directory) / "scheduler" / "scheduler_config.json"
+    objective, sampler = sampling.from_diffusers_scheduler(json.loads(path.read_text()))
+    return objective, {"sampler": sampler, "steps": DEFAULT_STEPS, "guidance": DEFAULT_GUIDANCE}
+
+
+class SanaTextEncoder:
+    """A release's Gemma-2 (text_encoder/) and tokenizer/, with SANA's prompt rules: prompts -> the caption
+    the transformer sees, (N, 300, D) float32 and its (N, 300) mask."""
+
+    def __init__(self, directory: str | Path, use_instruction: bool = True, device: str | torch.device = "cpu") -> None:
+        from transformers import AutoModel
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # its per-tensor loading bar; ours show the steps
+        directory = Path(directory)
+        self.prompting = SanaPrompting.from_release(directory / "tokenizer", use_instruction)
+        self.model = AutoModel.from_pretrained(str(directory / "text_encoder"), dtype=torch.float32).to(device).eval()
+
+    @torch.no_grad()
+    def encode(self, prompts: list[str], negative: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        ids, mask = self.prompting.tokenize(prompts, negative)
+        device = next(self.model.parameters()).device
+        states = self.model(torch.from_numpy(ids).to(device), attention_mask=torch.from_numpy(mask).to(device))[0]
+        states, mask = self.prompting.select(states.float().cpu().numpy(), mask, negative)
+        return states, mask.astype(bool)
+
+
+class SanaGenerator:
+    """Prompt -> images with a SANA release: `SanaGenerator.from_pretrained(directory)(prompt, ...)`."""
+
+    def __init__(self, transformer, autoencoder, text_encoder: SanaTextEncoder, objective: sampling.Objective,
+                 sampling_defaults: dict) -> None:
+        self.transformer, self.autoencoder, self.text_encoder = transformer, autoencoder, text_encoder
+        self.objective, self.sampling = objective, sampling_defaults
+
+    @classmethod
+    def from_pretrained(cls, directory: str | Path, use_instruction: bool = True) -> SanaGenerator:
+        read_release(directory)
+        directory = Path(directory)
+        objective, defaults = scheduler_defaults(directory)
+        return cls(load_sana_transformer(directory / "transformer"), load_pretrained(directory / "vae"),
+                   SanaTextEncoder(directory, use_instruction), objective, defaults)
+
+    def to(self, device: str | torch.device) -> SanaGenerator:
+        for module in (self.transformer, self.autoencoder, self.text_encoder.model):
+            module.to(device)
+        return self
+
+    @property
+    def compression(self) -> int:
+        return self.autoencoder.config.compression
+
+    @property
+    def image_size(self) -> int:
+        """The release's native size in pixels per side (the transformer's sample_size in latent cells)."""
+        return self.transformer.config.sample_size * self.compression
+
+    def latent_shape(self, height: int | None = None, width: int | None = None) -> tuple[int, int, int]:
+        f = self.compression
+        height, width = height or self.image_size, width or self.image_size
+        if height % f or width % f or height <= 0 or width <= 0:
+            raise ValueError(f"height and width must be positive multiples of {f} (the autoencoder's compression), "
+                             f"got {height}x{width}")
+        return (self.transformer.config.in_channels, height // f, width // f)
+
+    def conditioning(self, n: int, prompt: str, negative_prompt: str | None) -> tuple[dict, dict]:
+        """The transformer's conditional and unconditional inputs (context, context_mask), by the contract's names."""
+        if prompt is None:
+            raise ValueError("SANA is text-conditioned: give a prompt")
+        positive = self.text_encoder.encode([prompt])
+        negative = self.text_encoder.encode([negative_prompt or DEFAULT_NEGATIVE_PROMPT], negative=True)
+        return generation.text_conditions(*positive, n, negative=negative)
+
+    def denoise(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
+        p = next(self.transformer.parameters())
+        arg = {k: torch.from_numpy(v).to(p.device) for k, v in inputs.items()}
+        out = self.transformer(arg["latent"].to(p.dtype), arg["timestep"], arg["context"].to(p.dtype),
+                               arg["context_mask"])
+        return out.float().cpu().numpy()
+
+    @torch.no_grad()
+    def sample_latents(self, prompt: str, n: int = 1, seed: int = 0, steps: int | None = None,
+                       guidance: float | None = None, sampler: str | None = None, negative_prompt: str | None = None,
+                       height: int | None = None, width: int | None = None, latents: np.ndarray | None = None,
+                       callback: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Diffusion-space latents (n, C, H/f, W/f) from the contract's guided loop; `latents`: the start noise
+        (another implementation's, e.g. diffusers'), else image i's from seed + i."""
+        if latents is not None:
+            n, height, width = latents.shape[0], latents.shape[2] * self.compression, latents.shape[3] * self.compression
+        cond, uncond = self.conditioning(n, prompt, negative_prompt)
+        d = self.sampling
+        loop = generation.GuidedDenoising.start(
+            self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape(height, width), seed, n,
+            cond, uncond, d["guidance"] if guidance is None else guidance,
+            noise=None if latents is None else np.asarray(latents, np.float32))
+        for i in loop.steps:
+            loop.advance(i, self.denoise(loop.inputs(i)))
+            if callback is not None:
+                callback(i + 1, len(loop))
+        return loop.x
+
+    @torch.no_grad()
+    def __call__(self, prompt: str, n: int = 1, seed: int = 0, steps: int | None = None, guidance: float | None = None,
+                 sampler: str | None = None, negative_prompt: str | None = None, height: int | None = None,
+                 width: int | None = None, latents: np.ndarray | None = None,
+                 callback: Callable[[int, int], None] | None = None) -> torch.Tensor:
+        """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
+        z = self.sample_latents(prompt, n, seed, steps, guidance, sampler, negative_prompt, height, width, latents,
+                                callback)
+        ae = self.autoencoder
+        p = next(ae.parameters())
+        return ae.decode(torch.from_numpy(ae.latent_space.from_diffusion(z)).to(p.device, p.dtype))
