@@ -141,7 +141,8 @@ class Attention(nn.Module):
         kv = torch.einsum("nhtd,nhte->nhde", k, v)  # sum over tokens of k v^T: (N, H, d, d)
         numerator = torch.einsum("nhtd,nhde->nhte", q, kv)
         denominator = torch.einsum("nhtd,nhd->nht", q, k.sum(dim=2))[..., None]
-        out = (numerator / (denominator + 1e-15)).transpose(1, 2).reshape(n, t, -1).to(x.dtype)
+        # max(., 1e-15) rather than + 1e-15: the ONNX exporter folds the addition away (0 / 0 = NaN in the graph)
+        out = (numerator / denominator.clamp_min(1e-15)).transpose(1, 2).reshape(n, t, -1).to(x.dtype)
         return self.to_out[0](out)
 
     def cross(self, x: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
