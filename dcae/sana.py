@@ -20,11 +20,10 @@ import torch
 
 from dcae.checkpoint import load_pretrained, load_sana_transformer
 from dcae.contract import generation, sampling
-from dcae.contract.sana_prompt import SanaPrompting
+from dcae.contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
 
 PIPELINE_CLASSES = ("SanaPipeline",)
 DEFAULT_STEPS, DEFAULT_GUIDANCE = 20, 4.5  # SanaPipeline's defaults, the releases' recipe
-DEFAULT_NEGATIVE_PROMPT = ""
 
 
 def is_sana_release(directory: str | Path) -> bool:

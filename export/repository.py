@@ -45,8 +45,6 @@ TEXT_ENCODER_NAME = "all-MiniLM-L6-v2"
 
 
 def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
-    from dcae.contract.sampling import SAMPLERS
-
     defaults = sampling_defaults(objective.kind, gen_config.get("sampling"))
     conditioning = "text" if dit_cfg.text_dim > 0 else "class" if dit_cfg.num_classes > 0 else "none"
     if dit_cfg.in_channels != ae_cfg.latent_channels:
@@ -65,10 +63,52 @@ def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
         "default_steps": int(defaults["steps"]),
         "default_guidance": float(defaults["guidance"]),
         "default_sampler": defaults["sampler"],
-        "samplers": [s for s in SAMPLERS if not (s == "euler" and objective.kind != "flow")
-                     and not (s == "ddpm" and objective.kind != "ddpm")],
+        "samplers": _fitting_samplers(objective.kind),
         "max_images": MAX_BATCH_DIT // 2,
     }
+
+
+def _fitting_samplers(kind: str) -> list[str]:
+    from dcae.contract.sampling import SAMPLERS
+
+    return [s for s in SAMPLERS if not (s == "euler" and kind != "flow") and not (s == "ddpm" and kind != "ddpm")]
+
+
+def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, dict, dict]:
+    """A SANA release's transformer (as `dit`) and Gemma-2 (as `text_encoder`), with their metadata entries;
+    -> (networks, tokenizer folder, generator entry, text encoder entry)."""
+    from dcae.checkpoint import load_sana_transformer
+    from dcae.sana import SanaTextEncoder, read_release, scheduler_defaults
+    from export.wrappers import GemmaTextEncoderExport, SanaTransformerExport
+
+    read_release(release)
+    transformer = load_sana_transformer(release / "transformer")
+    text = SanaTextEncoder(release)
+    cfg, prompting, f = transformer.config, text.prompting, ae.config.compression
+    if cfg.in_channels != ae.config.latent_channels:
+        raise ValueError(f"the transformer takes {cfg.in_channels} latent channels, the VAE makes "
+                         f"{ae.config.latent_channels}")
+    if cfg.caption_channels != text.model.config.hidden_size:
+        raise ValueError(f"the transformer takes captions of width {cfg.caption_channels}, the text encoder makes "
+                         f"{text.model.config.hidden_size}")
+    objective, defaults = scheduler_defaults(release)
+    max_side = 2 * cfg.sample_size  # in latent cells: sizes up to twice the native side
+    networks = {"dit": SanaTransformerExport(transformer, prompting.max_sequence_length, max_side),
+                "text_encoder": GemmaTextEncoderExport(text.model, prompting.encoder_length())}
+    generator = {
+        "dit": {"name": cfg.name, **asdict(cfg)}, "objective": asdict(objective), "conditioning": "text",
+        "latent_shape": [cfg.in_channels, cfg.sample_size, cfg.sample_size], "image_size": cfg.sample_size * f,
+        "out_channels": cfg.out_channels or cfg.in_channels, "text_len": prompting.max_sequence_length,
+        "null_class": None, "null_context": "the negative prompt's caption (default: the empty prompt)",
+        "class_names": None, "default_steps": defaults["steps"], "default_guidance": defaults["guidance"],
+        "default_sampler": defaults["sampler"], "samplers": _fitting_samplers(objective.kind),
+        "max_images": MAX_BATCH_DIT // 2, "weights_sha256": weights_digest(release / "transformer"),
+        "family": "sana", "max_image_size": max_side * f}
+    te = text.model.config
+    text_entry = {"name": f"{(te.architectures or ['Gemma2Model'])[0]} ({te.num_hidden_layers} x {te.hidden_size})",
+                  "width": te.hidden_size, "max_length": prompting.encoder_length(),
+                  "weights_sha256": weights_digest(release / "text_encoder"), "prompting": prompting.to_metadata()}
+    return networks, release / "tokenizer", generator, text_entry
 
 
 def weights_digest(checkpoint_dir: str | Path) -> str:
@@ -140,16 +180,32 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         raise ValueError("give an autoencoder checkpoint, a generator checkpoint, or both")
     if generate_instances < 1:
         raise ValueError(f"generate_instances must be >= 1, got {generate_instances}")
+    from dcae.sana import is_sana_release
+
     torch.manual_seed(0)  # example inputs for tracing are random
-    dit = objective = gen_config = None
-    if generator is not None:
-        dit, objective, gen_ae, gen_config = load_generator(generator)
-    ae = load_pretrained(autoencoder) if autoencoder is not None else gen_ae
-    ae_dir = Path(autoencoder) if autoencoder is not None else (Path(generator) / gen_config["autoencoder"]).resolve()
-    if dit is not None and (dit.config.text_dim > 0 or dit.config.num_classes == NUM_CLASSES) and not text_encoder:
-        text_encoder = True  # text conditioning; or prompts mapped to the nearest ImageNet class
-    networks, te_dir = _networks(ae, dit, text_encoder)
-    metadata = _metadata(networks, ae, ae_dir, dit, objective, gen_config, generator, te_dir, fp16, cpu_python_backend)
+    if generator is not None and is_sana_release(generator):  # a SANA release brings its VAE and text encoder
+        if text_encoder not in (False, True):
+            raise ValueError("a SANA release exports its own text encoder (text_encoder/); give no other")
+        ae_dir = Path(autoencoder) if autoencoder is not None else Path(generator) / "vae"
+        ae = load_pretrained(ae_dir)
+        networks, te_dir, generator_entry, text_entry = _sana_networks(Path(generator), ae)
+        networks = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae), **networks}
+    else:
+        dit = objective = gen_config = None
+        if generator is not None:
+            dit, objective, gen_ae, gen_config = load_generator(generator)
+        ae = load_pretrained(autoencoder) if autoencoder is not None else gen_ae
+        ae_dir = (Path(autoencoder) if autoencoder is not None
+                  else (Path(generator) / gen_config["autoencoder"]).resolve())
+        if dit is not None and (dit.config.text_dim > 0 or dit.config.num_classes == NUM_CLASSES) and not text_encoder:
+            text_encoder = True  # text conditioning; or prompts mapped to the nearest ImageNet class
+        networks, te_dir = _networks(ae, dit, text_encoder)
+        generator_entry = ({**_generator_metadata(dit.config, objective, gen_config, ae.config),
+                            "weights_sha256": weights_digest(generator)} if dit is not None else None)
+        text_entry = ({"name": TEXT_ENCODER_NAME, "width": networks["text_encoder"].width,
+                       "max_length": networks["text_encoder"].max_length, "weights_sha256": weights_digest(te_dir)}
+                      if "text_encoder" in networks else None)
+    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, cpu_python_backend)
 
     reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
     output = Path(output)
@@ -168,7 +224,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
 
     written = {name: _write_model(output / name, wrapper, metadata, cpu_python_backend, fp16, te_dir)
                for name, wrapper in networks.items()}
-    if dit is not None:
+    if generator is not None:
         written["generate"] = _write_generate(output / "generate", metadata, te_dir, generate_instances)
     if metadata.generator is not None and metadata.generator.class_names == "imagenet-1k":
         _write_class_table(output, te_dir, reused, log)
@@ -196,9 +252,8 @@ def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, Expor
     return networks, te_dir
 
 
-def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, dit, objective, gen_config: dict | None,
-              generator: str | Path | None, te_dir: Path | None, fp16: bool, cpu_python_backend: bool
-              ) -> RepositoryMetadata:
+def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: dict | None, text_encoder: dict | None,
+              fp16: bool, cpu_python_backend: bool) -> RepositoryMetadata:
     """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
@@ -208,15 +263,12 @@ def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, dit, objecti
         "int8": None,
         "autoencoder": {"name": cfg.name, "compression": cfg.compression, "latent_channels": cfg.latent_channels,
                         "scaling_factor": cfg.scaling_factor, "weights_sha256": weights_digest(ae_dir)},
-        "generator": ({**_generator_metadata(dit.config, objective, gen_config, cfg),
-                       "weights_sha256": weights_digest(generator)} if dit is not None else None),
-        "text_encoder": ({"name": TEXT_ENCODER_NAME, "width": networks["text_encoder"].width,
-                          "max_length": networks["text_encoder"].max_length, "weights_sha256": weights_digest(te_dir)}
-                         if "text_encoder" in networks else None),
+        "generator": generator,
+        "text_encoder": text_encoder,
         "networks": {name: {"max_batch_size": w.max_batch_size, "inputs": [asdict(s) for s in w.inputs],
                             "outputs": [asdict(s) for s in w.outputs]} for name, w in networks.items()},
     }
-    metadata["networks"].update({"generate": {"max_batch_size": 0}} if dit is not None else {})
+    metadata["networks"].update({"generate": {"max_batch_size": 0}} if generator is not None else {})
     return RepositoryMetadata.from_dict(json.loads(json.dumps(metadata)))  # as every reader will see it
 
 

@@ -268,3 +268,89 @@ class TextEncoderExport(ExportWrapper):
     def profile(self) -> Profile:
         lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, max(self.max_length, 128))
         return {"input_ids": (lo, opt, hi), "attention_mask": (lo, opt, hi)}
+
+
+# ----------------------------------------------------------------------------------------------
+# SANA (a release's transformer and its Gemma-2 text encoder)
+
+
+class SanaTransformerExport(ExportWrapper):
+    """latent (N, C, h, w) float32 diffusion-space, any h and w (SANA has no position table: its tokens see
+    each other through linear attention and the Mix-FFN's convolution); timestep (N,) float32 model time;
+    context (N, L, caption_channels) float32, the selected Gemma-2 states (L = 300), context_mask (N, L) bool,
+    True on real tokens -> model_output (N, C, h, w) float32, the flow velocity. Same names as the DiT's, so
+    the gateway's and Triton's loops call it as they call a DiT; the unconditional rows carry the negative
+    prompt's caption (there is no null context)."""
+
+    role = "dit"
+    max_batch_size = MAX_BATCH_DIT
+
+    def __init__(self, transformer: nn.Module, text_len: int, max_side: int) -> None:
+        super().__init__()
+        self.transformer = transformer
+        c = transformer.config
+        self.text_len, self.max_side, self.sample_size = text_len, max_side, c.sample_size
+        self.channels, self.caption_channels = c.in_channels, c.caption_channels
+        self.inputs = (TensorSpec("latent", "float32", ("N", c.in_channels, "h", "w")),
+                       TensorSpec("timestep", "float32", ("N",)),
+                       TensorSpec("context", "float32", ("N", text_len, c.caption_channels)),
+                       TensorSpec("context_mask", "bool", ("N", text_len)))
+        self.outputs = (TensorSpec("model_output", "float32", ("N", c.out_channels or c.in_channels, "h", "w")),)
+
+    def forward(self, latent: torch.Tensor, timestep: torch.Tensor, context: torch.Tensor,
+                context_mask: torch.Tensor) -> torch.Tensor:
+        return self.transformer(latent, timestep, context, context_mask)
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        mask = torch.ones(2, self.text_len, dtype=torch.bool)
+        mask[1, 5:] = False
+        return (torch.randn(2, self.channels, 2, 3), torch.tensor([999.0, 500.0]),
+                torch.randn(2, self.text_len, self.caption_channels), mask)
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        n = _batch_dim(self.max_batch_size)
+        h, w = torch.export.Dim("h", min=1, max=self.max_side), torch.export.Dim("w", min=1, max=self.max_side)
+        return ({0: n, 2: h, 3: w}, {0: n}, {0: n}, {0: n})
+
+    def profile(self) -> Profile:
+        c, s, big, b = self.channels, self.sample_size, self.max_side, self.max_batch_size
+        return {"latent": ((1, c, 1, 1), (2, c, s, s), (b, c, big, big)), "timestep": ((1,), (2,), (b,)),
+                "context": ((1, self.text_len, self.caption_channels), (2, self.text_len, self.caption_channels),
+                            (b, self.text_len, self.caption_channels)),
+                "context_mask": ((1, self.text_len), (2, self.text_len), (b, self.text_len))}
+
+
+class GemmaTextEncoderExport(ExportWrapper):
+    """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens; right padding), from
+    `dcae.contract.sana_prompt.SanaPrompting.tokenize` -> tokens (N, L, D) float32: the last hidden states of
+    the release's Gemma-2 (transformers' Gemma2Model), before SANA's selection of positions (the caller's)."""
+
+    role = "text_encoder"
+    max_batch_size = MAX_BATCH_TEXT
+
+    def __init__(self, model: nn.Module, max_length: int) -> None:
+        super().__init__()
+        self.model = model
+        self.max_length = max_length  # the longest prompt encoding (the instruction's tokens + 298)
+        self.width = model.config.hidden_size
+        self.max_positions = model.config.max_position_embeddings
+        self.inputs = (TensorSpec("input_ids", "int64", ("N", "L")), TensorSpec("attention_mask", "int64", ("N", "L")))
+        self.outputs = (TensorSpec("tokens", "float32", ("N", "L", self.width)),)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        return self.model(input_ids, attention_mask=attention_mask)[0].float()
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        ids = torch.randint(0, min(self.model.config.vocab_size, 1000), (2, 7))
+        mask = torch.ones(2, 7, dtype=torch.long)
+        mask[1, 4:] = 0
+        return ids, mask
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        n = _batch_dim(self.max_batch_size)
+        length = torch.export.Dim("L", min=2, max=self.max_positions)
+        return ({0: n, 1: length}, {0: n, 1: length})
+
+    def profile(self) -> Profile:
+        lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, self.max_length)
+        return {"input_ids": (lo, opt, hi), "attention_mask": (lo, opt, hi)}

@@ -14,6 +14,7 @@ import numpy as np
 from dcae.contract import generation, sampling
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable
 from dcae.contract.latents import LatentSpace
+from dcae.contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
 from dcae.contract.pixels import pad_to_multiple, to_model, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
 from service.decode_pool import DecodePool
@@ -40,6 +41,8 @@ class GenerateParams:
     negative_prompt: str | None = None  # text generators: the unconditional half of guidance
     image: np.ndarray | None = None  # (H, W, 3) uint8 at the generator's size: start from it (img2img)
     strength: float = 1.0  # with `image`: how far it is noised (0: the image back, 1: plain generation)
+    height: int | None = None  # pixels; None: the generator's image_size (other sizes: SANA)
+    width: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,10 @@ class Pipelines:
         self.latent_space = LatentSpace(self.scaling_factor)
         self.generator = repo.generator
         self.tokenizer_path = repo.tokenizer_path()
+        te = repo.metadata.text_encoder
+        # SANA's Gemma-2: its prompt rules (instruction, 300 selected tokens, negative prompts) from the metadata
+        self.prompting = (SanaPrompting.from_metadata(self.tokenizer_path, te.prompting)
+                          if te is not None and te.prompting is not None else None)
         table = repo.root / "text_encoder" / "1" / CLASS_TABLE_FILE
         # An ImageNet generator answers a prompt with the class nearest to it (`dcae export` writes the table).
         self.class_table = (ClassTable.load(table) if self.generator is not None
@@ -123,10 +130,25 @@ class Pipelines:
             return await run(latent.astype(np.float32))
 
     # -- generate
-    async def encode_prompt(self, prompt: str) -> tuple[np.ndarray, np.ndarray]:
-        """-> the text encoder's tokens (1, L, D) and the attention mask (1, L)."""
+    def size(self, params: GenerateParams) -> tuple[int, int]:
+        """(height, width) in pixels of a request's images."""
+        side = self.generator.image_size
+        return (params.height or side, params.width or side)
+
+    def latent_shape(self, params: GenerateParams) -> tuple[int, int, int]:
+        h, w = self.size(params)
+        return (self.generator.latent_shape[0], h // self.compression, w // self.compression)
+
+    async def encode_prompt(self, prompt: str, negative: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """-> the text encoder's tokens (1, L, D) and the attention mask (1, L) (SANA: the selected caption,
+        `negative` by the negative prompts' rule)."""
         from dcae.contract.text_tokenize import tokenize
 
+        if self.prompting is not None:
+            ids, mask = self.prompting.tokenize([prompt], negative)
+            with stage("text_encoder"):
+                out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
+            return self.prompting.select(out["tokens"], mask, negative)
         ids, mask = tokenize([prompt], max_length=self.generator.text_len, tokenizer_path=self.tokenizer_path)
         with stage("text_encoder"):
             out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
@@ -146,7 +168,10 @@ class Pipelines:
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
         gen, n = self.generator, params.n
         if gen.conditioning == "text":
-            negative = await self.encode_prompt(params.negative_prompt) if params.negative_prompt else None
+            if self.prompting is not None:  # SANA: the unconditional half is always a (negative) prompt's caption
+                negative = await self.encode_prompt(params.negative_prompt or DEFAULT_NEGATIVE_PROMPT, negative=True)
+            else:
+                negative = await self.encode_prompt(params.negative_prompt) if params.negative_prompt else None
             return generation.text_conditions(*await self.encode_prompt(params.prompt), n, negative=negative)
         if gen.conditioning == "class":
             return generation.class_conditions(params.class_label, gen.null_class, n)
@@ -160,7 +185,7 @@ class Pipelines:
         if params.image is not None and params.strength < 1.0:
             init = self.latent_space.to_diffusion(await self.encode(params.image))
         return generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, params.steps,
-                                                tuple(gen.latent_shape), params.seed, params.n, cond, uncond,
+                                                self.latent_shape(params), params.seed, params.n, cond, uncond,
                                                 params.guidance, init_latent=init, strength=params.strength)
 
     async def step(self, loop: generation.GuidedDenoising, i: int) -> None:
@@ -208,9 +233,11 @@ class Pipelines:
         if params.image is not None and params.strength < 1.0:
             inputs["image"] = np.ascontiguousarray(params.image, dtype=np.uint8)
             inputs["strength"] = np.array([params.strength], np.float32)
+        if params.height or params.width:
+            inputs["height"], inputs["width"] = (np.array([v], np.int32) for v in self.size(params))
         with stage("generate_model"):
             images = (await self.infer("generate", inputs))["images"]
-        expected = (params.n, self.generator.image_size, self.generator.image_size, 3)
+        expected = (params.n, *self.size(params), 3)
         if images.shape != expected or images.dtype != np.uint8:
             raise RuntimeError(f"the generate model returned {images.dtype} {list(images.shape)}, not uint8 "
                                f"{list(expected)}")

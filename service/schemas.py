@@ -72,7 +72,11 @@ class GenerateRequest(BaseModel):
     steps: int | None = Field(None, ge=1, description="sampler steps (default from the model)")
     guidance: float | None = Field(None, ge=0.0, le=30.0, description="classifier-free guidance scale")
     sampler: Literal["ddpm", "ddim", "dpmpp_2m", "euler"] | None = None
-    size: int | None = Field(None, description="image side in pixels; only the model's native size")
+    size: int | None = Field(None, description="image side in pixels (square); the model's native size, or "
+                             "for models that take other sizes (SANA) any multiple of the compression up to "
+                             "their max_image_size")
+    width: int | None = Field(None, ge=1, description="image width in pixels (models that take other sizes: SANA)")
+    height: int | None = Field(None, ge=1, description="image height in pixels (as width)")
     response_format: Literal["b64_json", "png"] = "b64_json"
     model: str | None = Field(None, description="generator name; default: the loaded one")
     negative_prompt: str | None = Field(None, max_length=1000, description="what not to generate (text-conditioned "

@@ -45,6 +45,9 @@ class GeneratorInfo:
     samplers: list[str]  # those that fit the objective
     max_images: int  # per request (both guidance halves fit one DiT batch)
     weights_sha256: str
+    family: str = "dit"  # "dit" (ours, the DiT-XL release) or "sana" (a SANA release's transformer)
+    max_image_size: int | None = None  # sizes other than image_size: None, none; else up to this per side,
+    #                                    multiples of the autoencoder's compression (SANA)
 
     @property
     def name(self) -> str:
@@ -52,7 +55,7 @@ class GeneratorInfo:
 
     @property
     def num_classes(self) -> int:
-        return self.dit["num_classes"]
+        return self.dit.get("num_classes", 0)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class TextEncoderInfo:
     width: int
     max_length: int
     weights_sha256: str
+    # None: all-MiniLM-L6-v2's tokenisation (text_tokenize); else SANA's prompt rules, SanaPrompting's fields
+    # but the tokenizer's path (sana_prompt.SanaPrompting.from_metadata)
+    prompting: dict | None = None
 
 
 @dataclass(frozen=True)

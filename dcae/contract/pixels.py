@@ -94,3 +94,18 @@ def fit_square(image: np.ndarray, size: int) -> np.ndarray:
     if image.shape[:2] == (size, size):
         return image
     return np.asarray(center_crop(resize_short_side(PILImage.fromarray(image), size), size))
+
+
+def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (height, width, 3) uint8, covering and center-cropped: `fit_square` for a square;
+    otherwise a bicubic resize to the smallest size that covers (height, width), then a center crop."""
+    from PIL import Image as PILImage
+
+    if height == width:
+        return fit_square(image, height)
+    h, w = image.shape[:2]
+    scale = max(height / h, width / w)
+    size = (max(width, round(w * scale)), max(height, round(h * scale)))
+    img = PILImage.fromarray(image).resize(size, PILImage.BICUBIC)
+    left, top = int(round((size[0] - width) / 2.0)), int(round((size[1] - height) / 2.0))
+    return np.asarray(img.crop((left, top, left + width, top + height)))

@@ -26,6 +26,7 @@ import numpy as np
 from tokenizers import Tokenizer
 
 MAX_SEQUENCE_LENGTH = 300
+DEFAULT_NEGATIVE_PROMPT = ""  # SanaPipeline's: guidance's unconditional half is the empty prompt's caption
 
 # The default of the releases (diffusers' SanaPipeline and NVlabs/Sana's inference configs).
 COMPLEX_HUMAN_INSTRUCTION = (
@@ -84,6 +85,17 @@ class SanaPrompting:
                     pad = value["content"] if isinstance(value, dict) else value
                     break
         return cls(str(path), max_sequence_length, COMPLEX_HUMAN_INSTRUCTION if use_instruction else None, pad)
+
+    def to_metadata(self) -> dict:
+        """The rules as the repository metadata records them (the tokenizer travels as a file beside it)."""
+        return {"max_sequence_length": self.max_sequence_length, "pad_token": self.pad_token,
+                "instruction": list(self.instruction) if self.instruction else None}
+
+    @classmethod
+    def from_metadata(cls, tokenizer_path: str | Path, rules: dict) -> SanaPrompting:
+        instruction = rules.get("instruction")
+        return cls(str(tokenizer_path), int(rules["max_sequence_length"]),
+                   tuple(instruction) if instruction else None, rules.get("pad_token", "<pad>"))
 
     def _pad_id(self) -> int:
         pad_id = Tokenizer.from_file(self.tokenizer_path).token_to_id(self.pad_token)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
 from dcae.contract.metadata import GeneratorInfo
-from dcae.contract.pixels import fit_square
+from dcae.contract.pixels import fit
 from service.errors import APIError
 from service.metrics import STREAMED
 from service.pipeline import GenerateParams, Pipelines, Preview, Progress
@@ -68,9 +68,9 @@ async def prepare(body: GenerateRequest, pipes: Pipelines, settings: Settings,
     if body.model not in (None, gen.name):
         raise APIError(422, "unknown_model", f"model {body.model!r} is not loaded; available: {gen.name}",
                        "model")
-    params = _generate_params(body, gen, settings, prompt_classes=pipes.class_table is not None)
+    params = _generate_params(body, gen, settings, pipes.compression, prompt_classes=pipes.class_table is not None)
     if image is not None:
-        params = replace(params, image=fit_square(image, gen.image_size), strength=body.strength)
+        params = replace(params, image=fit(image, *pipes.size(params)), strength=body.strength)
     chosen = {}
     if gen.conditioning == "class":
         if params.class_label is None:  # an ImageNet generator given a prompt: its nearest class
@@ -92,8 +92,8 @@ def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial
     `error` event if it fails after the stream began. A client that leaves cancels the generation (the
     guard cancels this response's task, and the loop with it)."""
     STREAMED.labels(kind).inc()
-    base = {"background": "opaque", "output_format": fmt, "quality": "auto",
-            "size": f"{pipes.generator.image_size}x{pipes.generator.image_size}"}
+    height, width = pipes.size(params)
+    base = {"background": "opaque", "output_format": fmt, "quality": "auto", "size": f"{width}x{height}"}
 
     async def events():
         try:
@@ -131,7 +131,28 @@ def max_steps(gen: GeneratorInfo, settings: Settings) -> int:
     return max(settings.max_steps, gen.default_steps)
 
 
-def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings,
+def image_size(body: GenerateRequest, gen: GeneratorInfo, compression: int) -> tuple[int | None, int | None]:
+    """A request's (height, width), None where it is the model's native side: `size` (a square) or `width` and
+    `height`. Sizes other than the native one for models that take them (max_image_size: SANA), multiples of
+    the compression up to max_image_size."""
+    if body.size is not None and (body.width is not None or body.height is not None):
+        raise APIError(422, "invalid_request", "size: give size (a square) or width and height, not both", "size")
+    native = gen.image_size
+    height, width = body.height or body.size or native, body.width or body.size or native
+    if (height, width) == (native, native):
+        return None, None
+    field = "size" if body.size is not None else "width" if width != native else "height"
+    if gen.max_image_size is None:
+        raise APIError(422, "invalid_request", f"{field}: this model generates {native}px images only", field)
+    top = gen.max_image_size
+    for name, value in (("height", height), ("width", width)):
+        if value % compression or not compression <= value <= top:
+            raise APIError(422, "invalid_request", f"{name if field != 'size' else 'size'}: {value} px; this model "
+                           f"takes multiples of {compression} from {compression} to {top}", field)
+    return height, width
+
+
+def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings, compression: int,
                      prompt_classes: bool = False) -> GenerateParams:
     cond = gen.conditioning
     prompted = bool(body.prompt and body.prompt.strip())
@@ -163,15 +184,14 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
     if sampler not in gen.samplers:
         raise APIError(422, "invalid_request", f"sampler: {sampler!r} does not fit this model; use one of "
                                                f"{gen.samplers}", "sampler")
-    if body.size is not None and body.size != gen.image_size:
-        raise APIError(422, "invalid_request", f"size: this model generates {gen.image_size}px images only", "size")
+    height, width = image_size(body, gen, compression)
     if body.response_format == "png" and body.n != 1:
         raise APIError(422, "invalid_request", "response_format: png returns one image; use b64_json for n > 1",
                        "response_format")
     seed = body.seed if body.seed is not None else random.randrange(2**31 - 64)
     guidance = body.guidance if body.guidance is not None else gen.default_guidance
     return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler,
-                          negative_prompt=body.negative_prompt or None)
+                          negative_prompt=body.negative_prompt or None, height=height, width=width)
 
 
 def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:
@@ -188,7 +208,15 @@ def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:
     props["n"]["maximum"] = min(settings.max_generate_n, gen.max_images)
     props["steps"].update(optional({"type": "integer", "minimum": 1, "maximum": max_steps(gen, settings)}))
     props["sampler"].update(optional({"type": "string", "enum": list(gen.samplers)}))
-    props["size"].update(optional({"type": "integer", "enum": [gen.image_size]}))
+    if gen.max_image_size is None:
+        props["size"].update(optional({"type": "integer", "enum": [gen.image_size]}))
+        for name in ("width", "height"):
+            props[name].update(optional({"type": "integer", "enum": [gen.image_size]}))
+    else:
+        sides = {"type": "integer", "minimum": pipes.compression, "maximum": gen.max_image_size,
+                 "multipleOf": pipes.compression}
+        for name in ("size", "width", "height"):
+            props[name].update(optional(sides))
     props["model"].update(optional({"type": "string", "enum": [gen.name]}))
     required = schema["components"]["schemas"]["GenerateRequest"].setdefault("required", [])
     if gen.conditioning == "text":

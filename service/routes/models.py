@@ -24,9 +24,9 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     gen = pipes.generator
     if gen is not None:
         data.append({"name": gen.name, "kind": "generator",
-                     "details": {k: getattr(gen, k) for k in ("conditioning", "latent_shape", "image_size",
-                                                              "default_steps", "default_guidance", "default_sampler",
-                                                              "samplers")}
+                     "details": {k: getattr(gen, k) for k in ("family", "conditioning", "latent_shape", "image_size",
+                                                              "max_image_size", "default_steps", "default_guidance",
+                                                              "default_sampler", "samplers")}
                      | {"objective": gen.objective["kind"], "max_steps": max_steps(gen, settings)}
                      | ({"prompts": "mapped to the nearest ImageNet class"} if pipes.class_table is not None else {})
                      | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})

@@ -77,12 +77,16 @@ def _checked(req: OpenAIImageRequest, image_size: int) -> GenerateRequest:
         raise APIError(400, "invalid_request", "background: transparent images are not supported", "background")
     if req.style is not None:
         raise APIError(400, "invalid_request", "style: not supported (a dall-e-3 option)", "style")
-    if req.size not in (None, "auto", f"{image_size}x{image_size}"):
-        raise APIError(400, "invalid_request", f"size: this model generates {image_size}x{image_size} images "
-                                               "only", "size")
+    width = height = None
+    if req.size not in (None, "auto"):
+        parts = req.size.split("x")
+        if len(parts) != 2 or not all(p.isdigit() and 0 < len(p) <= 5 for p in parts):
+            raise APIError(400, "invalid_request", f"size: {req.size!r} is not WIDTHxHEIGHT (e.g. "
+                                                   f"{image_size}x{image_size}) or auto", "size")
+        width, height = (int(p) for p in parts)
     return GenerateRequest(prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed, steps=req.steps,
                            guidance=req.guidance, sampler=req.sampler, model=req.model,
-                           negative_prompt=req.negative_prompt, strength=req.strength)
+                           negative_prompt=req.negative_prompt, strength=req.strength, width=width, height=height)
 
 
 def _parsed(data: dict) -> OpenAIImageRequest:
@@ -105,7 +109,7 @@ async def _answer(req: OpenAIImageRequest, pipes, settings, image, kind: str):
     encoded = await encode_images(images, req.output_format, quality)
     revised = {"revised_prompt": chosen["class_name"]} if chosen.get("class_name") else {}
     return {"created": int(time.time()), "background": "opaque", "output_format": req.output_format,
-            "size": f"{gen.image_size}x{gen.image_size}",
+            "size": "{1}x{0}".format(*pipes.size(params)),
             "data": [{"b64_json": base64.b64encode(e).decode(), "seed": params.seed + i, **chosen, **revised}
                      for i, e in enumerate(encoded)]}
 
