@@ -370,7 +370,8 @@ def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_
               scalar("seed", "TYPE_INT64"), scalar("steps", "TYPE_INT32"), scalar("guidance", "TYPE_FP32"),
               scalar("sampler", "TYPE_STRING", optional=True), scalar("n", "TYPE_INT32"),
               scalar("negative_prompt", "TYPE_STRING", optional=True),
-              TritonTensor("image", "TYPE_UINT8", (-1, -1, 3), optional=True), scalar("strength", "TYPE_FP32", optional=True)]
+              TritonTensor("image", "TYPE_UINT8", (-1, -1, 3), optional=True), scalar("strength", "TYPE_FP32", optional=True),
+              scalar("height", "TYPE_INT32", optional=True), scalar("width", "TYPE_INT32", optional=True)]
     outputs = [TritonTensor("images", "TYPE_UINT8", (-1, -1, -1, 3)),
                TritonTensor("class_label", "TYPE_INT64", (1,))]  # the class generated (-1: none)
     config = ModelConfig("generate", "python", 0, inputs, outputs, metadata.for_model("generate", "generate"),

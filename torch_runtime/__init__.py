@@ -81,10 +81,18 @@ class TorchRunner(EmbeddedRunner):
         ae_dir = find_checkpoint(checkpoints, weights, repo.autoencoder.weights_sha256, "autoencoder")
         ae = load_pretrained(ae_dir)
         modules = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
-        if repo.generator is not None and "dit" in repo.networks:
-            gen_dir = find_checkpoint(checkpoints, weights, repo.generator.weights_sha256, "generator")
-            dit, *_ = load_generator(gen_dir)
-            modules["dit"] = dit_wrapper(dit)
+        gen = repo.generator
+        if gen is not None and "dit" in repo.networks:
+            gen_dir = find_checkpoint(checkpoints, weights, gen.weights_sha256, "generator")
+            if gen.family == "sana":  # a SANA release's transformer/ folder
+                from dcae.checkpoint import load_sana_transformer
+                from export.wrappers import SanaTransformerExport
+
+                modules["dit"] = SanaTransformerExport(load_sana_transformer(gen_dir), gen.text_len,
+                                                       gen.max_image_size // repo.autoencoder.compression)
+            else:
+                dit, *_ = load_generator(gen_dir)
+                modules["dit"] = dit_wrapper(dit)
         log.info("torch runtime: %s on %s, %s, CUDA graphs for the DiT %s", ", ".join(modules), device, dtype_name,
                  "on" if graphs else "off")
 

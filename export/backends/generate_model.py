@@ -8,8 +8,10 @@ and the ML core run too. `dcae export` copies it beside this file: the model rep
 
 Inputs (max_batch_size 0, each of dims [1]): prompt BYTES (optional), negative_prompt BYTES (optional),
 class_label INT64 (optional), seed INT64, steps INT32, guidance FP32, sampler BYTES (optional), n INT32;
-image UINT8 (H, W, 3) at the generator's size and strength FP32 (both optional): image-to-image, the
-image encoded, noised to the matching step and denoised from there (SDEdit).
+height and width INT32 (optional; generators that take other sizes than their own, SANA); image UINT8 (H, W, 3)
+at the generated size and strength FP32 (both optional): image-to-image, the image encoded, noised to the
+matching step and denoised from there (SDEdit). SANA's prompts follow its rules (`dcae_contract.sana_prompt`:
+the instruction, 300 selected Gemma-2 states; the negative prompt, default empty, as guidance's other half).
 Outputs: images UINT8 (n, H, W, 3); class_label INT64 [1], the class generated (-1 for a generator
 without classes): an ImageNet generator given a prompt and no class label generates the class whose
 prompt embedding is nearest (`imagenet_classes.npz` beside this file, written by `dcae export`). Image i starts from noise seeded with seed + i (numpy's PCG64),
@@ -50,7 +52,8 @@ class TritonPythonModel:
         self.latent_shape = tuple(gen.latent_shape)
         self.conditioning = gen.conditioning
         self.num_classes = gen.num_classes
-        self.text_len = gen.dit["text_len"]
+        self.text_len = gen.text_len
+        self.compression = self.meta.autoencoder.compression
         self.latent_space = LatentSpace(self.meta.autoencoder.scaling_factor)
         self.default_sampler = gen.default_sampler
         self.max_images = gen.max_images
@@ -58,7 +61,13 @@ class TritonPythonModel:
         self.tokenizer_path = os.path.join(self.here, "tokenizer.json")
         table = os.path.join(self.here, CLASS_TABLE_FILE)
         self.class_table = ClassTable.load(table) if self.conditioning == "class" and os.path.isfile(table) else None
-        if self.meta.text_encoder is not None:
+        self.prompting = None
+        if self.meta.text_encoder is not None and self.meta.text_encoder.prompting is not None:
+            from dcae_contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
+
+            self.default_negative = DEFAULT_NEGATIVE_PROMPT
+            self.prompting = SanaPrompting.from_metadata(self.tokenizer_path, self.meta.text_encoder.prompting)
+        elif self.meta.text_encoder is not None:
             from dcae_contract.text_tokenize import tokenize
 
             self.tokenize = tokenize
@@ -98,17 +107,29 @@ class TritonPythonModel:
         v = a[0]
         return v.decode("utf-8") if isinstance(v, bytes) else v.item()
 
-    def _init_latent(self, request):
-        """Image-to-image: the optional `image` (H, W, 3) UINT8 at the generator's size and `strength`
+    def _size(self, request):
+        """(height, width) in pixels: the optional inputs, for generators that take other sizes."""
+        gen, f = self.meta.generator, self.compression
+        height = self._scalar(request, "height", required=False) or gen.image_size
+        width = self._scalar(request, "width", required=False) or gen.image_size
+        if (height, width) != (gen.image_size, gen.image_size):
+            if gen.max_image_size is None:
+                raise RequestError(f"this generator makes {gen.image_size}px images only, not {height}x{width}")
+            if height % f or width % f or not (f <= height <= gen.max_image_size and f <= width <= gen.max_image_size):
+                raise RequestError(f"height and width must be multiples of {f} from {f} to {gen.max_image_size}, "
+                                   f"got {height}x{width}")
+        return int(height), int(width)
+
+    def _init_latent(self, request, size):
+        """Image-to-image: the optional `image` (H, W, 3) UINT8 at the generated size and `strength`
         -> (its diffusion-space latent, strength), or (None, 1.0)."""
         t = pb_utils.get_input_tensor_by_name(request, "image")
         strength = self._scalar(request, "strength", required=False)
         if t is None:
             return None, 1.0
         image = t.as_numpy()
-        size = self.meta.generator.image_size
-        if image.dtype != np.uint8 or image.shape != (size, size, 3):
-            raise RequestError(f"image must be uint8 ({size}, {size}, 3), got {image.dtype} {list(image.shape)}")
+        if image.dtype != np.uint8 or image.shape != (*size, 3):
+            raise RequestError(f"image must be uint8 ({size[0]}, {size[1]}, 3), got {image.dtype} {list(image.shape)}")
         strength = 1.0 if strength is None else float(strength)
         if not 0.0 <= strength <= 1.0:
             raise RequestError(f"strength must be in [0, 1], got {strength}")
@@ -123,11 +144,18 @@ class TritonPythonModel:
             if not prompt:
                 raise RequestError("this generator is text-conditioned: give a prompt")
 
-            def encoded(text):
+            def encoded(text, negative=False):
+                if self.prompting is not None:  # SANA's rules
+                    ids, mask = self.prompting.tokenize([text], negative)
+                    states = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens")
+                    return self.prompting.select(states, mask, negative)
                 ids, mask = self.tokenize([text], self.text_len, self.tokenizer_path)
                 return self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens"), mask
 
-            negative = encoded(negative_prompt) if negative_prompt else None
+            if self.prompting is not None:  # SANA: guidance's other half is always a (negative) prompt's caption
+                negative = encoded(negative_prompt or self.default_negative, negative=True)
+            else:
+                negative = encoded(negative_prompt) if negative_prompt else None
             return generation.text_conditions(*encoded(prompt), n, negative=negative)
         if negative_prompt:
             raise RequestError("negative prompts are for text-conditioned generators")
@@ -160,9 +188,11 @@ class TritonPythonModel:
         if self.conditioning == "class" and class_label is None and prompt and self.class_table is not None:
             class_label = self._prompt_class(prompt)
         cond, uncond = self._conditions(n, prompt, class_label, self._scalar(request, "negative_prompt", required=False))
-        init, strength = self._init_latent(request)
+        size = self._size(request)
+        init, strength = self._init_latent(request, size)
+        latent_shape = (self.latent_shape[0], size[0] // self.compression, size[1] // self.compression)
         try:
-            loop = generation.GuidedDenoising.start(self.objective, sampler, steps, self.latent_shape, seed, n, cond,
+            loop = generation.GuidedDenoising.start(self.objective, sampler, steps, latent_shape, seed, n, cond,
                                                     uncond, guidance, init_latent=init, strength=strength)
         except ValueError as e:
             raise RequestError(str(e)) from e
