@@ -42,30 +42,44 @@ FP32_MODULES = frozenset({
     # the sinusoidal timestep embedding, and the text encoder's masking and mean pooling
     "dcae.models.dit.TimestepEmbedder",
     "dcae.models.text_encoder.BertTextEncoder",
+    # SANA: its linear and cross attention cores, the caption's RMS norm, the timestep embedding's sinusoid
+    "dcae.models.sana.Attention",
+    "dcae.models.sana.RMSNorm",
+    "dcae.models.sana.AdaLayerNormSingle",
 })
 FP32_MODULE_PREFIXES = ("export.wrappers.",)  # the wrappers' own few ops (null-context selection)
+# Everything inside these modules, at any depth: SANA's Gemma-2, trained in bfloat16, whose range float16
+# lacks (its residual stream is not known to stay under 65504), and run once per request.
+FP32_WITHIN_PREFIXES = ("transformers.models.gemma2.",)
 FP32_OPS = frozenset({"Range", "CumSum"})  # no fp16 kernels in common execution providers
 KEEP_FLOAT_INPUTS = {"Resize": {1, 2}}  # roi and scales are float32 whatever X is
 HIERARCHY_KEY = "pkg.torch.onnx.class_hierarchy"
 
 
-def module_class(node: onnx.NodeProto) -> str | None:
-    """The class of the innermost module that emitted `node`, from the exporter's metadata."""
+def module_hierarchy(node: onnx.NodeProto) -> list[str] | None:
+    """The classes of the modules that emitted `node`, outermost first, from the exporter's metadata."""
     for prop in node.metadata_props:
         if prop.key == HIERARCHY_KEY:
-            hierarchy = ast.literal_eval(prop.value)  # [root class, ..., innermost class, op]
-            return hierarchy[-2] if len(hierarchy) >= 2 else None
+            return ast.literal_eval(prop.value)[:-1]  # [root class, ..., innermost class, op]
     return None
+
+
+def module_class(node: onnx.NodeProto) -> str | None:
+    """The class of the innermost module that emitted `node`, from the exporter's metadata."""
+    hierarchy = module_hierarchy(node)
+    return hierarchy[-1] if hierarchy else None
 
 
 def in_fp32_region(node: onnx.NodeProto) -> bool | None:
     """True: fp32; False: fp16; None (a node the optimiser made, without metadata): as its inputs."""
     if node.op_type in FP32_OPS:
         return True
-    cls = module_class(node)
-    if cls is None:
+    hierarchy = module_hierarchy(node)
+    if not hierarchy:
         return None
-    return cls in FP32_MODULES or cls.startswith(FP32_MODULE_PREFIXES)
+    cls = hierarchy[-1]
+    return (cls in FP32_MODULES or cls.startswith(FP32_MODULE_PREFIXES)
+            or any(c.startswith(FP32_WITHIN_PREFIXES) for c in hierarchy))
 
 
 def _fp16_tensor(t: onnx.TensorProto, name: str | None = None) -> onnx.TensorProto:

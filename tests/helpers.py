@@ -190,11 +190,23 @@ def sana_tokenizer():
                                    unk_token="<unk>", padding_side="right")
 
 
-def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_size: int = 2):
+# Sana_600M_512px_diffusers' transformer/config.json and Gemma-2-2B's text_encoder/config.json (the full sizes)
+SANA_600M_512PX = dict(in_channels=32, out_channels=32, num_attention_heads=36, attention_head_dim=32, num_layers=28,
+                       num_cross_attention_heads=16, cross_attention_head_dim=72, cross_attention_dim=1152,
+                       caption_channels=2304, mlp_ratio=2.5, sample_size=16, patch_size=1)
+GEMMA_2_2B = dict(vocab_size=256000, hidden_size=2304, intermediate_size=9216, num_hidden_layers=26,
+                  num_attention_heads=8, num_key_value_heads=4, head_dim=256, max_position_embeddings=8192,
+                  sliding_window=4096, query_pre_attn_scalar=256)
+
+
+def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_size: int = 2,
+                       full_size: bool = False):
     """A SANA release in diffusers' layout with random weights, written by diffusers' own SanaPipeline.save_pretrained:
     a 2-layer transformer, a 2-layer Gemma-2 (hidden 24), the tokenizer above, dc-ae-f32c32-tiny as the VAE
     (scaling factor 0.37) and the releases' flow DPM-Solver (flow shift 3) or a flow Euler scheduler.
-    -> the diffusers pipeline (float32, eval)."""
+    `full_size`: Sana-600M at 512 px, Gemma-2-2B (stored in bfloat16, as the releases store it) and
+    dc-ae-f32c32-sana-1.0, with the tokenizer above (the real Gemma tokenizer is not available offline).
+    -> the diffusers pipeline (eval)."""
     from pathlib import Path
 
     import diffusers
@@ -204,17 +216,24 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
     from dcae.models.random_init import randomize_
 
     torch.manual_seed(seed)
-    ae_cfg = get_config("dc-ae-f32c32-tiny").replace(scaling_factor=0.37)
+    ae_cfg = get_config("dc-ae-f32c32-sana-1.0" if full_size else "dc-ae-f32c32-tiny")
+    if not full_size:
+        ae_cfg = ae_cfg.replace(scaling_factor=0.37)
     vae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
-    text_encoder = Gemma2Model(Gemma2Config(vocab_size=len(SANA_WORDS) + 4, hidden_size=24, intermediate_size=32,
-                                            num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1,
-                                            head_dim=12, max_position_embeddings=512, pad_token_id=0, bos_token_id=2,
-                                            eos_token_id=1, sliding_window=64)).eval()
-    randomize_(text_encoder, seed=seed + 1)
-    transformer = randomize_(diffusers.SanaTransformer2DModel(
+    special = dict(pad_token_id=0, bos_token_id=2, eos_token_id=1)
+    if full_size:
+        text_encoder = Gemma2Model._from_config(Gemma2Config(**GEMMA_2_2B, **special), dtype=torch.bfloat16).eval()
+    else:
+        text_encoder = Gemma2Model(Gemma2Config(vocab_size=len(SANA_WORDS) + 4, hidden_size=24, intermediate_size=32,
+                                                num_hidden_layers=2, num_attention_heads=2, num_key_value_heads=1,
+                                                head_dim=12, max_position_embeddings=512, sliding_window=64,
+                                                **special)).eval()
+        randomize_(text_encoder, seed=seed + 1)
+    shape = SANA_600M_512PX if full_size else dict(
         in_channels=32, out_channels=32, num_attention_heads=2, attention_head_dim=8, num_layers=2,
         num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16, caption_channels=24,
-        mlp_ratio=2.5, sample_size=sample_size, patch_size=1), seed=seed + 2).eval()
+        mlp_ratio=2.5, sample_size=sample_size, patch_size=1)
+    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape), seed=seed + 2).eval()
     if scheduler == "dpm":
         sched = diffusers.DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++",
                                                       solver_order=2, prediction_type="flow_prediction",

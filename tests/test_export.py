@@ -393,7 +393,7 @@ def test_every_cpu_config_matches_its_onnx_file():
         ("prompt", "TYPE_STRING", True), ("class_label", "TYPE_INT64", True), ("seed", "TYPE_INT64", False),
         ("steps", "TYPE_INT32", False), ("guidance", "TYPE_FP32", False), ("sampler", "TYPE_STRING", True),
         ("n", "TYPE_INT32", False), ("negative_prompt", "TYPE_STRING", True), ("image", "TYPE_UINT8", True),
-        ("strength", "TYPE_FP32", True)]
+        ("strength", "TYPE_FP32", True), ("height", "TYPE_INT32", True), ("width", "TYPE_INT32", True)]
     assert [(t["name"], t["data_type"], t["dims"]) for t in gen["output"]] == [("images", "TYPE_UINT8", [-1, -1, -1, 3]),
                                                                                 ("class_label", "TYPE_INT64", [1])]
     assert (repo / "text_encoder/1/tokenizer.json").is_file()

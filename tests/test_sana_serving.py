@@ -125,3 +125,129 @@ def test_tritons_generate_model_takes_a_size(sana_triton, pytorch_images):
     out, extra = run_client(sana_triton, [{**call, "id": "sana", "protocol": "grpc"}], arrays)
     assert not extra["errors"], extra["errors"]
     assert np.abs(out["sana/images"].astype(int) - pytorch_images["wide, negative"].astype(int)).max() <= 2
+
+
+# ----------------------------------------------------------------------------------------------
+# Slow tier: Sana-600M at 512 px with Gemma-2-2B and dc-ae-f32c32-sana-1.0, full size, random weights
+
+
+def _peak_rss_gib(pid: int) -> float:
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 2**20
+    return float("nan")
+
+
+@pytest.mark.slow
+def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
+    """The full-size release (diffusers' layout, random weights) -> dcae info -> dcae generate -> dcae export (the
+    transformer's ONNX graph equals PyTorch within 1e-4; Gemma-2-2B's graph past 2 GB in external data) -> the
+    embedded gateway: its image equals `dcae generate`'s for the same seed within 2 levels. Prints each stage's
+    time and peak memory, and a request at the release's defaults (20 steps, guidance 4.5)."""
+    import json
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import onnxruntime as ort
+    import torch
+
+    from served import free_port, runtime_env, start_server
+
+    release, report = tmp_path / "Sana_600M_512px_diffusers", {}
+    here = Path(__file__).parent
+    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); from helpers import "
+                    "write_sana_release; write_sana_release(sys.argv[2], seed=1, full_size=True)", str(here),
+                    str(release)], check=True)  # in its own process: its memory is given back
+
+    def run(name, *argv):
+        t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run([sys.executable, "-m", "dcae.cli", *argv], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-3000:]
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
+                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
+        return out.stdout
+
+    info = json.loads(run("info", "info", str(release), "--json"))
+    assert 0.55e9 < info["params"] < 0.65e9 and info["image_size"] == 512, info
+    run("generate", "generate", "--model", str(release), "--prompt", PROMPT, "--seed", "3", "--steps", "2",
+        "-o", str(tmp_path / "cli.png"))
+    expected = np.asarray(Image.open(tmp_path / "cli.png"))
+    run("export", "export", "--generator", str(release), "-o", str(tmp_path / "repo"))
+    graphs = {name: round(sum(f.stat().st_size for f in (tmp_path / "repo" / name / "1").glob("model.onnx*")) / 2**30, 2)
+              for name in ("dit", "text_encoder", "encoder", "decoder")}
+    report["graphs_gib"] = graphs
+    assert (tmp_path / "repo" / "text_encoder" / "1" / "model.onnx.data").is_file()  # 10 GB: external data
+
+    from dcae.checkpoint import load_sana_transformer
+
+    transformer = load_sana_transformer(release / "transformer")
+    g = torch.Generator().manual_seed(0)
+    x, t = torch.randn(2, 32, 16, 16, generator=g), torch.tensor([999.0, 421.0])
+    caption, mask = torch.randn(2, 300, 2304, generator=g), torch.ones(2, 300, dtype=torch.bool)
+    mask[1, 40:] = False
+    with torch.no_grad():
+        want = transformer(x, t, caption, mask).numpy()
+    del transformer
+    session = ort.InferenceSession(str(tmp_path / "repo" / "dit" / "1" / "model.onnx"))
+    got = session.run(None, {"latent": x.numpy(), "timestep": t.numpy(), "context": caption.numpy(),
+                             "context_mask": mask.numpy()})[0]
+    del session
+    report["dit_onnx_relative_error"] = float(np.abs(got - want).max() / np.abs(want).max())
+    assert report["dit_onnx_relative_error"] <= 1e-4
+
+    port = free_port()
+    proc = start_server({**os.environ, **runtime_env("embedded", tmp_path / "repo")}, port, timeout_s=900)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        t0 = time.perf_counter()
+        r = httpx.post(f"{url}/v1/generate", json={"prompt": PROMPT, "seed": 3, "steps": 2, "response_format": "png"},
+                       timeout=1800)
+        report["gateway_2_steps_seconds"] = round(time.perf_counter() - t0, 1)
+        assert r.status_code == 200, r.text
+        diff = np.abs(np.asarray(Image.open(io.BytesIO(r.content))).astype(int) - expected.astype(int))
+        assert diff.max() <= 2, diff.max()
+        t0 = time.perf_counter()
+        r = httpx.post(f"{url}/v1/generate", json={"prompt": PROMPT, "seed": 4}, timeout=3600)  # 20 steps, 4.5
+        assert r.status_code == 200, r.text
+        report["gateway_defaults_seconds_per_image"] = round(time.perf_counter() - t0, 1)
+        report["gateway_peak_rss_gib"] = round(_peak_rss_gib(proc.pid), 2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    print("\nfull-size SANA:", json.dumps(report, indent=1))
+
+
+def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repository, tmp_path):
+    """--fp16: the transformer's projections and Mix-FFN in fp16, its attention cores, caption norm and timestep
+    sinusoid in fp32; Gemma-2 all fp32. It runs on ONNX Runtime and agrees with fp32 to fp16 accuracy."""
+    import onnx
+    import onnxruntime as ort
+
+    from export import precision
+
+    FLOAT16 = onnx.TensorProto.FLOAT16
+    rng = np.random.default_rng(0)
+    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
+    feeds = {"dit": {"latent": rng.standard_normal((2, 32, 3, 2)).astype(np.float32),
+                     "timestep": np.array([999.0, 10.0], np.float32),
+                     "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask},
+             "text_encoder": {"input_ids": rng.integers(4, 30, (2, 9)), "attention_mask": np.ones((2, 9), np.int64)}}
+    for name, fp16_expected in (("dit", True), ("text_encoder", False)):
+        src = sana_repository / name / "1" / "model.onnx"
+        dst = precision.convert_to_fp16(src, tmp_path / f"{name}.onnx")
+        graph = onnx.load(str(dst)).graph
+        halves = [t.name for t in graph.initializer if t.data_type == FLOAT16]
+        assert bool(halves) == fp16_expected, (name, len(halves))
+        classes = {precision.module_class(n) for n in graph.node}
+        if name == "dit":
+            assert {"dcae.models.sana.Attention", "dcae.models.sana.RMSNorm"} <= classes
+        ref = ort.InferenceSession(str(src)).run(None, feeds[name])[0]
+        half = ort.InferenceSession(str(dst)).run(None, feeds[name])[0]
+        assert half.dtype == np.float32 and np.isfinite(half).all()
+        assert np.abs(half - ref).max() <= 2e-2 * np.abs(ref).max()

@@ -133,6 +133,12 @@ class Attention(nn.Module):
         self.to_v = nn.Linear(kv_dim, inner, bias=bias)
         self.to_out = nn.ModuleList([nn.Linear(inner, dim, bias=out_bias), nn.Identity()])
 
+    def forward(self, x: torch.Tensor, context: torch.Tensor | None = None,
+                bias: torch.Tensor | None = None) -> torch.Tensor:
+        """Self-attention (linear) without `context`, cross-attention with it. One forward, so that the exported
+        graph's nodes name this module (the fp16 export keeps its cores in fp32 by that name)."""
+        return self.linear(x) if context is None else self.cross(x, context, bias)
+
     def linear(self, x: torch.Tensor) -> torch.Tensor:
         """ReLU linear self-attention over (N, T, D), accumulated in float32."""
         n, t, _ = x.shape
@@ -185,8 +191,8 @@ class SanaBlock(nn.Module):
     def forward(self, x: torch.Tensor, mod: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None,
                 grid: tuple[int, int]) -> torch.Tensor:
         shift1, scale1, gate1, shift2, scale2, gate2 = (self.scale_shift_table[None] + mod.view(x.shape[0], 6, -1)).chunk(6, 1)
-        x = x + gate1 * self.attn1.linear(self.norm1(x) * (1 + scale1) + shift1)
-        x = x + self.attn2.cross(x, context, bias)
+        x = x + gate1 * self.attn1(self.norm1(x) * (1 + scale1) + shift1)
+        x = x + self.attn2(x, context, bias)
         h = (self.norm2(x) * (1 + scale2) + shift2).unflatten(1, grid).permute(0, 3, 1, 2)
         return x + gate2 * self.ff(h).flatten(2).transpose(1, 2)
 
