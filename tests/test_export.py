@@ -418,7 +418,7 @@ def test_metadata_carries_what_the_gateway_needs():
     assert gen["dit"] == TEXT_DIT.to_dict() and gen["objective"]["kind"] == "flow"
     assert (gen["conditioning"], gen["text_len"], gen["default_sampler"], gen["latent_shape"]) == ("text", 32, "euler", [32, 4, 4])
     assert {k: v for k, v in common["text_encoder"].items() if k != "weights_sha256"} == {
-        "name": "all-MiniLM-L6-v2", "width": 384, "max_length": 32}
+        "name": "all-MiniLM-L6-v2", "width": 384, "max_length": 32, "prompting": None}
     assert common["networks"]["dit"]["inputs"][3] == {"name": "context_mask", "dtype": "bool", "shape": ["N", 32]}
 
 

@@ -77,14 +77,16 @@ def _checked(req: OpenAIImageRequest, image_size: int) -> GenerateRequest:
         raise APIError(400, "invalid_request", "background: transparent images are not supported", "background")
     if req.style is not None:
         raise APIError(400, "invalid_request", "style: not supported (a dall-e-3 option)", "style")
-    width = height = None
+    size = width = height = None
     if req.size not in (None, "auto"):
         parts = req.size.split("x")
         if len(parts) != 2 or not all(p.isdigit() and 0 < len(p) <= 5 for p in parts):
             raise APIError(400, "invalid_request", f"size: {req.size!r} is not WIDTHxHEIGHT (e.g. "
                                                    f"{image_size}x{image_size}) or auto", "size")
         width, height = (int(p) for p in parts)
-    return GenerateRequest(prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed, steps=req.steps,
+        if width == height:  # a square: `size`, so that a refusal names OpenAI's parameter
+            size, width, height = width, None, None
+    return GenerateRequest(size=size, prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed, steps=req.steps,
                            guidance=req.guidance, sampler=req.sampler, model=req.model,
                            negative_prompt=req.negative_prompt, strength=req.strength, width=width, height=height)
 
