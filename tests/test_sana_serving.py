@@ -112,6 +112,29 @@ def test_the_negative_prompt_reaches_the_image(request, gateways, pytorch_images
     assert np.abs(other.astype(int) - pytorch_images["wide, negative"].astype(int)).max() > 10
 
 
+def test_concurrent_requests_share_denoising_steps(request, gateways, pytorch_images):
+    """Two requests of each size at once: those of one size share `dit` executions (micro-batching groups
+    rows of one shape), and every image is still the one it is alone."""
+    import concurrent.futures
+
+    from served import count
+
+    served = gateway(request, gateways, "embedded", repository="sana_repository")
+    names = [name for name in REQUESTS for _ in range(2)]
+
+    def executions() -> float:
+        return count(httpx.get(f"{served.url}/metrics", timeout=30).text, 'dcae_batch_size_count{model="dit"}')
+
+    before = executions()
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        responses = list(pool.map(lambda name: httpx.post(f"{served.url}/v1/generate", json=REQUESTS[name][0],
+                                                           timeout=120), names))
+    for name, r in zip(names, responses):
+        assert np.abs(images_of(r).astype(int) - pytorch_images[name].astype(int)).max() <= 2, name
+    alone = sum(2 * REQUESTS[name][0]["steps"] for name in REQUESTS)  # executions if no step were shared
+    assert executions() - before < alone
+
+
 def test_tritons_generate_model_takes_a_size(sana_triton, pytorch_images):
     """A Triton client calling the generate model directly: prompt, negative prompt, height and width."""
     from test_triton import run_client
