@@ -311,8 +311,11 @@ def _save_generated(images, output: Path, args: argparse.Namespace, facts: dict,
 def _generate_sana(args: argparse.Namespace, output: Path) -> int:
     """`dcae generate --model <SANA release>`: the release's pipeline (dcae.sana), its defaults over the flags."""
     import numpy as np
+    import torch
     from tqdm import tqdm
 
+    from dcae.contract.generation import binned_size
+    from dcae.contract.pixels import fit, to_uint8
     from dcae.sana import SanaGenerator
 
     if args.prompt is None:
@@ -326,12 +329,22 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
     pipe = SanaGenerator.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
+    height, width, facts = args.height, args.width, dict(sampling)
+    if args.resolution_binning:
+        if latents is not None:
+            raise SystemExit("error: --resolution-binning picks the generated size; --latents fixes it")
+        asked = (height or pipe.image_size, width or pipe.image_size)
+        height, width = binned_size(*asked, pipe.image_size, pipe.compression)
+        facts["generated_size"] = [height, width]
     bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
     t0 = time.perf_counter()
-    images = pipe(args.prompt, n=args.n, seed=args.seed, negative_prompt=args.negative_prompt, height=args.height,
-                  width=args.width, latents=latents, callback=lambda done, total: bar.update(1), **sampling)
+    images = pipe(args.prompt, n=args.n, seed=args.seed, negative_prompt=args.negative_prompt, height=height,
+                  width=width, latents=latents, callback=lambda done, total: bar.update(1), **sampling)
     bar.close()
-    _save_generated(images, output, args, sampling, time.perf_counter() - t0)
+    if args.resolution_binning and tuple(images.shape[2:]) != asked:  # resized and center-cropped to the size asked
+        fitted = np.stack([fit(image, *asked) for image in to_uint8(images.numpy())])
+        images = torch.from_numpy(fitted.transpose(0, 3, 1, 2).astype(np.float32) / 127.5 - 1)
+    _save_generated(images, output, args, facts, time.perf_counter() - t0)
     return 0
 
 
@@ -417,12 +430,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--negative-prompt", default=None,
                    help="what not to generate: the unconditional half of guidance (text-conditioned models)")
     p.add_argument("--height", type=positive_int, default=None,
-                   help="SANA: image height in pixels, a multiple of the autoencoder's compression (default: "
-                        "the release's size)")
+                   help="SANA: image height in pixels, a multiple of the autoencoder's compression unless "
+                        "--resolution-binning (default: the release's size)")
     p.add_argument("--width", type=positive_int, default=None, help="SANA: image width (as --height)")
     p.add_argument("--latents", default=None, metavar="FILE.npy",
                    help="SANA: the start noise, (n, C, h, w) float in the model's latent space (e.g. another "
                         "implementation's, to reproduce its images); sets n and the size")
+    p.add_argument("--resolution-binning", action="store_true",
+                   help="SANA: generate at the native area with the aspect ratio of --height/--width (any sizes), "
+                        "then resize and center-crop to them")
     p.add_argument("--no-instruction", action="store_true",
                    help="SANA: prompts without the release's default complex human instruction")
     p.add_argument("-o", "--output", required=True, help="output image; _0, _1... appended when n > 1")

@@ -15,7 +15,7 @@ from dcae.contract import generation, sampling
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable
 from dcae.contract.latents import LatentSpace
 from dcae.contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
-from dcae.contract.pixels import pad_to_multiple, to_model, to_uint8
+from dcae.contract.pixels import fit, pad_to_multiple, to_model, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
 from service.decode_pool import DecodePool
 from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
@@ -43,6 +43,7 @@ class GenerateParams:
     strength: float = 1.0  # with `image`: how far it is noised (0: the image back, 1: plain generation)
     height: int | None = None  # pixels; None: the generator's image_size (other sizes: SANA)
     width: int | None = None
+    output_size: tuple[int, int] | None = None  # resolution binning: (height, width) the images are fitted to
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,16 @@ class Pipelines:
         side = self.generator.image_size
         return (params.height or side, params.width or side)
 
+    def output_size(self, params: GenerateParams) -> tuple[int, int]:
+        """(height, width) of the images answered: the generated size, or the one binning fits them to."""
+        return params.output_size or self.size(params)
+
+    def fitted(self, images: np.ndarray, params: GenerateParams) -> np.ndarray:
+        """(n, H, W, 3) uint8 at the generated size -> at the answered size (resolution binning)."""
+        if params.output_size is None or images.shape[1:3] == params.output_size:
+            return images
+        return np.stack([fit(image, *params.output_size) for image in images])
+
     def latent_shape(self, params: GenerateParams) -> tuple[int, int, int]:
         h, w = self.size(params)
         return (self.generator.latent_shape[0], h // self.compression, w // self.compression)
@@ -209,11 +220,11 @@ class Pipelines:
                 yield Progress(done, len(run))
                 if done in previews:
                     estimate = self.latent_space.from_diffusion(loop.state.x0)
-                    yield Preview(previews.index(done), to_uint8(await self.decode(estimate)))
+                    yield Preview(previews.index(done), self.fitted(to_uint8(await self.decode(estimate)), params))
             STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
             images = to_uint8(await self.decode(self.latent_space.from_diffusion(loop.x)))
         IMAGES_GENERATED.inc(params.n)
-        yield Done(images)
+        yield Done(self.fitted(images, params))
 
     async def generate_in_model_server(self, params: GenerateParams) -> np.ndarray:
         """The model server's `generate` model (Triton BLS, export/backends/generate_model.py): text

@@ -77,6 +77,9 @@ class GenerateRequest(BaseModel):
                              "their max_image_size")
     width: int | None = Field(None, ge=1, description="image width in pixels (models that take other sizes: SANA)")
     height: int | None = Field(None, ge=1, description="image height in pixels (as width)")
+    resolution_binning: bool = Field(False, description="models that take other sizes: generate at their native "
+                                     "area with the asked aspect ratio, then resize and center-crop to the asked "
+                                     "size (which then need not be a multiple of the compression)")
     response_format: Literal["b64_json", "png"] = "b64_json"
     model: str | None = Field(None, description="generator name; default: the loaded one")
     negative_prompt: str | None = Field(None, max_length=1000, description="what not to generate (text-conditioned "

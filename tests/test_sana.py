@@ -203,3 +203,31 @@ def test_dcae_generate_from_diffusers_noise_and_info(sana_release, tmp_path, cap
     assert main(["generate", "--model", str(directory), "--prompt", "a cat", "--height", "50", "-o",
                  str(tmp_path / "x.png")]) == 2
     assert "multiples of 32" in capsys.readouterr().err
+
+
+def test_resolution_binning_gives_diffusers_sizes_for_most_of_its_table(sana_release, tmp_path, capsys):
+    """binned_size against diffusers' hand-made 512 and 1024 tables (their own sizes asked), and `dcae generate
+    --resolution-binning`: any size, generated at the native area, resized and center-cropped to it."""
+    from diffusers.pipelines.pixart_alpha.pipeline_pixart_alpha import ASPECT_RATIO_512_BIN, ASPECT_RATIO_1024_BIN
+    from PIL import Image
+
+    from dcae.cli import main
+    from dcae.contract.generation import binned_size
+    from dcae.contract.pixels import fit, to_uint8
+    from dcae.sana import SanaGenerator
+
+    for table, native in ((ASPECT_RATIO_512_BIN, 512), (ASPECT_RATIO_1024_BIN, 1024)):
+        sizes = [(int(h), int(w)) for h, w in table.values()]
+        same = [s for s in sizes if binned_size(*s, native, 32) == s]
+        assert len(same) == 30 and (native, native) in same, len(same)
+        for h, w in sizes:  # the others: the same aspect ratio within 5 %, the area within 10 %
+            bh, bw = binned_size(h, w, native, 32)
+            assert abs(bh / bw / (h / w) - 1) < 0.05 and abs(bh * bw / native**2 - 1) < 0.1
+    directory, _ = sana_release
+    assert main(["generate", "--model", str(directory), "--prompt", "a cat", "--height", "50", "--width", "130",
+                 "--resolution-binning", "--steps", "2", "--seed", "5", "-o", str(tmp_path / "b.png"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["generated_size"] == [32, 96] and out["size"] == [50, 130]
+    expected = fit(to_uint8(SanaGenerator.from_pretrained(directory)("a cat", seed=5, steps=2, height=32,
+                                                                       width=96).numpy())[0], 50, 130)
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "b.png")), expected)

@@ -105,6 +105,23 @@ def test_the_gateway_serves_sana_as_dcae_generate_does(request, gateways, runtim
         assert r.status_code == 422 and message in r.json()["error"]["message"], r.text
 
 
+def test_resolution_binning_fits_the_native_area_to_any_size(request, gateways, sana_release):
+    from dcae.contract.pixels import fit
+    from dcae.sana import SanaGenerator
+
+    served = gateway(request, gateways, "embedded", repository="sana_repository")
+    body = {"prompt": PROMPT, "seed": 2, "steps": 2, "height": 50, "width": 120, "resolution_binning": True}
+    got = images_of(httpx.post(f"{served.url}/v1/generate", json=body, timeout=120))
+    generated = to_uint8(SanaGenerator.from_pretrained(sana_release)(PROMPT, seed=2, steps=2, height=32,
+                                                                     width=96).numpy())[0]  # binned: 32 x 96
+    assert got.shape == (1, 50, 120, 3) and np.abs(got[0].astype(int) - fit(generated, 50, 120)).max() <= 2
+    r = httpx.post(f"{served.url}/v1/generate", json={**body, "resolution_binning": False}, timeout=30)
+    assert r.status_code == 422 and "multiples of 32" in r.json()["error"]["message"]
+    r = httpx.post(f"{served.url}/v1/images/generations", timeout=120,
+                   json={"prompt": PROMPT, "seed": 2, "steps": 2, "size": "120x50", "resolution_binning": True})
+    assert r.status_code == 200 and r.json()["size"] == "120x50", r.status_code
+
+
 def test_the_negative_prompt_reaches_the_image(request, gateways, pytorch_images):
     served = gateway(request, gateways, "embedded", repository="sana_repository")
     body = {**REQUESTS["wide, negative"][0], "negative_prompt": "a dog"}

@@ -14,6 +14,7 @@ import numpy as np
 from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
+from dcae.contract import generation
 from dcae.contract.metadata import GeneratorInfo
 from dcae.contract.pixels import fit
 from service.errors import APIError
@@ -92,7 +93,7 @@ def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial
     `error` event if it fails after the stream began. A client that leaves cancels the generation (the
     guard cancels this response's task, and the loop with it)."""
     STREAMED.labels(kind).inc()
-    height, width = pipes.size(params)
+    height, width = pipes.output_size(params)
     base = {"background": "opaque", "output_format": fmt, "quality": "auto", "size": f"{width}x{height}"}
 
     async def events():
@@ -131,25 +132,35 @@ def max_steps(gen: GeneratorInfo, settings: Settings) -> int:
     return max(settings.max_steps, gen.default_steps)
 
 
-def image_size(body: GenerateRequest, gen: GeneratorInfo, compression: int) -> tuple[int | None, int | None]:
-    """A request's (height, width), None where it is the model's native side: `size` (a square) or `width` and
-    `height`. Sizes other than the native one for models that take them (max_image_size: SANA), multiples of
-    the compression up to max_image_size."""
+def image_size(body: GenerateRequest, gen: GeneratorInfo, compression: int
+               ) -> tuple[int | None, int | None, tuple[int, int] | None]:
+    """A request's generated (height, width), None where it is the model's native side, and the size its images
+    are fitted to when that differs (resolution binning). Asked by `size` (a square) or `width` and `height`.
+    Sizes other than the native one for models that take them (max_image_size: SANA): multiples of the
+    compression up to max_image_size; with `resolution_binning` any sizes up to it, generated at the native
+    area (`generation.binned_size`)."""
     if body.size is not None and (body.width is not None or body.height is not None):
         raise APIError(422, "invalid_request", "size: give size (a square) or width and height, not both", "size")
     native = gen.image_size
     height, width = body.height or body.size or native, body.width or body.size or native
     if (height, width) == (native, native):
-        return None, None
+        return None, None, None
     field = "size" if body.size is not None else "width" if width != native else "height"
     if gen.max_image_size is None:
-        raise APIError(422, "invalid_request", f"{field}: this model generates {native}px images only", field)
+        what = "resolution_binning" if body.resolution_binning else field
+        raise APIError(422, "invalid_request", f"{what}: this model generates {native}px images only", what)
     top = gen.max_image_size
+    step = 1 if body.resolution_binning else compression
     for name, value in (("height", height), ("width", width)):
-        if value % compression or not compression <= value <= top:
+        if value % step or not step <= value <= top:
+            takes = f"sizes from 1 to {top}" if step == 1 else f"multiples of {compression} from {compression} to {top}"
             raise APIError(422, "invalid_request", f"{name if field != 'size' else 'size'}: {value} px; this model "
-                           f"takes multiples of {compression} from {compression} to {top}", field)
-    return height, width
+                           f"takes {takes}", field)
+    if not body.resolution_binning:
+        return height, width, None
+    h, w = generation.binned_size(height, width, native, compression)
+    generated = (None, None) if (h, w) == (native, native) else (h, w)
+    return (*generated, (height, width) if (h, w) != (height, width) else None)
 
 
 def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settings, compression: int,
@@ -184,14 +195,15 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
     if sampler not in gen.samplers:
         raise APIError(422, "invalid_request", f"sampler: {sampler!r} does not fit this model; use one of "
                                                f"{gen.samplers}", "sampler")
-    height, width = image_size(body, gen, compression)
+    height, width, output_size = image_size(body, gen, compression)
     if body.response_format == "png" and body.n != 1:
         raise APIError(422, "invalid_request", "response_format: png returns one image; use b64_json for n > 1",
                        "response_format")
     seed = body.seed if body.seed is not None else random.randrange(2**31 - 64)
     guidance = body.guidance if body.guidance is not None else gen.default_guidance
     return GenerateParams(body.prompt, body.class_label, body.n, seed, steps, guidance, sampler,
-                          negative_prompt=body.negative_prompt or None, height=height, width=width)
+                          negative_prompt=body.negative_prompt or None, height=height, width=width,
+                          output_size=output_size)
 
 
 def document_limits(schema: dict, pipes: Pipelines, settings: Settings) -> None:

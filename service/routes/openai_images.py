@@ -63,6 +63,7 @@ class OpenAIImageRequest(BaseModel):
     negative_prompt: str | None = Field(None, max_length=1000)
     class_label: int | None = Field(None, ge=0)
     strength: float = Field(0.8, ge=0.0, le=1.0)
+    resolution_binning: bool = False  # SANA: any size, generated at the native area, then fitted to it
     progress: bool = False  # with stream: also `*.progress` events (step, steps), which OpenAI's API has not
 
 
@@ -88,7 +89,8 @@ def _checked(req: OpenAIImageRequest, image_size: int) -> GenerateRequest:
             size, width, height = width, None, None
     return GenerateRequest(size=size, prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed, steps=req.steps,
                            guidance=req.guidance, sampler=req.sampler, model=req.model,
-                           negative_prompt=req.negative_prompt, strength=req.strength, width=width, height=height)
+                           negative_prompt=req.negative_prompt, strength=req.strength, width=width, height=height,
+                           resolution_binning=req.resolution_binning)
 
 
 def _parsed(data: dict) -> OpenAIImageRequest:
@@ -111,7 +113,7 @@ async def _answer(req: OpenAIImageRequest, pipes, settings, image, kind: str):
     encoded = await encode_images(images, req.output_format, quality)
     revised = {"revised_prompt": chosen["class_name"]} if chosen.get("class_name") else {}
     return {"created": int(time.time()), "background": "opaque", "output_format": req.output_format,
-            "size": "{1}x{0}".format(*pipes.size(params)),
+            "size": "{1}x{0}".format(*pipes.output_size(params)),
             "data": [{"b64_json": base64.b64encode(e).decode(), "seed": params.seed + i, **chosen, **revised}
                      for i, e in enumerate(encoded)]}
 
