@@ -48,13 +48,26 @@ COMPLEX_HUMAN_INSTRUCTION = (
 )
 
 
+# A release's tokenizer.json (Gemma's: 256,000 entries, 17 MB) takes a while to read: each is read once per
+# setting, and the instances are shared (encoding does not change them).
 @lru_cache(maxsize=16)
-def _tokenizer(path: str, length: int, pad_id: int, pad_token: str) -> Tokenizer:
-    """One instance per (file, length): padding and truncation are settings of the instance."""
+def _tokenizer(path: str, length: int | None, pad_token: str | None) -> Tokenizer:
+    """Truncating and right-padding to `length` tokens; None: neither."""
     tokenizer = Tokenizer.from_file(path)
-    tokenizer.enable_truncation(max_length=length)
-    tokenizer.enable_padding(length=length, pad_id=pad_id, pad_token=pad_token, direction="right")
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    if length is not None:
+        pad_id = tokenizer.token_to_id(pad_token)
+        if pad_id is None:
+            raise ValueError(f"{path} has no pad token {pad_token!r}")
+        tokenizer.enable_truncation(max_length=length)
+        tokenizer.enable_padding(length=length, pad_id=pad_id, pad_token=pad_token, direction="right")
     return tokenizer
+
+
+@lru_cache(maxsize=16)
+def _token_count(path: str, text: str) -> int:
+    return len(_tokenizer(path, None, None).encode(text).ids)
 
 
 @dataclass(frozen=True)
@@ -97,12 +110,6 @@ class SanaPrompting:
         return cls(str(tokenizer_path), int(rules["max_sequence_length"]),
                    tuple(instruction) if instruction else None, rules.get("pad_token", "<pad>"))
 
-    def _pad_id(self) -> int:
-        pad_id = Tokenizer.from_file(self.tokenizer_path).token_to_id(self.pad_token)
-        if pad_id is None:
-            raise ValueError(f"{self.tokenizer_path} has no pad token {self.pad_token!r}")
-        return pad_id
-
     @property
     def instruction_text(self) -> str:
         return "\n".join(self.instruction) if self.instruction else ""
@@ -111,10 +118,7 @@ class SanaPrompting:
         """Tokens the text encoder sees per prompt."""
         if negative or not self.instruction:
             return self.max_sequence_length
-        plain = Tokenizer.from_file(self.tokenizer_path)
-        plain.no_padding()
-        plain.no_truncation()
-        return len(plain.encode(self.instruction_text).ids) + self.max_sequence_length - 2
+        return _token_count(self.tokenizer_path, self.instruction_text) + self.max_sequence_length - 2
 
     def tokenize(self, prompts: list[str], negative: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """Prompts -> (input_ids, attention_mask), int64 (N, encoder_length). `negative`: the negative
@@ -123,7 +127,7 @@ class SanaPrompting:
             raise TypeError("tokenize takes a list of prompts, not a single string")
         length = self.encoder_length(negative)
         prefix = "" if negative else self.instruction_text
-        tokenizer = _tokenizer(self.tokenizer_path, length, self._pad_id(), self.pad_token)
+        tokenizer = _tokenizer(self.tokenizer_path, length, self.pad_token)
         encodings = tokenizer.encode_batch([prefix + p.lower().strip() for p in prompts])
         ids = np.array([e.ids for e in encodings], dtype=np.int64).reshape(len(prompts), length)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64).reshape(len(prompts), length)
