@@ -298,10 +298,18 @@ def test_concurrent_requests_are_batched_with_identical_results(server):
     alone = [pixels(decode(i)) for i in range(8)]
     if server.triton is not None:
         before = server.triton.metrics()
-    with concurrent.futures.ThreadPoolExecutor(8) as pool:
-        together = [pixels(p) for p in pool.map(decode, range(8))]
-    # Batched equals unbatched, up to uint8 rounding of float32 differences between kernel shapes.
-    assert all(np.abs(a - b).max() <= 1 for a, b in zip(alone, together))
+    # Up to three rounds of 8 at once: whether requests meet in one batch depends on when each arrives (Triton
+    # waits 2 ms for company), which a loaded 2-core machine makes vary; one batch of several in any round is
+    # what is checked.
+    rounds = 0
+    for rounds in range(1, 4):
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            together = [pixels(p) for p in pool.map(decode, range(8))]
+        # Batched equals unbatched, up to uint8 rounding of float32 differences between kernel shapes.
+        assert all(np.abs(a - b).max() <= 1 for a, b in zip(alone, together))
+        if server.triton is None or count(server.triton.metrics(), 'nv_inference_exec_count{model="decoder"') - \
+                count(before, 'nv_inference_exec_count{model="decoder"') < 8 * rounds:
+            break
     if server.triton is None:
         metrics = httpx.get(f"{url}/metrics").text
         rows = count(metrics, 'dcae_batch_size_sum{model="decoder"}')
@@ -312,7 +320,7 @@ def test_concurrent_requests_are_batched_with_identical_results(server):
             count(before, 'nv_inference_request_success{model="decoder"')
         executions = count(after, 'nv_inference_exec_count{model="decoder"') - \
             count(before, 'nv_inference_exec_count{model="decoder"')
-        assert requests == 8 and executions < requests  # Triton ran some requests together
+        assert requests == 8 * rounds and executions < requests  # Triton ran some requests together
 
 
 def test_metrics_reflect_requests(generate_server):
