@@ -232,30 +232,29 @@ def dit_wrapper(dit: DiT) -> _DiTExport:
 # Text encoder
 
 
-class TextEncoderExport(ExportWrapper):
-    """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens), from
-    `dcae.contract.text_tokenize.tokenize` -> tokens (N, L, D) float32 (last hidden state at every position,
-    padding included), pooled (N, D) float32 (masked mean, unit norm). D = 384 for all-MiniLM-L6-v2."""
+class _TokenEncoderExport(ExportWrapper):
+    """What the text encoders share: input_ids (N, L) int64 and attention_mask (N, L) int64 (1 on real
+    tokens), L dynamic up to the model's positions; examples of 7 tokens with one padded row; TensorRT
+    profiles from 2 tokens to `profile_length`."""
 
     role = "text_encoder"
     max_batch_size = MAX_BATCH_TEXT
+    example_ids = (1000, 2000)  # token ids the tracing examples draw from
 
-    def __init__(self, model: nn.Module, max_length: int = 32) -> None:
+    def __init__(self, model: nn.Module, max_length: int, width: int, max_positions: int,
+                 outputs: tuple[TensorSpec, ...]) -> None:
         super().__init__()
         self.model = model
-        self.max_length = max_length
-        self.width = model.cfg.hidden_size
-        self.max_positions = model.cfg.max_position_embeddings
+        self.max_length, self.width, self.max_positions = max_length, width, max_positions
         self.inputs = (TensorSpec("input_ids", "int64", ("N", "L")), TensorSpec("attention_mask", "int64", ("N", "L")))
-        self.outputs = (TensorSpec("tokens", "float32", ("N", "L", self.width)),
-                        TensorSpec("pooled", "float32", ("N", self.width)))
+        self.outputs = outputs
 
-    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        tokens, pooled = self.model(input_ids, attention_mask)
-        return tokens, pooled  # (N, L, D), (N, D)
+    @property
+    def profile_length(self) -> int:
+        return self.max_length
 
     def example_inputs(self) -> tuple[torch.Tensor, ...]:
-        ids = torch.randint(1000, 2000, (2, 7))
+        ids = torch.randint(*self.example_ids, (2, 7))
         mask = torch.ones(2, 7, dtype=torch.long)
         mask[1, 4:] = 0
         return ids, mask
@@ -266,8 +265,27 @@ class TextEncoderExport(ExportWrapper):
         return ({0: n, 1: length}, {0: n, 1: length})
 
     def profile(self) -> Profile:
-        lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, max(self.max_length, 128))
+        lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, self.profile_length)
         return {"input_ids": (lo, opt, hi), "attention_mask": (lo, opt, hi)}
+
+
+class TextEncoderExport(_TokenEncoderExport):
+    """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens), from
+    `dcae.contract.text_tokenize.tokenize` -> tokens (N, L, D) float32 (last hidden state at every position,
+    padding included), pooled (N, D) float32 (masked mean, unit norm). D = 384 for all-MiniLM-L6-v2."""
+
+    def __init__(self, model: nn.Module, max_length: int = 32) -> None:
+        width = model.cfg.hidden_size
+        super().__init__(model, max_length, width, model.cfg.max_position_embeddings,
+                         (TensorSpec("tokens", "float32", ("N", "L", width)), TensorSpec("pooled", "float32", ("N", width))))
+
+    @property
+    def profile_length(self) -> int:
+        return max(self.max_length, 128)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        tokens, pooled = self.model(input_ids, attention_mask)
+        return tokens, pooled  # (N, L, D), (N, D)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -320,37 +338,17 @@ class SanaTransformerExport(ExportWrapper):
                 "context_mask": ((1, self.text_len), (2, self.text_len), (b, self.text_len))}
 
 
-class GemmaTextEncoderExport(ExportWrapper):
+class GemmaTextEncoderExport(_TokenEncoderExport):
     """input_ids (N, L) int64, attention_mask (N, L) int64 (1 on real tokens; right padding), from
     `dcae.contract.sana_prompt.SanaPrompting.tokenize` -> tokens (N, L, D) float32: the last hidden states of
-    the release's Gemma-2 (transformers' Gemma2Model), before SANA's selection of positions (the caller's)."""
-
-    role = "text_encoder"
-    max_batch_size = MAX_BATCH_TEXT
+    the release's Gemma-2 (transformers' Gemma2Model), before SANA's selection of positions (the caller's).
+    `max_length`: the longest prompt encoding (the instruction's tokens + 298)."""
 
     def __init__(self, model: nn.Module, max_length: int) -> None:
-        super().__init__()
-        self.model = model
-        self.max_length = max_length  # the longest prompt encoding (the instruction's tokens + 298)
-        self.width = model.config.hidden_size
-        self.max_positions = model.config.max_position_embeddings
-        self.inputs = (TensorSpec("input_ids", "int64", ("N", "L")), TensorSpec("attention_mask", "int64", ("N", "L")))
-        self.outputs = (TensorSpec("tokens", "float32", ("N", "L", self.width)),)
+        c = model.config
+        super().__init__(model, max_length, c.hidden_size, c.max_position_embeddings,
+                         (TensorSpec("tokens", "float32", ("N", "L", c.hidden_size)),))
+        self.example_ids = (0, min(c.vocab_size, 1000))
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids, attention_mask=attention_mask)[0].float()
-
-    def example_inputs(self) -> tuple[torch.Tensor, ...]:
-        ids = torch.randint(0, min(self.model.config.vocab_size, 1000), (2, 7))
-        mask = torch.ones(2, 7, dtype=torch.long)
-        mask[1, 4:] = 0
-        return ids, mask
-
-    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
-        n = _batch_dim(self.max_batch_size)
-        length = torch.export.Dim("L", min=2, max=self.max_positions)
-        return ({0: n, 1: length}, {0: n, 1: length})
-
-    def profile(self) -> Profile:
-        lo, opt, hi = (1, 2), (1, self.max_length), (self.max_batch_size, self.max_length)
-        return {"input_ids": (lo, opt, hi), "attention_mask": (lo, opt, hi)}
