@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,6 +56,19 @@ def triton_gateway_env(triton, generate_loop: str = "gateway") -> dict[str, str]
     """Gateway settings for the Triton runtime in front of `triton` (an export.triton_env.TritonServer)."""
     return {"DCAE_MODEL_REPOSITORY": str(triton.repository), "DCAE_RUNTIME": "triton",
             "DCAE_TRITON_URLS": triton.grpc_url, "DCAE_GENERATE_LOOP": generate_loop}
+
+
+@contextmanager
+def cpu_triton(repository: Path, generator: Path, log_dir: Path):
+    """A tritonserver over the CPU python-backend variant of `repository` (written beside it, as repo_cpu, from
+    `generator` with the repository's float32 graphs reused), stopped on exit."""
+    from export.repository import export_repository
+    from export.triton_env import TritonServer
+
+    cpu = repository.parent / "repo_cpu"
+    export_repository(cpu, generator=generator, cpu_python_backend=True, reuse_onnx=repository, log=lambda *a: None)
+    with TritonServer(cpu, log_path=log_dir / "tritonserver.log") as server:
+        yield server
 
 
 def runtime_env(runtime: str, repository: Path | None = None, triton=None) -> dict[str, str]:

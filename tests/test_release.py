@@ -23,7 +23,7 @@ from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
 from dcae.models.dit import get_config as dit_config
 from helpers import write_release
-from served import gateway, images_of
+from served import cpu_triton, gateway, images_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -72,13 +72,7 @@ def release_repository(converted):
 
 @pytest.fixture(scope="module")
 def release_triton(triton_env, release_repository, tmp_path_factory):
-    from export.repository import export_repository
-    from export.triton_env import TritonServer
-
-    cpu = release_repository.parent / "repo_cpu"
-    export_repository(cpu, generator=release_repository.parent / "dit-xl", cpu_python_backend=True,
-                      reuse_onnx=release_repository, log=lambda *a: None)
-    with TritonServer(cpu, log_path=tmp_path_factory.mktemp("triton") / "tritonserver.log") as server:
+    with cpu_triton(release_repository, release_repository.parent / "dit-xl", tmp_path_factory.mktemp("triton")) as server:
         yield server
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 
 from dcae.contract.pixels import to_uint8
 from helpers import write_sana_release
-from served import gateway, images_of
+from served import cpu_triton, gateway, images_of
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -47,13 +47,7 @@ def sana_repository(sana_release):
 
 @pytest.fixture(scope="module")
 def sana_triton(triton_env, sana_repository, sana_release, tmp_path_factory):
-    from export.repository import export_repository
-    from export.triton_env import TritonServer
-
-    cpu = sana_repository.parent / "repo_cpu"
-    export_repository(cpu, generator=sana_release, cpu_python_backend=True, reuse_onnx=sana_repository,
-                      log=lambda *a: None)
-    with TritonServer(cpu, log_path=tmp_path_factory.mktemp("triton") / "tritonserver.log") as server:
+    with cpu_triton(sana_repository, sana_release, tmp_path_factory.mktemp("triton")) as server:
         yield server
 
 
