@@ -110,11 +110,7 @@ class LatentDiffusionPipeline:
         loop = generation.GuidedDenoising.start(
             self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape, seed, n, cond, uncond,
             d["guidance"] if guidance is None else guidance)
-        for i in loop.steps:
-            loop.advance(i, self.denoise(loop.inputs(i)))
-            if callback is not None:
-                callback(i + 1, len(loop))
-        return torch.from_numpy(loop.x).to(next(self.dit.parameters()).device)
+        return torch.from_numpy(loop.run(self.denoise, callback)).to(next(self.dit.parameters()).device)
 
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,

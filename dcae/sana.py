@@ -108,9 +108,9 @@ class SanaGenerator:
     def latent_shape(self, height: int | None = None, width: int | None = None) -> tuple[int, int, int]:
         f = self.compression
         height, width = height or self.image_size, width or self.image_size
-        if height % f or width % f or height <= 0 or width <= 0:
-            raise ValueError(f"height and width must be positive multiples of {f} (the autoencoder's compression), "
-                             f"got {height}x{width}")
+        problem = generation.size_problem(height, width, f)
+        if problem is not None:
+            raise ValueError(f"{problem} (the autoencoder's compression)")
         return (self.transformer.config.in_channels, height // f, width // f)
 
     def conditioning(self, n: int, prompt: str, negative_prompt: str | None) -> tuple[dict, dict]:
@@ -143,11 +143,7 @@ class SanaGenerator:
             self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape(height, width), seed, n,
             cond, uncond, d["guidance"] if guidance is None else guidance,
             noise=None if latents is None else np.asarray(latents, np.float32))
-        for i in loop.steps:
-            loop.advance(i, self.denoise(loop.inputs(i)))
-            if callback is not None:
-                callback(i + 1, len(loop))
-        return loop.x
+        return loop.run(self.denoise, callback)
 
     @torch.no_grad()
     def __call__(self, prompt: str, n: int = 1, seed: int = 0, steps: int | None = None, guidance: float | None = None,

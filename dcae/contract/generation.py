@@ -13,6 +13,7 @@ reproducible on its own; the ddpm sampler's ancestral noise comes from `seed + A
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -41,6 +42,16 @@ def binned_size(height: int, width: int, native: int, multiple: int, max_ratio: 
     ratio = min(max(height / width, 1 / max_ratio), max_ratio)
     step = max(multiple, native // 16 // multiple * multiple)
     return (max(step, int(native * ratio ** 0.5 // step) * step), max(step, int(native / ratio ** 0.5 // step) * step))
+
+
+def size_problem(height: int, width: int, multiple: int, largest: int | None = None) -> str | None:
+    """Why a model whose sides are multiples of `multiple` (1: any size) up to `largest` pixels (None: no bound)
+    cannot generate (height, width), as "<side>: <value> px; this model takes ..."; None when it can."""
+    for name, value in (("height", height), ("width", width)):
+        if value % multiple or value < multiple or (largest is not None and value > largest):
+            takes = "sizes from 1" if multiple == 1 else f"multiples of {multiple} from {multiple}"
+            return f"{name}: {value} px; this model takes {takes}{'' if largest is None else f' to {largest}'}"
+    return None
 
 
 def image_seeds(seed: int, n: int) -> list[int]:
@@ -137,6 +148,16 @@ class GuidedDenoising:
             return {"latent": x, "timestep": t, **self.cond}
         return {"latent": np.concatenate([x, x]), "timestep": np.concatenate([t, t]),
                 **{k: np.concatenate([self.cond[k], self.uncond[k]]) for k in self.cond}}
+
+    def run(self, model: Callable[[dict[str, np.ndarray]], np.ndarray],
+            callback: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Every step with a synchronous model call (the PyTorch pipelines); `callback(done, total)` after each.
+        -> the final latent."""
+        for i in self.steps:
+            self.advance(i, model(self.inputs(i)))
+            if callback is not None:
+                callback(i + 1, len(self))
+        return self.x
 
     def advance(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """Step i given the DiT's output for `inputs(i)`; -> the new latent."""

@@ -115,9 +115,9 @@ class TritonPythonModel:
         if (height, width) != (gen.image_size, gen.image_size):
             if gen.max_image_size is None:
                 raise RequestError(f"this generator makes {gen.image_size}px images only, not {height}x{width}")
-            if height % f or width % f or not (f <= height <= gen.max_image_size and f <= width <= gen.max_image_size):
-                raise RequestError(f"height and width must be multiples of {f} from {f} to {gen.max_image_size}, "
-                                   f"got {height}x{width}")
+            problem = generation.size_problem(height, width, f, gen.max_image_size)
+            if problem is not None:
+                raise RequestError(problem)
         return int(height), int(width)
 
     def _init_latent(self, request, size):

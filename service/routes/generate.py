@@ -149,13 +149,9 @@ def image_size(body: GenerateRequest, gen: GeneratorInfo, compression: int
     if gen.max_image_size is None:
         what = "resolution_binning" if body.resolution_binning else field
         raise APIError(422, "invalid_request", f"{what}: this model generates {native}px images only", what)
-    top = gen.max_image_size
-    step = 1 if body.resolution_binning else compression
-    for name, value in (("height", height), ("width", width)):
-        if value % step or not step <= value <= top:
-            takes = f"sizes from 1 to {top}" if step == 1 else f"multiples of {compression} from {compression} to {top}"
-            raise APIError(422, "invalid_request", f"{name if field != 'size' else 'size'}: {value} px; this model "
-                           f"takes {takes}", field)
+    problem = generation.size_problem(height, width, 1 if body.resolution_binning else compression, gen.max_image_size)
+    if problem is not None:
+        raise APIError(422, "invalid_request", f"size: {problem}" if field == "size" else problem, field)
     if not body.resolution_binning:
         return height, width, None
     h, w = generation.binned_size(height, width, native, compression)
