@@ -3,10 +3,10 @@ timestep embedding, which stay fp32 (reference Sec. 7: fp16 norms and attention 
 of t = 999 in fp16 is off by a whole radian).
 
 TensorRT 10+ builds strongly typed networks, so the precision of every layer comes from this file.
-The fp32 regions are found from the module each node came from: the dynamo exporter records the
-class hierarchy of every node (`pkg.torch.onnx.class_hierarchy`), so a node belongs to an fp32
-region when the innermost module that emitted it is one of `FP32_MODULES` (the attention *core* of
-LiteMLA or DiT attention, not its qkv/proj projections, which are Conv/Linear children).
+The fp32 regions are found from the module each node came from, by the rule the CPU's bfloat16 shares
+(`dcae.contract.precision`): the dynamo exporter records the class hierarchy of every node, so a node
+belongs to an fp32 region when the innermost module that emitted it needs float32 (the attention *core*
+of LiteMLA or DiT attention, not its qkv/proj projections, which are Conv/Linear children).
 
 Unlike a node-by-node conversion (onnxruntime.transformers.float16 casts every blocked node's
 output back to fp16), tensors flowing *inside* a region stay fp32: a linear-attention sum over
@@ -16,7 +16,6 @@ inputs and outputs keep their fp32 types, so the serving contract is the same fo
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,62 +23,12 @@ import numpy as np
 import onnx
 from onnx import helper, numpy_helper
 
+from dcae.contract.precision import in_fp32_region
 from export.to_onnx import EXTERNAL_DATA_BYTES, ExportError
 
 FLOAT, FLOAT16 = onnx.TensorProto.FLOAT, onnx.TensorProto.FLOAT16
 
-FP32_MODULES = frozenset({
-    # norms
-    "dcae.models.dc_ae.RMSNorm2d",
-    "torch.nn.modules.batchnorm.BatchNorm2d",
-    "torch.nn.modules.normalization.LayerNorm",
-    "torch.nn.modules.normalization.GroupNorm",
-    # attention cores (their projections are Conv2d/Linear children and run in fp16)
-    "dcae.models.dc_ae.LiteMLA",
-    "dcae.models.dit.Attention",
-    "dcae.models.dit.CrossAttention",
-    "dcae.models.text_encoder.SelfAttention",
-    # the sinusoidal timestep embedding, and the text encoder's masking and mean pooling
-    "dcae.models.dit.TimestepEmbedder",
-    "dcae.models.text_encoder.BertTextEncoder",
-    # SANA: its linear and cross attention cores, the caption's RMS norm, the timestep embedding's sinusoid
-    "dcae.models.sana.Attention",
-    "dcae.models.sana.RMSNorm",
-    "dcae.models.sana.AdaLayerNormSingle",
-})
-FP32_MODULE_PREFIXES = ("export.wrappers.",)  # the wrappers' own few ops (null-context selection)
-# Everything inside these modules, at any depth: SANA's Gemma-2, trained in bfloat16, whose range float16
-# lacks (its residual stream is not known to stay under 65504), and run once per request.
-FP32_WITHIN_PREFIXES = ("transformers.models.gemma2.",)
-FP32_OPS = frozenset({"Range", "CumSum"})  # no fp16 kernels in common execution providers
 KEEP_FLOAT_INPUTS = {"Resize": {1, 2}}  # roi and scales are float32 whatever X is
-HIERARCHY_KEY = "pkg.torch.onnx.class_hierarchy"
-
-
-def module_hierarchy(node: onnx.NodeProto) -> list[str] | None:
-    """The classes of the modules that emitted `node`, outermost first, from the exporter's metadata."""
-    for prop in node.metadata_props:
-        if prop.key == HIERARCHY_KEY:
-            return ast.literal_eval(prop.value)[:-1]  # [root class, ..., innermost class, op]
-    return None
-
-
-def module_class(node: onnx.NodeProto) -> str | None:
-    """The class of the innermost module that emitted `node`, from the exporter's metadata."""
-    hierarchy = module_hierarchy(node)
-    return hierarchy[-1] if hierarchy else None
-
-
-def in_fp32_region(node: onnx.NodeProto) -> bool | None:
-    """True: fp32; False: fp16; None (a node the optimiser made, without metadata): as its inputs."""
-    if node.op_type in FP32_OPS:
-        return True
-    hierarchy = module_hierarchy(node)
-    if not hierarchy:
-        return None
-    cls = hierarchy[-1]
-    return (cls in FP32_MODULES or cls.startswith(FP32_MODULE_PREFIXES)
-            or any(c.startswith(FP32_WITHIN_PREFIXES) for c in hierarchy))
 
 
 def _fp16_tensor(t: onnx.TensorProto, name: str | None = None) -> onnx.TensorProto:

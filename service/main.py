@@ -56,8 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.pipelines.decode_pool.start()
         app.state.guard = guard
         app.state.started_at = time.time()
-        log.info("serving %s (%s runtime, %s autoencoder graphs) from %s", repo.autoencoder.name, s.runtime,
-                 s.precision, s.model_repository)
+        log.info("serving %s (%s runtime on %s, %s autoencoder) from %s", repo.autoencoder.name, s.runtime,
+                 runner.engine, runner.precision, s.model_repository)
         if repo.generator is not None and s.runtime == "triton":
             log.info("generate: the sampling loop runs %s", "in Triton's generate model (DCAE_GENERATE_LOOP=triton)"
                      if s.generate_loop == "triton" else "in the gateway, one dit request per step")

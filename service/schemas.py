@@ -119,7 +119,10 @@ class ModelInfo(BaseModel):
 class ModelsResponse(BaseModel):
     object: Literal["list"] = "list"
     runtime: str
-    precision: str = Field(description="the autoencoder's precision as the runtime loaded it (read off the graphs "
-                                       "its sessions were made from): float32, float16, int8 (embedded runtime), "
-                                       "bfloat16 (torch runtime); each model's details.loaded names the graphs")
+    engine: str = Field(description="what runs the networks: openvino or onnxruntime (embedded runtime), triton, "
+                                    "torch, or mixed; each model's details.loaded says which runs it")
+    precision: str = Field(description="the autoencoder's precision as the runtime loaded it: float32, bfloat16 "
+                                       "(OpenVINO, or the torch runtime), int8 (the graphs of `dcae export --int8`), "
+                                       "float16 (a GPU repository's graphs); each model's details.loaded names the "
+                                       "graphs, and for OpenVINO's bfloat16 how many layers it keeps in float32")
     data: list[ModelInfo]

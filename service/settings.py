@@ -3,6 +3,7 @@ override the dependency. Every field is documented in the README's settings tabl
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -20,9 +21,17 @@ class Settings(BaseSettings):
     triton_urls: str = Field("127.0.0.1:8001", description="Triton gRPC endpoints, comma-separated (round robin)")
     generate_loop: Literal["gateway", "triton"] = Field(
         "gateway", description="triton runtime: run the sampling loop here (step batching) or call Triton's generate model")
-    precision: Literal["float32", "int8"] = Field(
-        "float32", description="embedded: int8 runs the encoder and decoder graphs written by `dcae export --int8` "
-                               "(faster on CPUs with VNNI; PSNR cost in docs/BENCHMARKS.md); float32 is exact")
+    engine: Literal["auto", "onnxruntime", "openvino"] = Field(
+        "auto", description="embedded: what runs the graphs; auto: OpenVINO on CPUs with bfloat16 matrix instructions "
+                            "(AMX, AVX512-BF16), else ONNX Runtime (the portable fallback)")
+    precision: Literal["auto", "float32", "bfloat16", "int8"] = Field(
+        "auto", description="embedded: auto is bfloat16 where OpenVINO runs on a bfloat16 CPU (norms, attention cores "
+                            "and timestep sinusoids stay float32), else float32, which is exact; int8 runs the encoder "
+                            "and decoder graphs of `dcae export --int8` (PSNR cost in docs/BENCHMARKS.md)")
+    engine_cache: Path | None = Field(None, description="embedded, OpenVINO: folder for the compiled graphs, so a restart "
+                                      "compiles nothing (default: $XDG_CACHE_HOME/dcae/openvino or ~/.cache/dcae/openvino)")
+    cpu_flags: str = Field("", description="embedded: the CPU feature flags `auto` decides by (default: read from "
+                                           "/proc/cpuinfo); set to pin one choice across a mixed fleet")
     weights: Path = Field(Path("weights"), description="torch runtime: folder holding the PyTorch checkpoints the "
                           "repository was exported from (found by their weights' SHA-256)")
     torch_device: str = Field("auto", description="torch runtime: cuda, cuda:N or cpu (auto: cuda when present)")
@@ -34,7 +43,8 @@ class Settings(BaseSettings):
     max_batch_pixels: int = Field(8 * 512 * 512, ge=1, description="embedded and torch micro-batching: most image pixels per "
                                   "encoder or decoder call (memory grows with them); a larger request runs in parts that fit")
     max_batch_wait_ms: float = Field(4.0, ge=0, description="embedded and torch micro-batching: wait for more requests")
-    ort_threads: int = Field(0, ge=0, description="ONNX Runtime intra-op threads (0: all cores)")
+    ort_threads: int = Field(0, ge=0, description="embedded: the engine's intra-op threads, ONNX Runtime's or "
+                                                 "OpenVINO's (0: all cores)")
     max_image_pixels: int = Field(4096 * 4096, description="largest image accepted (decompression-bomb cap)")
     max_body_bytes: int = Field(32 * 2**20, description="largest request body")
     body_timeout_seconds: float = Field(60.0, gt=0, description="the whole body must arrive within this (408 "
@@ -66,10 +76,15 @@ class Settings(BaseSettings):
                                           "needs a key with the metrics scope unless listed here)")
     cors_origins: str = Field("", description="origins allowed by CORS, comma-separated; empty: CORS off")
 
-    @field_validator("api_keys_file", mode="before")
+    @field_validator("api_keys_file", "engine_cache", mode="before")
     @classmethod
     def _empty_is_none(cls, value):
         return None if value == "" else value  # DCAE_API_KEYS_FILE= means no file, not the current directory
+
+    def openvino_cache(self) -> Path:
+        if self.engine_cache is not None:
+            return self.engine_cache
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dcae" / "openvino"
 
 
 @lru_cache

@@ -32,6 +32,7 @@ from dcae.checkpoint import load_generator, save_generator  # noqa: E402
 from dcae.models.dc_ae import create_model, get_config  # noqa: E402
 from dcae.models.dit import DiT, get_config as dit_config  # noqa: E402
 from export import precision, quantize, triton_config  # noqa: E402
+from dcae.contract import precision as fp32_rule  # noqa: E402
 from dcae.contract.metadata import read_metadata  # noqa: E402
 from export.repository import export_repository  # noqa: E402
 from export.to_onnx import ExportError, check_signature, export_onnx  # noqa: E402
@@ -318,8 +319,8 @@ def test_fp16_variant_keeps_norms_attention_and_timestep_in_fp32(name, tmp_path)
     fp32_ops, fp16_ops = set(), set()
     for node in g.node:
         floats = {types.get(t) for t in (*node.input, *node.output) if types.get(t) in (FLOAT, FLOAT16)}
-        cls = precision.module_class(node)
-        if cls in precision.FP32_MODULES:
+        cls = fp32_rule.module_class(node)
+        if cls in fp32_rule.FP32_MODULES:
             assert floats <= {FLOAT}, (node.name, node.op_type, cls)  # no fp16 tensor inside a region
             fp32_ops.add(node.op_type)
         elif node.op_type in ("Conv", "Gemm", "MatMul", "Einsum") and floats:
@@ -368,7 +369,7 @@ def test_fp16_tensors_inside_a_region_never_round_trip_through_fp16():
     assert to_fp16
     for cast in to_fp16:
         src = producer.get(cast.input[0])
-        if src is None or precision.module_class(src) not in precision.FP32_MODULES:
+        if src is None or fp32_rule.module_class(src) not in fp32_rule.FP32_MODULES:
             continue
         consumers = [n for n in g.node if cast.output[0] in n.input]
         assert not all(scope(c) == scope(src) for c in consumers), (cast.name, scope(src))

@@ -263,6 +263,7 @@ def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repositor
     import onnx
     import onnxruntime as ort
 
+    from dcae.contract import precision as fp32_rule
     from export import precision
 
     FLOAT16 = onnx.TensorProto.FLOAT16
@@ -278,7 +279,7 @@ def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repositor
         graph = onnx.load(str(dst)).graph
         halves = [t.name for t in graph.initializer if t.data_type == FLOAT16]
         assert bool(halves) == fp16_expected, (name, len(halves))
-        classes = {precision.module_class(n) for n in graph.node}
+        classes = {fp32_rule.module_class(n) for n in graph.node}
         if name == "dit":
             assert {"dcae.models.sana.Attention", "dcae.models.sana.RMSNorm"} <= classes
         ref = ort.InferenceSession(str(src)).run(None, feeds[name])[0]

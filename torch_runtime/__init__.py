@@ -103,12 +103,12 @@ class TorchRunner(EmbeddedRunner):
                                    max_batch=module.max_batch_size, graphs=graphs and name == "dit")
             calls[name] = _named(served, module.outputs[0].name)
             source = gen_dir if name == "dit" else ae_dir
-            self.loaded[name] = {"graph": f"PyTorch on {device}: {source}", "precision": dtype_name}
+            self.loaded[name] = {"graph": f"PyTorch on {device}: {source}", "engine": "torch", "precision": dtype_name}
         for name in repo.networks:  # the text encoder: ONNX Runtime, once per request
             if name not in calls:
                 path = repo.onnx_path(name)
                 calls[name] = session_runner(create_session(path, settings))
-                self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
+                self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(), "engine": "onnxruntime",
                                      "precision": graph_precision(repo.metadata, path)}
         return calls
 

@@ -37,4 +37,5 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     started = int(request.app.state.started_at)
     for item in data:  # OpenAI's model objects too (`client.models.list()`): id, object, created, owned_by
         item.update({"id": item["name"], "object": "model", "created": started, "owned_by": "dcae"})
-    return {"object": "list", "runtime": settings.runtime, "precision": runner.precision, "data": data}
+    return {"object": "list", "runtime": settings.runtime, "engine": runner.engine, "precision": runner.precision,
+            "data": data}

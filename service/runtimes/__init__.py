@@ -1,8 +1,9 @@
 """Where the networks run: one small protocol, a runtime per module, chosen by name (`DCAE_RUNTIME`).
 The pipelines call `runner.infer(model, inputs)` and do not know which runs it:
 
-- `embedded` (`service.runtimes.embedded`): ONNX Runtime in this process over
-  `model_repository/<model>/1/model.onnx`, with per-model micro-batching across concurrent requests;
+- `embedded` (`service.runtimes.embedded`): OpenVINO (bfloat16 on CPUs that multiply it in hardware) or
+  ONNX Runtime in this process over `model_repository/<model>/1/model.onnx` (`DCAE_ENGINE`,
+  `dcae.contract.cpu`), with per-model micro-batching across concurrent requests;
 - `triton` (`service.runtimes.triton`): Triton Inference Server over gRPC (tritonclient's asyncio
   client), round robin over several endpoints; batching is Triton's dynamic batcher;
 - `torch` (the top-level package `torch_runtime`, outside the gateway: it imports torch, the ML core and
@@ -27,8 +28,9 @@ RUNTIMES = {"embedded": "service.runtimes.embedded:EmbeddedRunner", "triton": "s
 class Runtime(Protocol):
     """What the gateway needs of a runtime."""
 
-    loaded: dict[str, dict[str, str]]  # network -> {"graph": what runs it, "precision": ...}, for /v1/models
+    loaded: dict[str, dict]  # network -> {"graph": what runs it, "engine": ..., "precision": ...}, for /v1/models
     precision: str  # the autoencoder's, as loaded
+    engine: str  # what runs the networks: onnxruntime, openvino, triton, torch (or "mixed")
 
     def __init__(self, repo: ModelRepository, settings: Settings) -> None: ...
 
@@ -54,7 +56,7 @@ class RunnerRejected(ValueError):
 
 
 def build_runner(repo: ModelRepository, settings: Settings) -> Runtime:
-    if settings.runtime != "embedded" and settings.precision != "float32":
+    if settings.runtime != "embedded" and settings.precision not in ("auto", "float32"):
         raise ValueError(f"DCAE_PRECISION={settings.precision} applies to the embedded runtime; the {settings.runtime} "
                          "runtime serves float32 graphs or weights")
     module, cls = RUNTIMES[settings.runtime].split(":")

@@ -1,19 +1,26 @@
-"""The embedded runtime: ONNX Runtime in the gateway's process over the repository's graphs, with
-per-model micro-batching across concurrent requests."""
+"""The embedded runtime: the repository's graphs in the gateway's process, with per-model micro-batching
+across concurrent requests. OpenVINO runs them on CPUs that multiply bfloat16 matrices in hardware
+(bfloat16 with float32 kept where images need it), ONNX Runtime elsewhere (`DCAE_ENGINE`,
+`DCAE_PRECISION`; the rule is `dcae.contract.cpu.choose_engine`)."""
 
 from __future__ import annotations
 
 import asyncio
+import importlib.util
+import logging
 import os
 from typing import Callable
 
 import numpy as np
 
+from dcae.contract.cpu import EngineChoice, choose_engine, compile_openvino, cpu_flags, openvino_call
 from dcae.contract.metadata import graph_precision
 from service.batching import MicroBatcher
 from service.metrics import BATCH_SIZE
 from service.repository import ModelRepository
 from service.settings import Settings
+
+log = logging.getLogger("dcae.service")
 
 
 def create_session(path, settings: Settings):
@@ -48,6 +55,24 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
     return run
 
 
+def engine_choice(settings: Settings) -> EngineChoice:
+    """The engine and precision the settings resolve to on this CPU (ValueError names a bad setting)."""
+    return choose_engine(settings.engine, settings.precision, cpu_flags(settings.cpu_flags),
+                         importlib.util.find_spec("openvino") is not None)
+
+
+def create_openvino(path, precision: str, settings: Settings):
+    """-> (inputs -> outputs, layers kept in float32 or None): the graph compiled by OpenVINO for this CPU,
+    cached in `settings.openvino_cache()` (the benchmarks time this very function)."""
+    import onnx
+    import openvino as ov
+
+    compiled, marked = compile_openvino(
+        ov, path, precision, settings.ort_threads, settings.openvino_cache(),
+        read_nodes=lambda: onnx.load(str(path), load_external_data=False).graph.node, log=log.info)
+    return openvino_call(compiled), marked
+
+
 def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
     """Image pixels one call of an autoencoder network works on (its memory grows with them); None for
     the other networks."""
@@ -64,7 +89,7 @@ def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.
 
 
 class EmbeddedRunner:
-    """ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
+    """OpenVINO or ONNX Runtime in this process; subclasses change how each network is called (`_load`)."""
 
     def __init__(self, repo: ModelRepository, settings: Settings) -> None:
         self.calls = self._load(repo, settings)
@@ -78,14 +103,30 @@ class EmbeddedRunner:
 
     def _load(self, repo: ModelRepository, settings: Settings) -> dict[str, Callable]:
         """{network: inputs -> {output name: array}}; records in `self.loaded` which graph file each
-        session was made from (what /v1/models reports)."""
+        network runs, on which engine, in which precision (what /v1/models reports)."""
+        choice = engine_choice(settings)
+        log.info("embedded runtime: %s, %s (%s)", choice.engine, choice.precision, choice.reason)
         calls, self.loaded = {}, {}
         for name in repo.networks:
-            path = repo.onnx_path(name, settings.precision)
-            calls[name] = session_runner(create_session(path, settings))
-            self.loaded[name] = {"graph": path.relative_to(repo.root).as_posix(),
-                                 "precision": graph_precision(repo.metadata, path)}
+            path = repo.onnx_path(name, "int8" if choice.precision == "int8" else "float32")
+            graph = graph_precision(repo.metadata, path)
+            entry = {"graph": path.relative_to(repo.root).as_posix(), "engine": choice.engine}
+            if choice.engine == "openvino":
+                compute = choice.precision if name in ("encoder", "decoder") and graph != "int8" else choice.float_precision
+                calls[name], marked = create_openvino(path, compute, settings)
+                entry["precision"] = "int8" if graph == "int8" else compute
+                if marked is not None:
+                    entry["float32_layers"] = marked
+            else:
+                calls[name] = session_runner(create_session(path, settings))
+                entry["precision"] = graph
+            self.loaded[name] = entry
         return calls
+
+    @property
+    def engine(self) -> str:
+        found = {entry.get("engine", "onnxruntime") for entry in self.loaded.values()}
+        return found.pop() if len(found) == 1 else "mixed"
 
     @property
     def precision(self) -> str:

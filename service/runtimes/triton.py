@@ -26,7 +26,9 @@ class TritonRunner:
         self.urls = [u.strip() for u in settings.triton_urls.split(",") if u.strip()]
         self.networks = repo.metadata.networks
         self.precision = repo.metadata.precision  # Triton loads the repository's model.onnx
-        self.loaded = {name: {"graph": f"{name} on Triton ({', '.join(self.urls)})", "precision": self.precision}
+        self.engine = "triton"
+        self.loaded = {name: {"graph": f"{name} on Triton ({', '.join(self.urls)})", "engine": "triton",
+                              "precision": self.precision}
                        for name in repo.networks}
         self._clients = None
         self._next = itertools.cycle(range(len(self.urls)))
