@@ -262,7 +262,9 @@ class Pipelines:
         raise RuntimeError("the generation ended without images")
 
     async def check(self) -> None:
-        """One real inference per network (readiness): tiny inputs, results checked for finiteness."""
+        """One real inference per network (readiness), each as small as it can be: tiny images, two prompt
+        tokens (a large text encoder such as SANA's Gemma-2 costs seconds per full prompt), one step on
+        zero conditions. Results are checked for finiteness."""
         f, c = self.compression, self.latent_channels
         outs = [await self.encode(np.zeros((f, f, 3), np.uint8)), await self.decode(np.zeros((1, c, 1, 1), np.float32))]
         if self.generator is not None:
@@ -272,13 +274,36 @@ class Pipelines:
             if self.loop_in_model_server:  # the model that serves /v1/generate (its uint8 output is finite)
                 await self.generate_in_model_server(params)
             else:
-                loop = await self.start_loop(params)
+                tokens = await self.check_text_encoder() if "text_encoder" in self.repo.networks else None
+                if tokens is not None:
+                    outs.append(tokens)
+                if gen.conditioning == "text":
+                    mask = np.zeros((1, gen.text_len), bool)
+                    mask[:, 0] = True
+                    cond, uncond = generation.text_conditions(
+                        np.zeros((1, gen.text_len, tokens.shape[-1]), np.float32), mask, 1)
+                else:
+                    cond, uncond = await self.conditioning(params)
+                loop = generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, 1,
+                                                        self.latent_shape(params), 0, 1, cond, uncond, 1.0)
                 for i in loop.steps:
                     await self.step(loop, i)
                 outs.append(loop.x)
         for o in outs:
             if not np.isfinite(o).all():
                 raise RuntimeError("a model returned non-finite values")
+
+    async def check_text_encoder(self) -> np.ndarray:
+        """The text encoder on the first two tokens of a prompt (valid ids for its tokenizer) -> its tokens."""
+        from dcae.contract.text_tokenize import tokenize
+
+        if self.prompting is not None:
+            ids, mask = self.prompting.tokenize(["ready"], False)
+        else:
+            ids, mask = tokenize(["ready"], max_length=self.repo.metadata.text_encoder.max_length,
+                                 tokenizer_path=self.tokenizer_path)
+        with stage("text_encoder"):
+            return (await self.infer("text_encoder", {"input_ids": ids[:, :2], "attention_mask": mask[:, :2]}))["tokens"]
 
 
 async def run_blocking(fn, *args):

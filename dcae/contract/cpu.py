@@ -23,9 +23,8 @@ import shutil
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .precision import FP32_MODULES, FP32_OPS, FP32_WITHIN_PREFIXES, float32_nodes
 
@@ -38,7 +37,7 @@ OPENVINO_HINT = {"float32": "f32", "bfloat16": "bf16"}
 # The regions' own work (norms, attention cores, sinusoids) has none; a Conv2d child is a projection.
 NEVER_FLOAT32 = frozenset({"Parameter", "Result", "Constant", "Convolution", "GroupConvolution"})
 MARK = "#dcae_fp32"  # a friendly-name suffix, only between marking the layers and writing the IR
-POLICY_VERSION = 1  # bump when the marking changes: cached IR copies are keyed on it
+POLICY_VERSION = 3  # bump when the marking changes: cached IR copies are keyed on it
 
 
 def cpu_flags(override: str = "") -> frozenset[str]:
@@ -61,8 +60,7 @@ def bf16_matrix(flags: Iterable[str]) -> bool:
     return any(f in flags for f in BF16_MATRIX_FLAGS)
 
 
-@dataclass(frozen=True)
-class EngineChoice:
+class EngineChoice(NamedTuple):
     engine: str  # "onnxruntime" or "openvino"
     precision: str  # the autoencoder's: "float32", "bfloat16" or "int8"
     float_precision: str  # every other network's (and OpenVINO's hint around an int8 graph's quantized ops)
@@ -115,14 +113,18 @@ def _file_key(path: Path) -> list:
 
 
 def _policy_key() -> list:
-    return [POLICY_VERSION, sorted(FP32_MODULES), list(FP32_WITHIN_PREFIXES), sorted(FP32_OPS)]
+    return [POLICY_VERSION, sorted(FP32_MODULES), list(FP32_WITHIN_PREFIXES), sorted(FP32_OPS), sorted(NEVER_FLOAT32)]
 
 
-def mark_float32_layers(model: Any, nodes: Iterable[Any]) -> int:
+def mark_float32_layers(ov: Any, model: Any, nodes: Iterable[Any]) -> int:
     """Append `MARK` to the friendly name of every layer of the OpenVINO `model` (read from an ONNX
     file) in a float32 region of that file's `nodes`; -> how many. OpenVINO's ONNX reader names a layer
     after its node or output tensor; the layers it adds when it splits a node (a LayerNormalization's
-    MVN, a Linear's MatMul before its bias) carry neither and join the region of the layer they feed."""
+    MVN, a Linear's MatMul before its bias) carry neither and join the region of the layer they feed.
+
+    The CPU plugin turns an Unsqueeze or Squeeze into a Reshape, and the new layer does not inherit the
+    mark: the timestep's Unsqueeze before the sinusoid then rounds t to bfloat16 (999 -> 1000). Those
+    layers are written as the Reshape they become, which keeps it."""
     names, tensors = float32_nodes(nodes, "bfloat16")
     fp32: dict[Any, bool] = {}
     marked = 0
@@ -137,11 +139,28 @@ def mark_float32_layers(model: Any, nodes: Iterable[Any]) -> int:
         else:
             consumers = [t.get_node() for out in op.outputs() for t in out.get_target_inputs()]
             keep = next((fp32[c] for c in consumers if c in fp32), False)
+        if keep and op.get_type_name() in ("Unsqueeze", "Squeeze"):
+            op = _as_reshape(ov, op)
         fp32[op] = keep
         if keep:
             op.set_friendly_name(op.get_friendly_name() + MARK)
             marked += 1
     return marked
+
+
+def _as_reshape(ov: Any, op: Any) -> Any:
+    """A Reshape in place of an Unsqueeze or Squeeze whose output has at most one dynamic dimension (the
+    batch), with its name and output tensor names; other ones are left as they are."""
+    shape = op.get_output_partial_shape(0)
+    if shape.rank.is_dynamic or sum(d.is_dynamic for d in shape) > 1:
+        return op
+    target = [d.get_length() if d.is_static else -1 for d in shape]
+    reshape = ov.opset13.reshape(op.input_value(0), ov.opset13.constant(target, ov.Type.i64), special_zero=False)
+    reshape.set_friendly_name(op.get_friendly_name())
+    names = op.output(0).get_names()
+    op.output(0).replace(reshape.output(0))
+    reshape.output(0).get_tensor().set_names(names)
+    return reshape
 
 
 def _precise_ir(xml_in: Path, xml_out: Path) -> None:
@@ -183,7 +202,7 @@ def compile_openvino(ov: Any, path: str | Path, precision: str, threads: int = 0
         if not (folder / "model.xml").is_file():
             log(f"{path}: marking the float32 layers for bfloat16 (an IR copy in {folder})")
             model = core.read_model(str(path))
-            marked = mark_float32_layers(model, read_nodes())
+            marked = mark_float32_layers(ov, model, read_nodes())
             folder.parent.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
             ov.save_model(model, str(work / "marked.xml"), compress_to_fp16=False)

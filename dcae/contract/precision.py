@@ -83,15 +83,15 @@ def in_fp32_region(node: Any, low: str = "float16") -> bool | None:
 
 def float32_nodes(nodes: Iterable[Any], low: str = "bfloat16") -> tuple[set[str], set[str]]:
     """(node names, tensor names) of the float32 regions of a graph's nodes in topological order. A node
-    without metadata follows the producer of its first input that has one (graph inputs and weights
-    have none)."""
+    without metadata (the exporter's own decompositions, such as scaled_dot_product_attention's Softmax)
+    is float32 when any of its inputs comes from a float32 node (graph inputs and weights come from none)."""
     names: set[str] = set()
     tensors: set[str] = set()
     producer_fp32: dict[str, bool] = {}
     for node in nodes:
         keep = in_fp32_region(node, low)
         if keep is None:
-            keep = next((producer_fp32[i] for i in node.input if i in producer_fp32), False)
+            keep = any(producer_fp32.get(i, False) for i in node.input)
         producer_fp32.update({o: keep for o in node.output})
         if keep:
             names.add(node.name)

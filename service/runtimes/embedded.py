@@ -6,7 +6,6 @@ across concurrent requests. OpenVINO runs them on CPUs that multiply bfloat16 ma
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import logging
 import os
 from typing import Callable
@@ -57,8 +56,15 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
 
 def engine_choice(settings: Settings) -> EngineChoice:
     """The engine and precision the settings resolve to on this CPU (ValueError names a bad setting)."""
-    return choose_engine(settings.engine, settings.precision, cpu_flags(settings.cpu_flags),
-                         importlib.util.find_spec("openvino") is not None)
+    return choose_engine(settings.engine, settings.precision, cpu_flags(settings.cpu_flags), openvino_available())
+
+
+def openvino_available() -> bool:
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def create_openvino(path, precision: str, settings: Settings):
