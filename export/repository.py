@@ -298,9 +298,10 @@ def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: RepositoryMe
     model_meta = metadata.for_model(name, wrapper.role)
     if cpu_python_backend:
         shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
+        _copy_contract(model_dir / "1")
         config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
                              queue_delay_us=QUEUE_DELAY_US, warmup=_warmup(inputs, profile),
-                             parameters={"intra_op_threads": "0"})
+                             parameters={"intra_op_threads": "0", "engine": "auto", "precision": "auto"})
     else:
         config = ModelConfig(name, "onnxruntime", wrapper.max_batch_size, inputs, outputs, model_meta,
                              instance_kind="KIND_GPU", queue_delay_us=QUEUE_DELAY_US,
@@ -351,15 +352,20 @@ def _write_class_table(output: Path, te_dir: Path, reused: Path | None, log) -> 
         table.save(output / model / "1" / CLASS_TABLE_FILE)
 
 
+def _copy_contract(version: Path) -> None:
+    """dcae/contract/ into a python-backend model's version folder, as the package `dcae_contract`."""
+    package = version / "dcae_contract"
+    shutil.rmtree(package, ignore_errors=True)
+    package.mkdir(parents=True)
+    for source in sorted(CONTRACT_DIR.glob("*.py")):
+        shutil.copyfile(source, package / source.name)
+
+
 def _write_generate(model_dir: Path, metadata: RepositoryMetadata, text_encoder_dir: Path | None, instances: int = 1) -> Path:
     version = model_dir / "1"
     version.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(BACKENDS_DIR / "generate_model.py", version / "model.py")
-    package = version / "dcae_contract"
-    shutil.rmtree(package, ignore_errors=True)
-    package.mkdir()
-    for source in sorted(CONTRACT_DIR.glob("*.py")):
-        shutil.copyfile(source, package / source.name)
+    _copy_contract(version)
     if text_encoder_dir is not None:  # prompts: text conditioning, or the nearest ImageNet class
         shutil.copyfile(text_encoder_dir / "tokenizer.json", version / "tokenizer.json")
 

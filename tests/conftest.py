@@ -1,8 +1,15 @@
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 import torch
+
+
+# Gateways and Triton's python-backend models started by the tests compute in float32 on ONNX Runtime, as on a
+# CPU without bfloat16, so that their equality with PyTorch holds to float32 rounding on every machine. The
+# engines' choice and OpenVINO's bfloat16 gates are tests/test_cpu_engines.py's, which set these themselves.
+os.environ.setdefault("DCAE_ENGINE", "onnxruntime")
 
 
 @pytest.fixture(autouse=True)

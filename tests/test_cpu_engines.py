@@ -5,6 +5,7 @@ SANA's linear attention and Gemma-2. Speed is measured by the benchmark (`make b
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -111,20 +112,21 @@ def test_v1_models_reports_the_engine_and_precision_as_loaded(tmp_path):
     """On a simulated CPU without bfloat16, auto falls back to ONNX Runtime; on one with AMX, OpenVINO runs
     bfloat16 (on a real CPU without it, OpenVINO's CPU plugin would compute float32: the flags only steer
     the choice). Compiled graphs go to DCAE_ENGINE_CACHE."""
-    fallback = models_of({"DCAE_CPU_FLAGS": NO_BF16})
+    fallback = models_of({"DCAE_ENGINE": "auto", "DCAE_CPU_FLAGS": NO_BF16})
     assert (fallback["engine"], fallback["precision"]) == ("onnxruntime", "float32")
     loaded = {m["kind"]: m["details"]["loaded"] for m in fallback["data"]}
     assert loaded["autoencoder"]["decoder"] == {"graph": "decoder/1/model.onnx", "engine": "onnxruntime",
                                                 "precision": "float32"}
     cache = tmp_path / "cache"
-    fast = models_of({"DCAE_CPU_FLAGS": AMX, "DCAE_ENGINE_CACHE": str(cache)})
+    fast = models_of({"DCAE_ENGINE": "auto", "DCAE_CPU_FLAGS": AMX, "DCAE_ENGINE_CACHE": str(cache)})
     assert (fast["engine"], fast["precision"]) == ("openvino", "bfloat16")
     loaded = {m["kind"]: m["details"]["loaded"] for m in fast["data"]}
     for entry in (*loaded["autoencoder"].values(), loaded["generator"], loaded["text_encoder"]):
         assert entry["engine"] == "openvino" and entry["precision"] == "bfloat16"
         assert entry["float32_layers"] > 0  # norms, attention cores, sinusoids
     assert len(list((cache / "ir").iterdir())) == 4 and any((cache / "blobs").iterdir())
-    int8 = models_of({"DCAE_CPU_FLAGS": AMX, "DCAE_ENGINE_CACHE": str(cache), "DCAE_PRECISION": "int8"})
+    int8 = models_of({"DCAE_ENGINE": "auto", "DCAE_CPU_FLAGS": AMX, "DCAE_ENGINE_CACHE": str(cache),
+                      "DCAE_PRECISION": "int8"})
     loaded = {m["kind"]: m["details"]["loaded"] for m in int8["data"]}
     assert (int8["engine"], int8["precision"]) == ("openvino", "int8")
     encoder = loaded["autoencoder"]["encoder"]
@@ -234,3 +236,40 @@ def test_generated_images_in_bfloat16_stay_close_to_float32():
     diff = np.abs(a - b)
     print(f"bfloat16 vs float32: mean {diff.mean():.2f} levels, max {diff.max():.0f}, PSNR {psnr(a, b):.1f} dB")
     assert diff.mean() < 3 and psnr(a, b) >= 30
+
+
+@needs_bf16
+@needs_repo
+def test_the_cpu_triton_repository_serves_through_openvino(triton_env, tmp_path, monkeypatch, engines):
+    """Triton's python-backend models pick OpenVINO by the gateway's rule (their config says engine auto): the
+    held-out photograph's round trip through the gateway's Triton runtime lands within 45 dB of float32."""
+    from export.repository import export_repository
+    from export.triton_env import TritonServer
+    from served import triton_gateway_env
+
+    cpu = tmp_path / "repo_cpu"
+    export_repository(cpu, generator=ROOT / "weights" / "dit-mini-wallpapers", cpu_python_backend=True, reuse_onnx=REPO,
+                      log=lambda *a: None)
+    assert 'parameters { key: "engine" value { string_value: "auto" } }' in (cpu / "decoder" / "config.pbtxt").read_text()
+    monkeypatch.setenv("DCAE_ENGINE", "auto")  # tritonserver's environment: the configs' own choice
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with TritonServer(cpu, log_path=tmp_path / "tritonserver.log") as triton:
+        log = (tmp_path / "tritonserver.log").read_text()
+        for name in ("encoder", "decoder", "dit", "text_encoder"):
+            assert f"{name}: openvino bfloat16" in log, log[-3000:]
+        port = free_port()
+        proc = start_server({**os.environ, **triton_gateway_env(triton)}, port)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            latent = httpx.post(f"{url}/v1/encode", files={"image": ("p.png", HELDOUT.read_bytes())},
+                                headers={"Accept": "application/x-npy"}, timeout=120)
+            assert latent.status_code == 200, latent.text
+            back = httpx.post(f"{url}/v1/decode", content=latent.content,
+                              headers={"Content-Type": "application/x-npy"}, timeout=120)
+            served = np.asarray(Image.open(io.BytesIO(back.content)).convert("RGB"), np.float64)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    (enc32, _), (dec32, _) = engines["encoder"], engines["decoder"]
+    expected = pixels(dec32({"latent": enc32({"image": heldout()})["latent"]})["image"])[0].transpose(1, 2, 0)
+    assert psnr(served, expected) >= 45

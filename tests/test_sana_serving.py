@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from dcae.contract.cpu import bf16_matrix, cpu_flags
 from dcae.contract.pixels import to_uint8
 from helpers import write_sana_release
 from served import cpu_triton, gateway, images_of
@@ -286,3 +287,32 @@ def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repositor
         half = ort.InferenceSession(str(dst)).run(None, feeds[name])[0]
         assert half.dtype == np.float32 and np.isfinite(half).all()
         assert np.abs(half - ref).max() <= 2e-2 * np.abs(ref).max()
+
+
+@pytest.mark.skipif(not bf16_matrix(cpu_flags()), reason="this CPU has no bfloat16 matrix instructions")
+def test_bfloat16_on_the_cpu_keeps_sanas_linear_attention_and_gemma_close_to_float32(sana_repository, tmp_path):
+    """OpenVINO's bfloat16 (the gateway's default on this CPU) on SANA's transformer (its ReLU linear attention
+    summing over the tokens, divided by max(denominator, 1e-15)) and Gemma-2 (its norms, attention cores and rotary
+    sinusoid in float32, the rest in bfloat16, the type it was trained in): finite, and within bfloat16's accuracy
+    of ONNX Runtime's float32 on the same graphs, at t = 999 and at 10."""
+    import onnx
+    import onnxruntime as ort
+    import openvino as ov
+
+    from dcae.contract.cpu import compile_openvino, openvino_call
+
+    rng = np.random.default_rng(0)
+    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
+    feeds = {"dit": {"latent": rng.standard_normal((2, 32, 3, 2)).astype(np.float32),
+                     "timestep": np.array([999.0, 10.0], np.float32),
+                     "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask},
+             "text_encoder": {"input_ids": rng.integers(4, 30, (2, 9)), "attention_mask": np.ones((2, 9), np.int64)}}
+    for name in ("dit", "text_encoder"):
+        src = sana_repository / name / "1" / "model.onnx"
+        ref = ort.InferenceSession(str(src)).run(None, feeds[name])[0]
+        compiled, kept = compile_openvino(ov, src, "bfloat16", cache_dir=tmp_path,
+                                          read_nodes=lambda: onnx.load(str(src), load_external_data=False).graph.node)
+        out = openvino_call(compiled)(feeds[name])
+        got = out["model_output" if name == "dit" else "tokens"]
+        assert kept > 0 and np.isfinite(got).all()
+        assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < 0.02, name
