@@ -248,9 +248,10 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
     p.add_argument("--limit", type=int, help="evaluate only the first N images (sorted by path)")
     p.add_argument("--batch-size", type=positive_int, default=8, help="images per forward pass (default 8)")
     p.add_argument("--device", default="cpu", help="torch device (default cpu)")
-    p.add_argument("--precision", choices=("fp32", "bf16", "int8"), default="fp32",
-                   help="checkpoints: autocast precision (fp32, bf16); model repositories: fp32 graphs or the "
-                        "int8 ones of `dcae export --int8` (default fp32)")
+    p.add_argument("--precision", choices=("auto", "fp32", "bf16", "int8"), default="auto",
+                   help="checkpoints: autocast precision (fp32, bf16; auto: bf16 on CPUs with bfloat16 matrix "
+                        "instructions, 57 dB from fp32 on the held-out photograph, else fp32); model repositories: "
+                        "fp32 graphs (auto) or the int8 ones of `dcae export --int8` (default auto)")
     p.add_argument("--lpips-weights", help="directory with vgg16-397923af.pth and LPIPS' vgg.pth "
                                            "(default $DCAE_LPIPS_WEIGHTS; without them LPIPS is skipped)")
     p.add_argument("--per-image", action="store_true",
@@ -266,6 +267,11 @@ def register_cli(subparsers: argparse._SubParsersAction) -> argparse.ArgumentPar
 def cmd_eval_ae(args: argparse.Namespace) -> int:
     options = {"per_image": args.per_image, "comparisons": args.comparisons, "progress": not args.json,
                "crop_scale": args.crop_scale}
+    if args.precision == "auto":
+        from dcae.inference import compute_precision
+
+        bf16 = not is_model_repository(args.model) and compute_precision(args.device) == "bfloat16"
+        args.precision = "bf16" if bf16 else "fp32"
     if is_model_repository(args.model):
         result = evaluate_repository(args.model, args.images, args.resolution, limit=args.limit,
                                      batch_size=args.batch_size, precision=args.precision, **options)

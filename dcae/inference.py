@@ -1,13 +1,17 @@
 """Encode and decode images of any size: padding to the compression factor, and tiled processing
-with feathered overlaps for images too large to run in one piece (4K and up)."""
+with feathered overlaps for images too large to run in one piece (4K and up); and the compute precision
+of the PyTorch paths (`autocast`): bfloat16 on CPUs that multiply it in hardware."""
 
 from __future__ import annotations
 
+import os
+from contextlib import AbstractContextManager
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
+from dcae.contract.cpu import bf16_matrix, cpu_flags
 from dcae.contract.tiling import TilePlan, TileSpec
 from dcae.models.dc_ae import DCAE
 
@@ -43,6 +47,30 @@ def pad_to_multiple(x: torch.Tensor, multiple: int) -> tuple[torch.Tensor, tuple
         mode = "reflect" if ph < h and pw < w else "replicate"
         x = F.pad(x, (0, pw, 0, ph), mode=mode)
     return x, (h, w)
+
+
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+def compute_precision(device: str | torch.device, precision: str = "auto") -> str:
+    """auto: bfloat16 on a CPU with bfloat16 matrix instructions (AMX, AVX512-BF16: the gateway's rule,
+    `dcae.contract.cpu`), float32 elsewhere (CUDA paths keep their own dtype), unless the environment's
+    DCAE_TORCH_PRECISION (float32 or bfloat16) says otherwise; any other `precision` is kept."""
+    if precision == "auto" and os.environ.get("DCAE_TORCH_PRECISION"):
+        precision = os.environ["DCAE_TORCH_PRECISION"]
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision {precision!r} (--precision or DCAE_TORCH_PRECISION): choose one of "
+                         f"{', '.join(PRECISIONS)}")
+    if precision == "auto":
+        return "bfloat16" if torch.device(device).type == "cpu" and bf16_matrix(cpu_flags()) else "float32"
+    return precision
+
+
+def autocast(device: str | torch.device, precision: str = "auto") -> AbstractContextManager:
+    """bfloat16 autocast (matmuls and convolutions in bfloat16; norms, softmax and the timestep sinusoid stay
+    float32, as autocast keeps them) when `compute_precision` says bfloat16, else a no-op."""
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16,
+                          enabled=compute_precision(device, precision) == "bfloat16")
 
 
 @torch.no_grad()

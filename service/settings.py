@@ -36,7 +36,8 @@ class Settings(BaseSettings):
                           "repository was exported from (found by their weights' SHA-256)")
     torch_device: str = Field("auto", description="torch runtime: cuda, cuda:N or cpu (auto: cuda when present)")
     torch_dtype: Literal["auto", "float32", "bfloat16", "float16"] = Field(
-        "auto", description="torch runtime: compute dtype (auto: bfloat16 on CUDA, float32 on CPU)")
+        "auto", description="torch runtime: compute dtype (auto: bfloat16 on CUDA and on CPUs with bfloat16 matrix "
+                            "instructions, float32 elsewhere)")
     cuda_graphs: bool = Field(True, description="torch runtime on CUDA: replay the DiT step from CUDA graphs")
     micro_batching: bool = Field(True, description="embedded and torch: batch concurrent requests per model")
     max_batch_size: int = Field(8, ge=1, description="embedded and torch micro-batching: rows per call")

@@ -10,6 +10,8 @@ import torch
 # CPU without bfloat16, so that their equality with PyTorch holds to float32 rounding on every machine. The
 # engines' choice and OpenVINO's bfloat16 gates are tests/test_cpu_engines.py's, which set these themselves.
 os.environ.setdefault("DCAE_ENGINE", "onnxruntime")
+os.environ.setdefault("DCAE_TORCH_DTYPE", "float32")  # the torch runtime likewise
+os.environ.setdefault("DCAE_TORCH_PRECISION", "float32")  # and `dcae encode/decode/generate/eval-ae`
 
 
 @pytest.fixture(autouse=True)

@@ -61,6 +61,7 @@ class TorchRunner(EmbeddedRunner):
         import torch
 
         from dcae.checkpoint import load_pretrained
+        from dcae.inference import compute_precision
         from dcae.checkpoint import load_generator
         from dcae.serving import GraphedModule
         from export.wrappers import DecoderExport, EncoderExport, dit_wrapper
@@ -71,8 +72,8 @@ class TorchRunner(EmbeddedRunner):
         if device.startswith("cuda") and not torch.cuda.is_available():
             raise ValueError(f"DCAE_TORCH_DEVICE={device}, but torch sees no CUDA device")
         dtype_name = settings.torch_dtype
-        if dtype_name == "auto":
-            dtype_name = "bfloat16" if device.startswith("cuda") else "float32"
+        if dtype_name == "auto":  # bfloat16 on CUDA, and on CPUs that multiply it in hardware (AMX, AVX512-BF16)
+            dtype_name = "bfloat16" if device.startswith("cuda") else compute_precision(device, "auto")
         dtype = getattr(torch, dtype_name)
         graphs = settings.cuda_graphs and device.startswith("cuda")
 
