@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--only autoencoder,profile,service,report]`: the CPU benchmarks, their
+"""`python -m bench [--quick] [--only autoencoder,profile,service,engines,report]`: the CPU benchmarks, their
 raw results in bench/results/*.json, and docs/BENCHMARKS.md with its plots."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import signal
 import sys
 import time
 
-from bench import autoencoder, profile, report, service
+from bench import autoencoder, engines, profile, report, service
 from bench.common import Timing, log, machine, write_results
 
-SECTIONS = ("autoencoder", "profile", "service", "report")
+SECTIONS = ("autoencoder", "profile", "service", "engines", "report")
 
 # full: the numbers to quote (1-2 hours on 2 cores); quick: the same suite, shrunk (about 20 minutes).
 MODES = {
@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
         started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
         log("service: gateway under load")
         log(f"wrote {write_results('cpu-service', stamp(service.run(cfg['load']), started))}")
+    if "engines" in only:
+        started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
+        timing = cfg["timing"] if not args.quick else Timing(warmup=1, repeats=2, budget_seconds=2.0)
+        result = engines.run(timing, presets, dit=True)
+        log(f"wrote {write_results('cpu-engines', stamp(result, started))}")
     if "report" in only:
         log(f"wrote {report.write()}")
     return 0

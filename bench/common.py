@@ -111,7 +111,7 @@ def machine() -> dict:
     mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal"))
     versions = {}
-    for name in ("onnxruntime", "torch", "diffusers", "numpy", "httpx", "uvicorn"):
+    for name in ("onnxruntime", "openvino", "torch", "diffusers", "numpy", "httpx", "uvicorn"):
         try:
             from importlib.metadata import version
 

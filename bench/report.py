@@ -656,12 +656,13 @@ def _header(results: list[dict]) -> list[str]:
 
 def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
-    ae, prof, svc = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service"))
-    present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc)) if r]
+    ae, prof, svc, eng = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service", "cpu-engines"))
+    present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc),
+                                                      ("engines", eng)) if r]
     lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
     plots = doc.parent / PLOTS.name
     plots.mkdir(parents=True, exist_ok=True)
-    lines += targets_section(ae, svc, prof, gpu_target_rows(results))
+    lines += targets_section(ae, svc, prof, [*gpu_target_rows(results), *(engines_targets(eng) if eng else [])])
     lines += _limits_section(ae, svc, prof)
     if ae:
         plot_autoencoder(ae, plots)
@@ -671,6 +672,9 @@ def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     if svc:
         plot_service(svc, plots)
         lines += service_section(svc)
+    if eng:
+        plot_engines(eng, plots)
+        lines += engines_section(eng)
     lines += gpu_section(results)
     doc.write_text("\n".join(lines).rstrip() + "\n")
     return doc
@@ -808,3 +812,134 @@ def _rates(ae: dict, prof: dict, preset: str, op: str) -> dict | None:
 
 if __name__ == "__main__":
     print(write())
+
+
+# ----------------------------------------------------------------------------------------------
+# The CPU's engines (bench/engines.py)
+
+ENGINE_NAMES = {"ort": "ORT fp32", "ort-int8": "ORT int8 (sym)", "ort-int8-asym": "ORT int8 (asym)",
+                "openvino": "OpenVINO bf16", "openvino-int8": "OpenVINO int8", "torch": "PyTorch fp32",
+                "torch-bf16": "PyTorch bf16", "diffusers": "diffusers fp32", "diffusers-bf16": "diffusers bf16"}
+ENGINE_TARGETS = {"gateway": 2.5, "engine": 3.0, "dit": 4.0, "peak_share": 0.5}
+
+
+def _engine_ms(rows: dict, impl: str, op: str, resolution: int) -> float | None:
+    for r in rows.get(impl, {}).get("rows", []):
+        if r["op"] == op and r["resolution"] == resolution and "median_seconds" in r:
+            return r["median_seconds"]
+    return None
+
+
+def engines_targets(eng: dict) -> list[str]:
+    lines = []
+    gw = eng.get("gateway", {})
+    base, fast = gw.get("onnxruntime"), gw.get("auto")
+    if base and fast:
+        for op in ("encode", "decode"):
+            ratio = base[op]["median_seconds"] / fast[op]["median_seconds"]
+            lines.append(f"| gateway {op}, 512 px over HTTP, default engine ≥ {ENGINE_TARGETS['gateway']}× ONNX Runtime "
+                         f"fp32 | {_ms(base[op]['median_seconds'])} → {_ms(fast[op]['median_seconds'])} ms "
+                         f"({fast['engine']} {fast['precision']}): {ratio:.2f}× | {_status(ratio >= ENGINE_TARGETS['gateway'])} |")
+    for preset, rows in eng.get("autoencoder", {}).items():
+        for op in ("encode", "decode"):
+            a, b = _engine_ms(rows, "ort", op, 512), _engine_ms(rows, "openvino", op, 512)
+            if a and b:
+                lines.append(f"| engine alone, {op} 512 px ({preset}): OpenVINO bf16 ≥ {ENGINE_TARGETS['engine']}× ORT "
+                             f"fp32 | {_ms(a)} → {_ms(b)} ms: {a / b:.2f}× | {_status(a / b >= ENGINE_TARGETS['engine'])} |")
+    for name, impls in eng.get("dit", {}).items():
+        a, b = (impls.get(k, {}).get("median_seconds") for k in ("ort", "openvino"))
+        if a and b and "XL" in name:
+            lines.append(f"| {name} step (batch 2): OpenVINO bf16 ≥ {ENGINE_TARGETS['dit']}× ORT fp32 | {_ms(a)} → "
+                         f"{_ms(b)} ms: {a / b:.2f}× | {_status(a / b >= ENGINE_TARGETS['dit'])} |")
+            peak = eng.get("gemm", {}).get("peak", {}).get("bfloat16")
+            flops = impls["openvino"].get("flops")
+            if peak and flops:
+                share = flops / b / 1e9 / peak
+                lines.append(f"| moonshot: {name} step at ≥ 50% of the bf16 GEMM peak | {flops / b / 1e9:,.0f} of "
+                             f"{peak:,.0f} GFLOP/s: {share:.0%} | {_status(share >= ENGINE_TARGETS['peak_share'])} |")
+    return lines
+
+
+def plot_engines(eng: dict, plots: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    presets = list(eng.get("autoencoder", {}))
+    if not presets:
+        return
+    fig, axes = plt.subplots(1, len(presets), figsize=(6.5 * len(presets), 4.2), squeeze=False)
+    impls = [i for i in ENGINE_NAMES if i != "ort"]
+    for ax, preset in zip(axes[0], presets):
+        rows = eng["autoencoder"][preset]
+        width = 0.8 / len(impls)
+        for k, impl in enumerate(impls):
+            values = []
+            for op in ("encode", "decode"):
+                a, b = _engine_ms(rows, "ort", op, 512), _engine_ms(rows, impl, op, 512)
+                values.append(a / b if a and b else 0)
+            ax.bar([x + k * width for x in range(2)], values, width, label=ENGINE_NAMES[impl])
+        ax.axhline(1, color="black", linewidth=0.8)
+        ax.set_xticks([x + width * (len(impls) - 1) / 2 for x in range(2)], ["encode 512 px", "decode 512 px"])
+        ax.set_ylabel("speed over ONNX Runtime fp32 (×)")
+        ax.set_title(preset)
+    axes[0][0].legend(fontsize=7, ncol=2)
+    fig.suptitle("The same weights on this CPU, batch 1 (higher is faster)")
+    fig.tight_layout()
+    fig.savefig(plots / "engines.png", dpi=110)
+    plt.close(fig)
+
+
+def engines_section(eng: dict) -> list[str]:
+    m = eng["machine"]
+    lines = ["## The CPU's engines", "",
+             f"`python -m bench --only engines,report` ({eng['started']} – {eng['finished']}, commit "
+             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores). Batch 1, median of the "
+             "timed calls; 2048 px is one call. Every configuration in a fresh process.", ""]
+    gemm = eng.get("gemm", {})
+    if "gflops" in gemm:
+        lines += ["### The machine's matrix peak (2048³ GEMM, all cores)", "",
+                  "| library | " + " | ".join(gemm["gflops"]) + " |", "|---|" + "---:|" * len(gemm["gflops"]),
+                  "| GFLOP/s (int8: GOP/s) | " + " | ".join(f"{v:,.0f}" for v in gemm["gflops"].values()) + " |", ""]
+    lines += ["![engines](benchmarks/engines.png)", ""]
+    for preset, rows in eng.get("autoencoder", {}).items():
+        impls = [i for i in ENGINE_NAMES if i in rows and "rows" in rows[i]]
+        lines += [f"### {preset}: ms per image", "",
+                  "| op | px | " + " | ".join(ENGINE_NAMES[i] for i in impls) + " |", "|---|---:|" + "---:|" * len(impls)]
+        for op in ("encode", "decode"):
+            for res in eng["resolutions"]:
+                cells = []
+                for i in impls:
+                    v = _engine_ms(rows, i, op, res)
+                    a = _engine_ms(rows, "ort", op, res)
+                    cells.append("–" if v is None else _ms(v) + (f" ({a / v:.1f}×)" if a and i != "ort" else ""))
+                lines.append(f"| {op} | {res} | " + " | ".join(cells) + " |")
+        quality = [f"{ENGINE_NAMES[i]} {rows[i]['heldout_psnr_vs_ort_float32']:.1f} dB" for i in impls
+                   if i != "ort" and "heldout_psnr_vs_ort_float32" in rows[i]]
+        if quality:
+            lines += ["", "The held-out photograph's latent decoded by each, PSNR against ONNX Runtime fp32 (the "
+                          "int8 graphs also quantize the activations the latent passes through): " + "; ".join(quality) + "."]
+        lines.append("")
+    if eng.get("dit"):
+        lines += ["### A guided DiT step (batch 2, t = 500): ms", "",
+                  "| model | " + " | ".join(ENGINE_NAMES[i] for i in ("ort", "openvino", "torch", "torch-bf16")) + " |",
+                  "|---|---:|---:|---:|---:|"]
+        for name, impls in eng["dit"].items():
+            a = impls.get("ort", {}).get("median_seconds")
+            cells = []
+            for i in ("ort", "openvino", "torch", "torch-bf16"):
+                v = impls.get(i, {}).get("median_seconds")
+                cells.append("–" if v is None else _ms(v) + (f" ({a / v:.1f}×)" if a and i != "ort" else ""))
+            lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
+    gw = eng.get("gateway", {})
+    if gw:
+        lines += ["### The gateway over HTTP (shipped models, 512 px)", "",
+                  "| engine | start s | encode ms | decode ms | generate (30 steps) ms |", "|---|---:|---:|---:|---:|"]
+        for name, r in gw.items():
+            lines.append(f"| DCAE_ENGINE={name} ({r['engine']} {r['precision']}) | {r['start_seconds']:.1f} | "
+                         f"{_ms(r['encode']['median_seconds'])} | {_ms(r['decode']['median_seconds'])} | "
+                         f"{_ms(r['generate']['median_seconds'])} |")
+        lines.append("")
+    return lines

@@ -17,11 +17,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = export_repository(args.output, autoencoder=args.autoencoder, generator=args.generator,
                                 text_encoder=text_encoder, fp16=args.fp16,
                                 cpu_python_backend=args.cpu_python_backend, reuse_onnx=args.reuse_onnx,
+                                cpu_openvino_backend=args.cpu_openvino_backend,
                                 generate_instances=args.generate_instances,
                                 int8=False if args.int8 is None else True if args.int8 == "" else Path(args.int8),
                                 log=(lambda *a: None) if args.json else print)
     result = {"repository": str(args.output), "models": {k: str(v) for k, v in written.items()},
-              "variant": "cpu-python" if args.cpu_python_backend else "gpu",
+              "variant": ("cpu-python" if args.cpu_python_backend else "cpu-openvino" if args.cpu_openvino_backend
+                          else "gpu"),
               "precision": "float16" if args.fp16 else "float32", "int8": args.int8 is not None}
     if args.json:
         print(json.dumps(result, indent=2))
@@ -51,7 +53,13 @@ def register_cli(subparsers) -> None:
                         "more than 1 dB PSNR on them")
     p.add_argument("--cpu-python-backend", action="store_true",
                    help="write the CPU variant: each network a python-backend model running the ONNX file "
-                        "with ONNX Runtime (for the python-only tritonserver of the nvidia-pytriton wheel)")
+                        "with OpenVINO in bfloat16 where the CPU has it (float32 kept in norms, attention cores and "
+                        "timestep sinusoids), else ONNX Runtime (for the python-only tritonserver of the "
+                        "nvidia-pytriton wheel, or any CPU Triton)")
+    p.add_argument("--cpu-openvino-backend", action="store_true",
+                   help="write the CPU variant for a Triton with the OpenVINO backend: each network an "
+                        "`openvino` model over the same ONNX file (OpenVINO's own precision: bfloat16 on AMX for "
+                        "every layer)")
     p.add_argument("--reuse-onnx", type=Path, metavar="REPO",
                    help="take the float32 graphs from a repository exported earlier from the same checkpoints "
                         "(e.g. write the CPU variant after the GPU one without exporting again)")

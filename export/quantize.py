@@ -64,8 +64,10 @@ def _one_hot_convolutions(model: onnx.ModelProto) -> list[str]:
     return names
 
 
-def quantize_graph(fp32: str | Path, out: str | Path, rows: np.ndarray) -> Path:
-    """Write the int8 (QDQ) version of the one-input graph `fp32` to `out`, calibrated on `rows`."""
+def quantize_graph(fp32: str | Path, out: str | Path, rows: np.ndarray, weight_symmetric: bool = True) -> Path:
+    """Write the int8 (QDQ) version of the one-input graph `fp32` to `out`, calibrated on `rows`. Symmetric
+    weights are what `dcae export --int8` writes; asymmetric ones (a zero point per channel) are what the
+    benchmark compares, because ONNX Runtime's QLinearConv takes its AMX kernel only for them."""
     from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -86,7 +88,8 @@ def quantize_graph(fp32: str | Path, out: str | Path, rows: np.ndarray) -> Path:
         quantize_static(str(prepared), str(out), Feed(), quant_format=QuantFormat.QDQ,
                         activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True,
                         op_types_to_quantize=["Conv"],  # not MatMul: see the module's docstring
-                        nodes_to_exclude=_one_hot_convolutions(onnx.load(str(prepared))))
+                        nodes_to_exclude=_one_hot_convolutions(onnx.load(str(prepared))),
+                        extra_options={"WeightSymmetric": weight_symmetric})
     return out
 
 

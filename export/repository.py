@@ -7,12 +7,16 @@
     <repo>/generate/     BLS: prompt/class -> images over the models above (generator)
 each as `<model>/config.pbtxt` + `<model>/1/model.onnx` (+ `model.py` for python-backend models).
 
-Two variants of the same networks and configs:
+Three variants of the same networks and configs:
   - GPU (default): `backend: "onnxruntime"` with the TensorRT execution accelerator, KIND_GPU
     instances, dynamic batching and warm-up; `fp16=True` puts the fp16 graphs (norms, attention and
     timestep embedding in fp32; inputs and outputs still fp32) in place of the fp32 ones.
   - CPU (`cpu_python_backend=True`): every network a python-backend `model.py` running the same fp32
-    ONNX file with ONNX Runtime, for the python-only `tritonserver` of the nvidia-pytriton wheel.
+    ONNX file by the gateway's engine rule (`dcae.contract.cpu`: OpenVINO in bfloat16 with the float32
+    regions kept where the CPU multiplies bfloat16, else ONNX Runtime), for the python-only `tritonserver`
+    of the nvidia-pytriton wheel or any CPU Triton;
+  - CPU with Triton's OpenVINO backend (`cpu_openvino_backend=True`): every network an `openvino` model over
+    the same ONNX file, with that backend's documented parameters (it runs OpenVINO's own precision choice).
 """
 
 from __future__ import annotations
@@ -155,7 +159,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                       text_encoder: bool | str | Path = False, fp16: bool = False,
                       cpu_python_backend: bool = False, reuse_onnx: str | Path | None = None,
                       generate_instances: int = 1, int8: bool | str | Path = False,
-                      log=print) -> dict[str, Path]:
+                      cpu_openvino_backend: bool = False, log=print) -> dict[str, Path]:
     """Export the given checkpoints into a model repository at `output`; returns {model: dir}.
 
     `autoencoder` defaults to the generator's own. `text_encoder`: True for the packaged
@@ -174,8 +178,11 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
 
     if int8 and fp16:
         raise ValueError("--int8 makes CPU graphs from the float32 ones; it does not combine with --fp16")
-    if fp16 and cpu_python_backend:
-        raise ValueError("--fp16 makes GPU graphs; the CPU python-backend repository runs the fp32 ones")
+    if fp16 and (cpu_python_backend or cpu_openvino_backend):
+        raise ValueError("--fp16 makes GPU graphs; the CPU repositories run the fp32 ones")
+    if cpu_python_backend and cpu_openvino_backend:
+        raise ValueError("choose one CPU variant: --cpu-python-backend or --cpu-openvino-backend")
+    variant = "cpu-python" if cpu_python_backend else "cpu-openvino" if cpu_openvino_backend else "gpu"
     if autoencoder is None and generator is None:
         raise ValueError("give an autoencoder checkpoint, a generator checkpoint, or both")
     if generate_instances < 1:
@@ -205,7 +212,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         text_entry = ({"name": TEXT_ENCODER_NAME, "width": networks["text_encoder"].width,
                        "max_length": networks["text_encoder"].max_length, "weights_sha256": weights_digest(te_dir)}
                       if "text_encoder" in networks else None)
-    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, cpu_python_backend)
+    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, variant)
 
     reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
     output = Path(output)
@@ -222,7 +229,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                                           output / "decoder" / "1" / "model.onnx", calibration_images(calibration), log=log)
         metadata = replace(metadata, int8=Int8Info(**int8_entry, calibration=str(calibration)))
 
-    written = {name: _write_model(output / name, wrapper, metadata, cpu_python_backend, fp16, te_dir)
+    written = {name: _write_model(output / name, wrapper, metadata, variant, fp16, te_dir)
                for name, wrapper in networks.items()}
     if generator is not None:
         written["generate"] = _write_generate(output / "generate", metadata, te_dir, generate_instances)
@@ -253,12 +260,12 @@ def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, Expor
 
 
 def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: dict | None, text_encoder: dict | None,
-              fp16: bool, cpu_python_backend: bool) -> RepositoryMetadata:
+              fp16: bool, variant: str) -> RepositoryMetadata:
     """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
-        "variant": "cpu-python" if cpu_python_backend else "gpu",
+        "variant": variant,
         "precision": "float16" if fp16 else "float32",
         "int8": None,
         "autoencoder": {"name": cfg.name, "compression": cfg.compression, "latent_channels": cfg.latent_channels,
@@ -289,14 +296,18 @@ def _write_graph(wrapper: ExportWrapper, onnx_path: Path, reused: Path | None, f
                 shutil.copyfile(f, onnx_path.parent / f.name)
 
 
-def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: RepositoryMetadata, cpu_python_backend: bool, fp16: bool,
+def _write_model(model_dir: Path, wrapper: ExportWrapper, metadata: RepositoryMetadata, variant: str, fp16: bool,
                  te_dir: Path | None) -> Path:
     """One model's config.pbtxt (rendered from its ONNX file) and backend files."""
     name = model_dir.name
     inputs, outputs = tensors_from_onnx(model_dir / "1" / "model.onnx", batched=True)
     profile = wrapper.profile()
     model_meta = metadata.for_model(name, wrapper.role)
-    if cpu_python_backend:
+    if variant == "cpu-openvino":  # Triton's OpenVINO backend reads the same ONNX file
+        config = ModelConfig(name, "openvino", wrapper.max_batch_size, inputs, outputs, model_meta,
+                             queue_delay_us=QUEUE_DELAY_US, warmup=_warmup(inputs, profile),
+                             parameters=OPENVINO_BACKEND_PARAMETERS)
+    elif variant == "cpu-python":
         shutil.copyfile(BACKENDS_DIR / "onnx_model.py", model_dir / "1" / "model.py")
         _copy_contract(model_dir / "1")
         config = ModelConfig(name, "python", wrapper.max_batch_size, inputs, outputs, model_meta,
@@ -350,6 +361,17 @@ def _write_class_table(output: Path, te_dir: Path, reused: Path | None, log) -> 
         table = ClassTable.imagenet(TextEncoder(te_dir).class_embeddings().numpy())
     for model in ("text_encoder", "generate"):
         table.save(output / model / "1" / CLASS_TABLE_FILE)
+
+
+# Triton's OpenVINO backend (its README's parameters). It compiles with OpenVINO's defaults beyond these: bfloat16
+# on CPUs with AMX or AVX512-BF16 for every layer (it cannot keep our float32 regions: the python-backend
+# variant, which runs OpenVINO through dcae_contract.cpu, does), so its images are those of OpenVINO's own choice.
+OPENVINO_BACKEND_PARAMETERS = {
+    "PERFORMANCE_HINT": "LATENCY",  # one request at a time per instance, every core on it (as the gateway)
+    "INFERENCE_NUM_THREADS": "0",  # 0: every core
+    "COMPILATION_CACHE_DIRECTORY": "/tmp/dcae_openvino_cache",  # compiled graphs: a restart compiles nothing
+    "RESHAPE_IO_LAYERS": "NO",  # keep the graph's dynamic height and width
+}
 
 
 def _copy_contract(version: Path) -> None:

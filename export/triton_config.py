@@ -31,7 +31,7 @@ class TritonTensor:
 
 @dataclass
 class ModelConfig:
-    """What one config.pbtxt says. `backend` is "onnxruntime" or "python"."""
+    """What one config.pbtxt says. `backend` is "onnxruntime", "openvino" or "python"."""
 
     name: str
     backend: str
@@ -84,7 +84,7 @@ def _tensor(t: TritonTensor) -> str:
 def render(cfg: ModelConfig) -> str:
     lines = [f"name: {pbtxt_quote(cfg.name)}", f"backend: {pbtxt_quote(cfg.backend)}",
              f"max_batch_size: {cfg.max_batch_size}"]
-    if cfg.backend == "onnxruntime":
+    if cfg.backend in ("onnxruntime", "openvino"):
         lines.append('default_model_filename: "model.onnx"')
     lines.append("input [\n" + ",\n".join(_tensor(t) for t in cfg.inputs) + "\n]")
     lines.append("output [\n" + ",\n".join(_tensor(t) for t in cfg.outputs) + "\n]")
@@ -147,6 +147,7 @@ def summary(path: str | Path) -> dict:
 
     return {
         "name": cfg.name, "backend": cfg.backend, "platform": cfg.platform, "max_batch_size": cfg.max_batch_size,
+        "default_model_filename": cfg.default_model_filename,
         "input": tensors(cfg.input), "output": tensors(cfg.output),
         "parameters": {k: v.string_value for k, v in cfg.parameters.items()},
         "warmup": [{k: {"data_type": dtype(t.data_type), "dims": list(t.dims)} for k, t in w.inputs.items()}

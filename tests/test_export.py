@@ -389,6 +389,10 @@ def test_every_cpu_config_matches_its_onnx_file():
         assert triton_config.check_model(repo / name, cfg) == [], name
         assert cfg["backend"] == "python" and cfg["dynamic_batching"] and cfg["warmup"]
         assert (repo / name / "1/model.py").read_text() == (REPO_ROOT / "export/backends/onnx_model.py").read_text()
+        assert {k: v for k, v in cfg["parameters"].items() if k != "dcae"} == {
+            "intra_op_threads": "0", "engine": "auto", "precision": "auto"}  # the gateway's engine rule
+        assert sorted(p.name for p in (repo / name / "1/dcae_contract").glob("*.py")) == sorted(
+            p.name for p in (REPO_ROOT / "dcae/contract").glob("*.py"))
     gen = configs["generate"]
     assert [(t["name"], t["data_type"], t["optional"]) for t in gen["input"]] == [
         ("prompt", "TYPE_STRING", True), ("class_label", "TYPE_INT64", True), ("seed", "TYPE_INT64", False),
@@ -402,6 +406,27 @@ def test_every_cpu_config_matches_its_onnx_file():
     assert sorted(p.name for p in (repo / "generate/1/dcae_contract").glob("*.py")) == [p.name for p in contract]
     assert all((repo / "generate/1/dcae_contract" / p.name).read_text() == p.read_text() for p in contract)
     assert {p.name for p in (repo / "generate/1").iterdir()} >= {"model.py", "dcae_contract", "tokenizer.json"}
+
+
+def test_the_openvino_backend_variant_serves_the_same_graphs(tmp_path):
+    """`dcae export --cpu-openvino-backend`: every network an `openvino` model over the float32 graphs reused from
+    the CPU repository, with the OpenVINO backend's documented parameters; the configs agree with the graphs."""
+    out = tmp_path / "repo_openvino"
+    export_repository(out, generator=checkpoints() / "gen_text", cpu_openvino_backend=True, reuse_onnx=cpu_repository(),
+                      log=lambda *a: None)
+    configs = config_summaries(out)
+    for name in ("encoder", "decoder", "dit", "text_encoder"):
+        cfg = configs[name]
+        assert triton_config.check_model(out / name, cfg) == [], name
+        assert cfg["backend"] == "openvino" and cfg["default_model_filename"] == "model.onnx"
+        assert cfg["dynamic_batching"] and not (out / name / "1" / "model.py").exists()
+        params = cfg["parameters"]
+        assert params["PERFORMANCE_HINT"] == "LATENCY" and params["RESHAPE_IO_LAYERS"] == "NO"
+        assert triton_config.read_metadata(cfg).variant == "cpu-openvino"
+    assert configs["generate"]["backend"] == "python"  # the sampling loop stays a python model
+    with pytest.raises(ValueError, match="choose one CPU variant"):
+        export_repository(tmp_path / "both", generator=checkpoints() / "gen_text", cpu_python_backend=True,
+                          cpu_openvino_backend=True, log=lambda *a: None)
 
 
 def test_metadata_carries_what_the_gateway_needs():

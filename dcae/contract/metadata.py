@@ -91,7 +91,7 @@ class Int8Info:
 class RepositoryMetadata:
     format: str
     format_version: int
-    variant: str  # "gpu" or "cpu-python"
+    variant: str  # "gpu", "cpu-python" or "cpu-openvino" (Triton's OpenVINO backend)
     precision: str  # of the model.onnx graphs: "float32" or "float16"
     int8: Int8Info | None
     autoencoder: AutoencoderInfo
