@@ -10,6 +10,8 @@ machine, against its measured matrix peak.
                                      quantizer with asymmetric weights)
       openvino, openvino-int8        OpenVINO as the gateway runs it (`create_openvino`): bfloat16 with the
                                      float32 regions, and the int8 graphs (their float ops in bfloat16)
+      openvino-static                the same bfloat16 graph compiled for each size's static shape (the
+                                     alternative to one dynamic-shape compile: is it faster?)
       torch, torch-bf16              our PyTorch model, float32 and bfloat16 autocast (`dcae decode`)
       diffusers, diffusers-bf16      diffusers' AutoencoderDC on the same weights, float32 and bfloat16 autocast
   with the shipped model's held-out photograph decoded by each (PSNR against ONNX Runtime float32);
@@ -35,8 +37,8 @@ import numpy as np
 
 from bench.common import REPO_ROOT, WORK_DIR, Timing, log, measure, proc_status_kib, run_worker, worker_main
 
-AE_IMPLEMENTATIONS = ("ort", "ort-int8", "ort-int8-asym", "openvino", "openvino-int8", "torch", "torch-bf16",
-                      "diffusers", "diffusers-bf16")
+AE_IMPLEMENTATIONS = ("ort", "ort-int8", "ort-int8-asym", "openvino", "openvino-static", "openvino-int8", "torch",
+                      "torch-bf16", "diffusers", "diffusers-bf16")
 DIT_IMPLEMENTATIONS = ("ort", "openvino", "torch", "torch-bf16")
 RESOLUTIONS = (256, 512, 1024, 2048)
 HELDOUT_IMAGE = REPO_ROOT / "docs" / "images" / "heldout.png"  # a mate-backgrounds photograph: never trained on
@@ -88,6 +90,32 @@ def _ae_graph(onnx_repo: Path, impl: str, network: str) -> Path:
     return onnx_repo / network / "1" / ("model.int8.onnx" if impl.endswith("int8") else "model.onnx")
 
 
+def _static_calls(onnx_repo: Path) -> dict:
+    """encode/decode that compile the marked bfloat16 graph for each input shape they meet (cached per shape)."""
+    import onnx
+    import openvino as ov
+
+    from dcae.contract.cpu import marked_ir, openvino_call
+
+    calls = {}
+    for op, network, key, name in (("encode", "encoder", "image", "latent"), ("decode", "decoder", "latent", "image")):
+        path = onnx_repo / network / "1" / "model.onnx"
+        xml, _ = marked_ir(ov, path, WORK_DIR / "openvino-cache",
+                           read_nodes=lambda path=path: onnx.load(str(path), load_external_data=False).graph.node)
+        compiled: dict = {}
+
+        def call(x, xml=xml, key=key, name=name, compiled=compiled):
+            if x.shape not in compiled:
+                core = ov.Core()
+                model = core.read_model(str(xml))
+                model.reshape({key: list(x.shape)})
+                compiled[x.shape] = openvino_call(core.compile_model(model, "CPU", {
+                    "INFERENCE_PRECISION_HINT": "bf16", "PERFORMANCE_HINT": "LATENCY"}))
+            return compiled[x.shape]({key: x})[name]
+        calls[op] = call
+    return calls
+
+
 def _ae(spec: dict) -> dict:
     """One implementation of one preset: encode and decode times at every resolution, and for the shipped
     model the held-out photograph's decode."""
@@ -95,7 +123,9 @@ def _ae(spec: dict) -> dict:
     config = json.loads((paths["dcae"] / "config.json").read_text())["config"]
     f, c = 2 ** (len(config["width_list"]) - 1), config["latent_channels"]
     calls = {}
-    if impl.startswith(("ort", "openvino")):
+    if impl == "openvino-static":
+        calls = _static_calls(paths["onnx"])
+    elif impl.startswith(("ort", "openvino")):
         for op, network, name in (("encode", "encoder", "latent"), ("decode", "decoder", "image")):
             run = _engine_call(impl, _ae_graph(paths["onnx"], impl, network))
             key = "image" if op == "encode" else "latent"

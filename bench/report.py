@@ -818,7 +818,7 @@ if __name__ == "__main__":
 # The CPU's engines (bench/engines.py)
 
 ENGINE_NAMES = {"ort": "ORT fp32", "ort-int8": "ORT int8 (sym)", "ort-int8-asym": "ORT int8 (asym)",
-                "openvino": "OpenVINO bf16", "openvino-int8": "OpenVINO int8", "torch": "PyTorch fp32",
+                "openvino": "OpenVINO bf16", "openvino-static": "OpenVINO bf16 static", "openvino-int8": "OpenVINO int8", "torch": "PyTorch fp32",
                 "torch-bf16": "PyTorch bf16", "diffusers": "diffusers fp32", "diffusers-bf16": "diffusers bf16"}
 ENGINE_TARGETS = {"gateway": 2.5, "engine": 3.0, "dit": 4.0, "peak_share": 0.5}
 

@@ -258,6 +258,16 @@ def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
     print("\nfull-size SANA:", json.dumps(report, indent=1))
 
 
+def _graph_feeds() -> dict[str, dict[str, np.ndarray]]:
+    """Inputs of the tiny SANA's transformer (t = 999 and 10, captions of 7 and 1 tokens) and text encoder."""
+    rng = np.random.default_rng(0)
+    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
+    return {"dit": {"latent": rng.standard_normal((2, 32, 3, 2)).astype(np.float32),
+                    "timestep": np.array([999.0, 10.0], np.float32),
+                    "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask},
+            "text_encoder": {"input_ids": rng.integers(4, 30, (2, 9)), "attention_mask": np.ones((2, 9), np.int64)}}
+
+
 def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repository, tmp_path):
     """--fp16: the transformer's projections and Mix-FFN in fp16, its attention cores, caption norm and timestep
     sinusoid in fp32; Gemma-2 all fp32. It runs on ONNX Runtime and agrees with fp32 to fp16 accuracy."""
@@ -268,12 +278,7 @@ def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repositor
     from export import precision
 
     FLOAT16 = onnx.TensorProto.FLOAT16
-    rng = np.random.default_rng(0)
-    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
-    feeds = {"dit": {"latent": rng.standard_normal((2, 32, 3, 2)).astype(np.float32),
-                     "timestep": np.array([999.0, 10.0], np.float32),
-                     "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask},
-             "text_encoder": {"input_ids": rng.integers(4, 30, (2, 9)), "attention_mask": np.ones((2, 9), np.int64)}}
+    feeds = _graph_feeds()
     for name, fp16_expected in (("dit", True), ("text_encoder", False)):
         src = sana_repository / name / "1" / "model.onnx"
         dst = precision.convert_to_fp16(src, tmp_path / f"{name}.onnx")
@@ -301,12 +306,7 @@ def test_bfloat16_on_the_cpu_keeps_sanas_linear_attention_and_gemma_close_to_flo
 
     from dcae.contract.cpu import compile_openvino, openvino_call
 
-    rng = np.random.default_rng(0)
-    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
-    feeds = {"dit": {"latent": rng.standard_normal((2, 32, 3, 2)).astype(np.float32),
-                     "timestep": np.array([999.0, 10.0], np.float32),
-                     "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask},
-             "text_encoder": {"input_ids": rng.integers(4, 30, (2, 9)), "attention_mask": np.ones((2, 9), np.int64)}}
+    feeds = _graph_feeds()
     for name in ("dit", "text_encoder"):
         src = sana_repository / name / "1" / "model.onnx"
         ref = ort.InferenceSession(str(src)).run(None, feeds[name])[0]

@@ -195,30 +195,39 @@ def compile_openvino(ov: Any, path: str | Path, precision: str, threads: int = 0
         config["CACHE_DIR"] = str(cache / "blobs")
     if precision != "bfloat16" or read_nodes is None:
         return core.compile_model(str(path), "CPU", config), None
-    key = hashlib.sha256(repr([str(path.resolve()), _file_key(path), ov.__version__, _policy_key()]).encode())
     root = cache if cache is not None else Path(tempfile.mkdtemp(prefix="dcae-openvino-"))
-    folder = root / "ir" / key.hexdigest()[:24]
     try:
-        if not (folder / "model.xml").is_file():
-            log(f"{path}: marking the float32 layers for bfloat16 (an IR copy in {folder})")
-            model = core.read_model(str(path))
-            marked = mark_float32_layers(ov, model, read_nodes())
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
-            ov.save_model(model, str(work / "marked.xml"), compress_to_fp16=False)
-            _precise_ir(work / "marked.xml", work / "model.xml")
-            (work / "marked.xml").unlink()
-            (work / "marked.bin").rename(work / "model.bin")
-            (work / "float32_layers.txt").write_text(f"{marked}\n")
-            try:
-                os.replace(work, folder)
-            except OSError:  # another process wrote it first
-                shutil.rmtree(work, ignore_errors=True)
-        marked = int((folder / "float32_layers.txt").read_text())
-        return core.compile_model(str(folder / "model.xml"), "CPU", config), marked
+        xml, marked = marked_ir(ov, path, root, read_nodes, log)
+        return core.compile_model(str(xml), "CPU", config), marked
     finally:
         if cache is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def marked_ir(ov: Any, path: str | Path, root: str | Path, read_nodes: Callable[[], Iterable[Any]],
+              log: Callable[[str], None] = lambda _: None) -> tuple[Path, int]:
+    """(model.xml, layers kept in float32): the IR copy of the ONNX graph at `path` with its float32 regions
+    marked, made once under `root/ir/<key>` (the key: the graph files' names, sizes and times, OpenVINO's
+    version and this marking's rule)."""
+    path, root = Path(path), Path(root)
+    key = hashlib.sha256(repr([str(path.resolve()), _file_key(path), ov.__version__, _policy_key()]).encode())
+    folder = root / "ir" / key.hexdigest()[:24]
+    if not (folder / "model.xml").is_file():
+        log(f"{path}: marking the float32 layers for bfloat16 (an IR copy in {folder})")
+        model = ov.Core().read_model(str(path))
+        marked = mark_float32_layers(ov, model, read_nodes())
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+        ov.save_model(model, str(work / "marked.xml"), compress_to_fp16=False)
+        _precise_ir(work / "marked.xml", work / "model.xml")
+        (work / "marked.xml").unlink()
+        (work / "marked.bin").rename(work / "model.bin")
+        (work / "float32_layers.txt").write_text(f"{marked}\n")
+        try:
+            os.replace(work, folder)
+        except OSError:  # another process wrote it first
+            shutil.rmtree(work, ignore_errors=True)
+    return folder / "model.xml", int((folder / "float32_layers.txt").read_text())
 
 
 def openvino_call(compiled: Any) -> Callable[[dict], dict]:
