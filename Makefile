@@ -38,7 +38,8 @@ $(REPO)/encoder/config.pbtxt: $(STAMP) $(wildcard weights/*/model.safetensors we
 
 model-repository: $(REPO)/encoder/config.pbtxt
 
-# Serve the shipped models on http://$(HOST):$(PORT) (embedded ONNX Runtime, no GPU, no Triton).
+# Serve the shipped models on http://$(HOST):$(PORT) (embedded: OpenVINO bfloat16 on CPUs with AMX or AVX512-BF16,
+# else ONNX Runtime; no GPU, no Triton).
 run: model-repository
 	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/python -m service --host $(HOST) --port $(PORT)
 

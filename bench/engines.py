@@ -17,6 +17,7 @@ machine, against its measured matrix peak.
   with the shipped model's held-out photograph decoded by each (PSNR against ONNX Runtime float32);
 - dit: one guided DiT step (batch 2) of the shipped DiT-mini and a full-size DiT-XL/1 on f32c32 latents (random
   weights), by ort, openvino, torch and torch-bf16;
+- train: one autoencoder training step of the shipped model (batch 8, 256 px), float32 against bfloat16 autocast;
 - gateway: `python -m service` over HTTP on the shipped repository, ONNX Runtime float32 against the default
   (auto: OpenVINO bfloat16 here): a 512-px encode and decode of the held-out photograph, and one generated
   image at the shipped recipe (30 steps).
@@ -249,8 +250,31 @@ def _prepare_asym(spec: dict) -> dict:
     return {"folder": str(out)}
 
 
+def _train(spec: dict) -> dict:
+    """One autoencoder training step (the project's Trainer, phase 1: L1 + the perceptual substitute, AdamW) of the
+    shipped model on a batch of 8 crops of 256 px, float32 against bfloat16 autocast."""
+    import torch
+
+    from dcae.checkpoint import load_pretrained
+    from dcae.training.config import TrainConfig
+    from dcae.training.trainer import Trainer
+
+    out = {}
+    x = torch.rand(8, 3, 256, 256, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    for precision in ("fp32", "bf16"):
+        torch.manual_seed(0)
+        model = load_pretrained(REPO_ROOT / "weights" / "dc-ae-f32c32-small").train()
+        trainer = Trainer(TrainConfig(phase=1, data="-", run_dir=str(WORK_DIR / "train"), precision=precision,
+                                      device="cpu", progress=False), model)
+        result = measure(lambda: trainer.step(x), Timing(**spec["timing"]))
+        out[precision] = {k: v for k, v in result.items() if k != "samples_seconds"}
+        log(f"  train step {precision}: {result['median_seconds']:.2f} s")
+    return out
+
+
 def _handle(spec: dict) -> dict:
-    return {"gemm": _gemm, "ae": _ae, "dit": _dit, "dit-xl": _prepare_dit_xl, "asym": _prepare_asym}[spec["task"]](spec)
+    return {"gemm": _gemm, "ae": _ae, "dit": _dit, "dit-xl": _prepare_dit_xl, "asym": _prepare_asym,
+            "train": _train}[spec["task"]](spec)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -363,6 +387,8 @@ def run(timing: Timing, presets: list[str], dit: bool = True) -> dict:
         flops = 2 * batch * depth * (12 * h * h * tokens + 2 * tokens * tokens * h)
         for r in out["dit"]["DiT-XL/1 (random weights)"].values():
             r["flops"] = flops
+    log("engines: a training step")
+    out["train"] = run_worker("bench.engines", {"task": "train", "timing": asdict(Timing(1, 3, 60))}, 3600)
     log("engines: the gateway over HTTP")
     out["gateway"] = {engine: _gateway(engine, timing) for engine in ("onnxruntime", "auto")}
     return out

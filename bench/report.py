@@ -933,6 +933,11 @@ def engines_section(eng: dict) -> list[str]:
                 cells.append("–" if v is None else _ms(v) + (f" ({a / v:.1f}×)" if a and i != "ort" else ""))
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         lines.append("")
+    train = eng.get("train", {})
+    if "fp32" in train and "bf16" in train:
+        a, b = train["fp32"]["median_seconds"], train["bf16"]["median_seconds"]
+        lines += ["### Training", "", f"One autoencoder training step of the shipped model (`Trainer`, phase 1, batch 8 "
+                  f"at 256 px): {a:.2f} s in float32, {b:.2f} s with bfloat16 autocast ({a / b:.1f}×).", ""]
     gw = eng.get("gateway", {})
     if gw:
         lines += ["### The gateway over HTTP (shipped models, 512 px)", "",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import AsyncIterator, Awaitable, Callable
 
@@ -23,6 +24,7 @@ from service.repository import ModelRepository
 from service.settings import Settings
 
 Infer = Callable[[str, dict[str, np.ndarray]], Awaitable[dict[str, np.ndarray]]]
+NEGATIVE_CAPTIONS_KEPT = 16  # SANA negative prompts whose captions are kept (the default one, and a few others)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -85,6 +87,9 @@ class Pipelines:
         # SANA's Gemma-2: its prompt rules (instruction, 300 selected tokens, negative prompts) from the metadata
         self.prompting = (SanaPrompting.from_metadata(self.tokenizer_path, te.prompting)
                           if te is not None and te.prompting is not None else None)
+        # SANA's negative captions, by text: nearly every request brings the default negative prompt, whose
+        # caption is one Gemma-2 pass (seconds on a CPU) that never changes.
+        self.negative_captions: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()
         table = repo.root / "text_encoder" / "1" / CLASS_TABLE_FILE
         # An ImageNet generator answers a prompt with the class nearest to it (`dcae export` writes the table).
         self.class_table = (ClassTable.load(table) if self.generator is not None
@@ -156,10 +161,18 @@ class Pipelines:
         from dcae.contract.text_tokenize import tokenize
 
         if self.prompting is not None:
+            if negative and prompt in self.negative_captions:
+                self.negative_captions.move_to_end(prompt)
+                return self.negative_captions[prompt]
             ids, mask = self.prompting.tokenize([prompt], negative)
             with stage("text_encoder"):
                 out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})
-            return self.prompting.select(out["tokens"], mask, negative)
+            caption = self.prompting.select(out["tokens"], mask, negative)
+            if negative:
+                self.negative_captions[prompt] = caption
+                while len(self.negative_captions) > NEGATIVE_CAPTIONS_KEPT:
+                    self.negative_captions.popitem(last=False)
+            return caption
         ids, mask = tokenize([prompt], max_length=self.generator.text_len, tokenizer_path=self.tokenizer_path)
         with stage("text_encoder"):
             out = await self.infer("text_encoder", {"input_ids": ids, "attention_mask": mask})

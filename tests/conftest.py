@@ -113,3 +113,22 @@ def server(request, gateways):
     from served import gateway
 
     return gateway(request, gateways, request.param)
+
+
+# Some tests run OpenVINO in this process (tests/test_cpu_engines.py, SANA's bfloat16 check) beside torch's
+# OpenMP: with both loaded, the interpreter's own teardown after the last test sometimes crashes (SIGSEGV, exit
+# 139, after every test passed and the summary was printed: seen in 1 of 2 full runs, never with either library
+# alone). The run's real result is kept by leaving without that teardown once everything else has finished.
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    session.config._dcae_exitstatus = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    import sys
+
+    if "openvino" in sys.modules and hasattr(config, "_dcae_exitstatus"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(config._dcae_exitstatus)

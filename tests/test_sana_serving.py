@@ -124,6 +124,26 @@ def test_the_negative_prompt_reaches_the_image(request, gateways, pytorch_images
     assert np.abs(other.astype(int) - pytorch_images["wide, negative"].astype(int)).max() > 10
 
 
+def test_the_default_negative_caption_is_encoded_once(request, gateways, pytorch_images):
+    """Gemma-2 runs once per request after the first: the default negative prompt's caption is kept (the images are
+    those of a fresh encoding)."""
+    from served import count
+
+    served = gateway(request, gateways, "embedded", repository="sana_repository")
+    body = {"prompt": "a red sky over the sea", "seed": 5, "steps": 1}
+
+    def passes() -> float:
+        return count(httpx.get(f"{served.url}/metrics", timeout=30).text,
+                     'dcae_stage_duration_seconds_count{stage="text_encoder"}')
+
+    httpx.post(f"{served.url}/v1/generate", json=body, timeout=120)  # the default negative caption, if not yet kept
+    before = passes()
+    first = images_of(httpx.post(f"{served.url}/v1/generate", json=body, timeout=120))
+    second = images_of(httpx.post(f"{served.url}/v1/generate", json=body, timeout=120))
+    assert passes() - before == 2  # the prompt's, twice; the negative one's, never
+    assert np.array_equal(first, second)
+
+
 def test_concurrent_requests_share_denoising_steps(request, gateways, pytorch_images):
     """Two requests of each size at once: those of one size share `dit` executions (micro-batching groups
     rows of one shape), and every image is still the one it is alone."""

@@ -52,8 +52,9 @@ def test_health_models_and_docs(generate_server):
     assert models["runtime"] == generate_server.runtime.removesuffix("-loop")
     assert models["precision"] == "float32"
     if generate_server.runtime == "embedded":  # the graph files its ONNX Runtime sessions were made from
+        assert models["engine"] == "onnxruntime"  # DCAE_ENGINE=onnxruntime (tests/conftest.py)
         assert kinds["autoencoder"]["details"]["loaded"] == {
-            n: {"graph": f"{n}/1/model.onnx", "precision": "float32"} for n in ("encoder", "decoder")}
+            n: {"graph": f"{n}/1/model.onnx", "engine": "onnxruntime", "precision": "float32"} for n in ("encoder", "decoder")}
         assert kinds["generator"]["details"]["loaded"]["graph"] == "dit/1/model.onnx"
     schema = httpx.get(f"{server}/openapi.json").json()
     assert {"/v1/encode", "/v1/decode", "/v1/generate", "/v1/models"} <= set(schema["paths"])

@@ -96,10 +96,11 @@ def test_int8_graphs_cost_little_psnr_on_a_heldout_photograph():
         models = httpx.get(f"{url}/v1/models", timeout=30).json()
         assert models["precision"] == "int8"  # read off the graphs the sessions loaded, not the setting
         loaded = {m["kind"]: m["details"]["loaded"] for m in models["data"]}
-        assert loaded["autoencoder"] == {n: {"graph": f"{n}/1/model.int8.onnx", "precision": "int8"}
+        ort = {"engine": "onnxruntime"}  # DCAE_ENGINE=onnxruntime (tests/conftest.py; OpenVINO's: test_cpu_engines.py)
+        assert loaded["autoencoder"] == {n: {"graph": f"{n}/1/model.int8.onnx", **ort, "precision": "int8"}
                                          for n in ("encoder", "decoder")}
-        assert loaded["generator"] == {"graph": "dit/1/model.onnx", "precision": "float32"}
-        assert loaded["text_encoder"] == {"graph": "text_encoder/1/model.onnx", "precision": "float32"}
+        assert loaded["generator"] == {"graph": "dit/1/model.onnx", **ort, "precision": "float32"}
+        assert loaded["text_encoder"] == {"graph": "text_encoder/1/model.onnx", **ort, "precision": "float32"}
         latent = httpx.post(f"{url}/v1/encode", files={"image": ("p.png", HELDOUT.read_bytes())},
                             headers={"Accept": "application/x-npy"}, timeout=120)
         assert latent.status_code == 200, latent.text
