@@ -66,8 +66,8 @@ def main(argv: list[str] | None = None) -> int:
         log(f"wrote {write_results('cpu-service', stamp(service.run(cfg['load']), started))}")
     if "engines" in only:
         started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
-        timing = cfg["timing"] if not args.quick else Timing(warmup=1, repeats=2, budget_seconds=2.0)
-        result = engines.run(timing, presets, dit=True)
+        timing = Timing(warmup=1, repeats=5, budget_seconds=6.0) if not args.quick else Timing(1, 2, 2.0)
+        result = engines.run(timing, presets, dit=True, max_call_seconds=40.0 if not args.quick else 8.0)
         log(f"wrote {write_results('cpu-engines', stamp(result, started))}")
     if "report" in only:
         log(f"wrote {report.write()}")

@@ -9,7 +9,7 @@ machine, against its measured matrix peak.
                                      int8 with symmetric weights as `dcae export --int8` writes them, and the same
                                      quantizer with asymmetric weights)
       openvino, openvino-int8        OpenVINO as the gateway runs it (`create_openvino`): bfloat16 with the
-                                     float32 regions, and the int8 graphs (their float ops in bfloat16)
+                                     float32 regions, and the int8 graphs (their float ops in float32)
       openvino-static                the same bfloat16 graph compiled for each size's static shape (the
                                      alternative to one dynamic-shape compile: is it faster?)
       torch, torch-bf16              our PyTorch model, float32 and bfloat16 autocast (`dcae decode`)
@@ -128,7 +128,8 @@ def _ae(spec: dict) -> dict:
         calls = _static_calls(paths["onnx"])
     elif impl.startswith(("ort", "openvino")):
         for op, network, name in (("encode", "encoder", "latent"), ("decode", "decoder", "image")):
-            run = _engine_call(impl, _ae_graph(paths["onnx"], impl, network))
+            run = _engine_call(impl, _ae_graph(paths["onnx"], impl, network),
+                               "float32" if impl == "openvino-int8" else "bfloat16")  # as the gateway runs int8
             key = "image" if op == "encode" else "latent"
             calls[op] = (lambda run, key, name: lambda x: run({key: x})[name])(run, key, name)
     else:
@@ -153,15 +154,20 @@ def _ae(spec: dict) -> dict:
             return call
 
         calls = {"encode": wrap(enc), "decode": wrap(dec)}
-    rng, rows = np.random.default_rng(0), []
+    rng, rows, last = np.random.default_rng(0), [], {}
     for resolution in spec["resolutions"]:
         for op in ("encode", "decode"):
             x = (rng.uniform(-1, 1, (1, 3, resolution, resolution)) if op == "encode" else
                  rng.standard_normal((1, c, resolution // f, resolution // f)) / config["scaling_factor"])
             x = x.astype(np.float32)
+            predicted = last.get(op, 0.0) * 4  # seconds per call: 4x the pixels of the size before
+            if predicted > spec["max_call_seconds"]:
+                rows.append({"op": op, "resolution": resolution, "skipped": f"predicted {predicted:.0f} s per call"})
+                continue
             t0 = time.perf_counter()
             try:
-                result = measure(lambda: calls[op](x), timing if resolution < 2048 else Timing(0, 1, 0))
+                result = measure(lambda: calls[op](x), timing if resolution < 2048 else Timing(1, 1, 0))
+                last[op] = result["min_seconds"]
             except Exception as e:  # noqa: BLE001 - out of memory at 2048 px is a result
                 rows.append({"op": op, "resolution": resolution, "error": str(e)[-300:]})
                 continue
@@ -195,7 +201,7 @@ def _dit(spec: dict) -> dict:
 
         from export.wrappers import dit_wrapper
         if spec["checkpoint"] is None:
-            from dcae.models.dit import DiT, get_dit_config
+            from dcae.models.dit import DiT, get_config as get_dit_config
 
             torch.manual_seed(0)
             wrapper = dit_wrapper(DiT(get_dit_config("DiT-XL/1").replace(in_channels=32, input_size=16)).eval())
@@ -219,7 +225,7 @@ def _prepare_dit_xl(spec: dict) -> dict:
     dit graph (external data)."""
     import torch
 
-    from dcae.models.dit import DiT, get_dit_config
+    from dcae.models.dit import DiT, get_config as get_dit_config
     from export.to_onnx import export_onnx
     from export.wrappers import dit_wrapper
 
@@ -265,7 +271,8 @@ def _train(spec: dict) -> dict:
         torch.manual_seed(0)
         model = load_pretrained(REPO_ROOT / "weights" / "dc-ae-f32c32-small").train()
         trainer = Trainer(TrainConfig(phase=1, data="-", run_dir=str(WORK_DIR / "train"), precision=precision,
-                                      device="cpu", progress=False), model)
+                                      init=str(REPO_ROOT / "weights" / "dc-ae-f32c32-small"), device="cpu",
+                                      progress=False), model)
         result = measure(lambda: trainer.step(x), Timing(**spec["timing"]))
         out[precision] = {k: v for k, v in result.items() if k != "samples_seconds"}
         log(f"  train step {precision}: {result['median_seconds']:.2f} s")
@@ -338,10 +345,39 @@ def _gateway(engine: str, timing: Timing) -> dict:
     return out
 
 
-def run(timing: Timing, presets: list[str], dit: bool = True) -> dict:
+def run_dit(timing: Timing) -> dict:
+    """The DiT step section alone (shipped DiT-mini and the full-size DiT-XL/1)."""
+    log("engines: DiT step")
+    xl = run_worker("bench.engines", {"task": "dit-xl"}, 3600)
+    shipped = REPO_ROOT / "model_repository" / "dit" / "1" / "model.onnx"
+    models = {"DiT-mini/1 (shipped)": (shipped, str(REPO_ROOT / "weights" / "dit-mini-wallpapers"),
+                                       [("latent", [2, 32, 16, 16], "float32"), ("timestep", [2], "float32"),
+                                        ("context", [2, 32, 384], "float32"), ("context_mask", [2, 32], "bool")]),
+              "DiT-XL/1 (random weights)": (Path(xl.get("graph", "")), None,
+                                            [("latent", [2, 32, 16, 16], "float32"), ("timestep", [2], "float32"),
+                                             ("class_label", [2], "int64")])}
+    out: dict = {}
+    for name, (graph, checkpoint, inputs) in models.items():
+        out[name] = {}
+        for impl in DIT_IMPLEMENTATIONS:
+            spec = {"task": "dit", "impl": impl, "graph": str(graph), "checkpoint": checkpoint, "inputs": inputs,
+                    "timing": asdict(timing)}
+            out[name][impl] = r = run_worker("bench.engines", spec, 3600)
+            log(f"  {name} {impl}: " + (f"{r['median_seconds'] * 1e3:.1f} ms" if "median_seconds" in r
+                                        else f"ERROR {r['error'][-300:]}"))
+    # The XL step's matrix work, for its share of the GEMM peak: per block and item, 12 h^2 weights (qkv,
+    # proj, 4h MLP) over T tokens and the attention's two T x T x h products, 2 FLOPs each.
+    h, depth, tokens, batch = 1152, 28, 256, 2
+    flops = 2 * batch * depth * (12 * h * h * tokens + 2 * tokens * tokens * h)
+    for r in out["DiT-XL/1 (random weights)"].values():
+        r["flops"] = flops
+    return out
+
+
+def run(timing: Timing, presets: list[str], dit: bool = True, max_call_seconds: float = 40.0) -> dict:
     from bench.autoencoder import SHIPPED, prepare
 
-    out: dict = {"timing": asdict(timing), "resolutions": list(RESOLUTIONS)}
+    out: dict = {"timing": asdict(timing), "resolutions": list(RESOLUTIONS), "max_call_seconds": max_call_seconds}
     log("engines: GEMM peak")
     out["gemm"] = run_worker("bench.engines", {"task": "gemm", "timing": asdict(timing)}, 900)
     reference = _heldout_latent()
@@ -353,7 +389,8 @@ def run(timing: Timing, presets: list[str], dit: bool = True) -> dict:
         rows = {}
         for impl in AE_IMPLEMENTATIONS:
             spec = {"task": "ae", "impl": impl, "paths": info["paths"], "timing": asdict(timing),
-                    "resolutions": list(RESOLUTIONS), "reference_latent": str(reference) if preset == SHIPPED else None}
+                    "resolutions": list(RESOLUTIONS), "max_call_seconds": max_call_seconds,
+                    "reference_latent": str(reference) if preset == SHIPPED else None}
             rows[impl] = run_worker("bench.engines", spec, 7200)
             if "error" in rows[impl]:
                 log(f"  {impl}: ERROR {rows[impl]['error'][-300:]}")
@@ -363,30 +400,7 @@ def run(timing: Timing, presets: list[str], dit: bool = True) -> dict:
                 rows[impl]["heldout_psnr_vs_ort_float32"] = _psnr(image, decoded["ort"])
         out["autoencoder"][preset] = rows
     if dit:
-        log("engines: DiT step")
-        xl = run_worker("bench.engines", {"task": "dit-xl"}, 3600)
-        shipped = REPO_ROOT / "model_repository" / "dit" / "1" / "model.onnx"
-        models = {"DiT-mini/1 (shipped)": (shipped, str(REPO_ROOT / "weights" / "dit-mini-wallpapers"),
-                                           [("latent", [2, 32, 16, 16], "float32"), ("timestep", [2], "float32"),
-                                            ("context", [2, 32, 384], "float32"), ("context_mask", [2, 32], "bool")]),
-                  "DiT-XL/1 (random weights)": (Path(xl.get("graph", "")), None,
-                                                [("latent", [2, 32, 16, 16], "float32"), ("timestep", [2], "float32"),
-                                                 ("class_label", [2], "int64")])}
-        out["dit"] = {}
-        for name, (graph, checkpoint, inputs) in models.items():
-            out["dit"][name] = {}
-            for impl in DIT_IMPLEMENTATIONS:
-                spec = {"task": "dit", "impl": impl, "graph": str(graph), "checkpoint": checkpoint, "inputs": inputs,
-                        "timing": asdict(timing)}
-                out["dit"][name][impl] = r = run_worker("bench.engines", spec, 3600)
-                log(f"  {name} {impl}: " + (f"{r['median_seconds'] * 1e3:.1f} ms" if "median_seconds" in r
-                                            else f"ERROR {r['error'][-300:]}"))
-        # The XL step's matrix work, for its share of the GEMM peak: per block and item, 12 h^2 weights (qkv,
-        # proj, 4h MLP) over T tokens and the attention's two T x T x h products, 2 FLOPs each.
-        h, depth, tokens, batch = 1152, 28, 256, 2
-        flops = 2 * batch * depth * (12 * h * h * tokens + 2 * tokens * tokens * h)
-        for r in out["dit"]["DiT-XL/1 (random weights)"].values():
-            r["flops"] = flops
+        out["dit"] = run_dit(timing)
     log("engines: a training step")
     out["train"] = run_worker("bench.engines", {"task": "train", "timing": asdict(Timing(1, 3, 60))}, 3600)
     log("engines: the gateway over HTTP")
