@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--only autoencoder,profile,service,engines,report]`: the CPU benchmarks, their
+"""`python -m bench [--quick] [--only autoencoder,profile,service,engines,sana,report]`: the CPU benchmarks, their
 raw results in bench/results/*.json, and docs/BENCHMARKS.md with its plots."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import signal
 import sys
 import time
 
-from bench import autoencoder, engines, profile, report, service
+from bench import autoencoder, engines, profile, report, sana, service
 from bench.common import Timing, log, machine, write_results
 
-SECTIONS = ("autoencoder", "profile", "service", "engines", "report")
+SECTIONS = ("autoencoder", "profile", "service", "engines", "sana", "report")
 
 # full: the numbers to quote (1-2 hours on 2 cores); quick: the same suite, shrunk (about 20 minutes).
 MODES = {
@@ -31,7 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--quick", action="store_true", help="fewer repeats and tighter call limits (minutes, not hours)")
-    p.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated subset of {', '.join(SECTIONS)}")
+    p.add_argument("--only", default=",".join(s for s in SECTIONS if s != "sana"),
+                   help=f"comma-separated subset of {', '.join(SECTIONS)} (default: all but sana, a full-size SANA "
+                        "that takes about 40 minutes and 30 GB of disk: name it)")
     p.add_argument("--presets", default=f"{autoencoder.SHIPPED},{autoencoder.FULL_SIZE}",
                    help="autoencoder presets to measure")
     p.add_argument("--max-call-seconds", type=float, help="skip autoencoder configurations predicted to take longer")
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
         timing = Timing(warmup=1, repeats=5, budget_seconds=6.0) if not args.quick else Timing(1, 2, 2.0)
         result = engines.run(timing, presets, dit=True, max_call_seconds=40.0 if not args.quick else 8.0)
         log(f"wrote {write_results('cpu-engines', stamp(result, started))}")
+    if "sana" in only:
+        started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
+        timing = Timing(warmup=1, repeats=3, budget_seconds=20.0) if not args.quick else Timing(1, 1, 0.0)
+        log(f"wrote {write_results('cpu-sana', stamp(sana.run(timing), started))}")
     if "report" in only:
         log(f"wrote {report.write()}")
     return 0

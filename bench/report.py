@@ -656,13 +656,15 @@ def _header(results: list[dict]) -> list[str]:
 
 def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
-    ae, prof, svc, eng = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service", "cpu-engines"))
+    ae, prof, svc, eng, sana = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service",
+                                                            "cpu-engines", "cpu-sana"))
     present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc),
-                                                      ("engines", eng)) if r]
+                                                      ("engines", eng), ("sana", sana)) if r]
     lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
     plots = doc.parent / PLOTS.name
     plots.mkdir(parents=True, exist_ok=True)
-    lines += targets_section(ae, svc, prof, [*gpu_target_rows(results), *(engines_targets(eng) if eng else [])])
+    lines += targets_section(ae, svc, prof, [*gpu_target_rows(results), *(engines_targets(eng) if eng else []),
+                                             *(sana_targets(sana) if sana else [])])
     lines += _limits_section(ae, svc, prof)
     if ae:
         plot_autoencoder(ae, plots)
@@ -675,9 +677,74 @@ def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     if eng:
         plot_engines(eng, plots)
         lines += engines_section(eng)
+    if sana:
+        lines += sana_section(sana)
     lines += gpu_section(results)
     doc.write_text("\n".join(lines).rstrip() + "\n")
     return doc
+
+
+SANA_TARGET_SECONDS = 25.0
+
+
+def _sana_gateway_seconds(r: dict) -> float | None:
+    return r.get("generate_seconds") if isinstance(r, dict) else None
+
+
+def sana_targets(sana: dict) -> list[str]:
+    gw, peers = sana.get("gateway", {}), sana.get("diffusers", {})
+    fast = _sana_gateway_seconds(gw.get("auto", {}))
+    if fast is None:
+        return []
+    base = _sana_gateway_seconds(gw.get("onnxruntime", {}))
+    was = f"{base:.1f} s → " if base else ""
+    lines = [f"| Sana-600M 512 px at the release's recipe (20 steps) through the gateway ≤ {SANA_TARGET_SECONDS:.0f} s "
+             f"| {was}{fast:.1f} s ({gw['auto'].get('engine')} {gw['auto'].get('precision')}) | "
+             f"{_status(fast <= SANA_TARGET_SECONDS)} |"]
+    best = min((r["median_seconds"], dtype) for dtype, r in peers.items() if "median_seconds" in r) if any(
+        "median_seconds" in r for r in peers.values()) else None
+    if best:
+        lines.append(f"| ... and faster than diffusers' SanaPipeline on the same release (best: {best[1]}) | "
+                     f"{best[0]:.1f} s against {fast:.1f} s: {best[0] / fast:.1f}× | {_status(fast < best[0])} |")
+    return lines
+
+
+def sana_section(sana: dict) -> list[str]:
+    m = sana["machine"]
+    lines = ["## A full-size SANA on the CPU", "",
+             f"`python -m bench --only sana,report` ({sana['started']} – {sana['finished']}, commit "
+             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores). Sana-600M at 512 px, "
+             "Gemma-2-2B and dc-ae-f32c32-sana-1.0 with random weights in the release's layout, exported by "
+             "`dcae export --generator`.", ""]
+    if "error" in sana:
+        return lines + [f"The run failed: `{sana['error'][-300:]}`", ""]
+    step = sana.get("step", {})
+    if step:
+        lines += ["| network, one call | ORT fp32 ms | OpenVINO bf16 ms |", "|---|---:|---:|"]
+        names = {"dit": "transformer step (batch 2, 300 caption tokens)", "text_encoder": "Gemma-2-2B, 400 tokens"}
+        for network, impls in step.items():
+            a, b = (impls.get(k, {}).get("median_seconds") for k in ("ort", "openvino"))
+            lines.append(f"| {names.get(network, network)} | {_ms(a)} | {_ms(b)}"
+                         + (f" ({a / b:.1f}×)" if a and b else "") + " |")
+        lines.append("")
+    gw = sana.get("gateway", {})
+    if gw:
+        lines += ["| gateway over HTTP | start s | readiness probe s | first image s | image s | peak memory GiB |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        for name, r in gw.items():
+            if "error" in r:
+                lines.append(f"| DCAE_ENGINE={name} | failed: {r['error'][-200:]} | | | | |")
+                continue
+            lines.append(f"| DCAE_ENGINE={name} ({r['engine']} {r['precision']}) | {r['start_seconds']:.0f} | "
+                         f"{r['readiness_seconds']:.1f} | {r['generate_first_seconds']:.1f} | {r['generate_seconds']:.1f} | "
+                         f"{r['peak_rss_mib'] / 1024:.1f} |")
+        lines += ["", "The first image also encodes the default negative caption, which the gateway then keeps.", ""]
+    peers = sana.get("diffusers", {})
+    if peers:
+        cells = [f"{dtype} {r['median_seconds']:.1f} s (peak {r['peak_rss_mib'] / 1024:.1f} GiB)" if "median_seconds" in r
+                 else f"{dtype} failed" for dtype, r in peers.items()]
+        lines += ["diffusers' SanaPipeline on the same release, one image at the same recipe: " + "; ".join(cells) + ".", ""]
+    return lines
 
 
 def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> list[str]:

@@ -107,7 +107,7 @@ def _request(endpoint: str, payloads: dict, steps: int, i: int) -> dict:
 # The gateway process and its metrics
 
 
-def start_gateway(env_overrides: dict[str, str], port: int) -> subprocess.Popen:
+def start_gateway(env_overrides: dict[str, str], port: int, ready_within: float = 120) -> subprocess.Popen:
     """uvicorn on 127.0.0.1, as tests/test_service.py starts it; returns once /health/ready says the
     models answer (the readiness probe runs one real inference per network)."""
     env = {**os.environ, "DCAE_MODEL_REPOSITORY": str(REPOSITORY), **env_overrides}
@@ -117,7 +117,7 @@ def start_gateway(env_overrides: dict[str, str], port: int) -> subprocess.Popen:
         proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1",
                                  "--port", str(port), "--log-level", "warning"], env=env, cwd=REPO_ROOT,
                                 stdout=log_file, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + ready_within
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("gateway exited: " + log_path.read_text()[-2000:])
@@ -128,7 +128,7 @@ def start_gateway(env_overrides: dict[str, str], port: int) -> subprocess.Popen:
             pass
         time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("gateway not ready within 120 s")
+    raise RuntimeError(f"gateway not ready within {ready_within:.0f} s")
 
 
 def free_port() -> int:

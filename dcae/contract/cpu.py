@@ -24,7 +24,7 @@ import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Sequence
 
 from .precision import FP32_MODULES, FP32_OPS, FP32_WITHIN_PREFIXES, float32_nodes
 
@@ -230,12 +230,20 @@ def marked_ir(ov: Any, path: str | Path, root: str | Path, read_nodes: Callable[
     return folder / "model.xml", int((folder / "float32_layers.txt").read_text())
 
 
-def openvino_call(compiled: Any) -> Callable[[dict], dict]:
+def port_names(ports: Any, wanted: Sequence[str] = ()) -> list[str]:
+    """Each port's name as the ONNX graph calls it. OpenVINO gives a port every name its tensor had, and its
+    `get_any_name()` may be another one when an output tensor also carries an inner name: the name in
+    `wanted` wins."""
+    wanted = set(wanted)
+    return [next(iter(sorted(set(p.get_names()) & wanted)), None) or p.get_any_name() for p in ports]
+
+
+def openvino_call(compiled: Any, outputs: Sequence[str] = ()) -> Callable[[dict], dict]:
     """inputs -> {output name: array} on a compiled model, from any number of threads at once: each call
     borrows an infer request from a pool (made on demand: one per concurrent caller) and the outputs
-    are copied out of it before it goes back."""
+    are copied out of it before it goes back. `outputs`: the graph's output names (see `port_names`)."""
     pool: queue.SimpleQueue = queue.SimpleQueue()
-    names = [o.get_any_name() for o in compiled.outputs]
+    names = port_names(compiled.outputs, outputs)
 
     def run(inputs: dict) -> dict:
         try:

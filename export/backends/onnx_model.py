@@ -22,7 +22,7 @@ import numpy as np
 import triton_python_backend_utils as pb_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from dcae_contract.cpu import choose_engine, compile_openvino, cpu_flags, openvino_call  # noqa: E402
+from dcae_contract.cpu import choose_engine, compile_openvino, cpu_flags, openvino_call, port_names  # noqa: E402
 
 ORT_NUMPY = {"tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(int64)": np.int64,
              "tensor(int32)": np.int32, "tensor(bool)": np.bool_, "tensor(uint8)": np.uint8}
@@ -58,10 +58,11 @@ class TritonPythonModel:
             compiled, kept = compile_openvino(
                 ov, path, choice.precision, threads, cache,
                 read_nodes=lambda: onnx.load(path, load_external_data=False).graph.node, log=logger.log_info)
-            self.run = openvino_call(compiled)
-            self.inputs = [(i.get_any_name(), i.get_partial_shape().rank.get_length(),
-                            i.get_element_type().to_dtype()) for i in compiled.inputs]
-            self.outputs = [o.get_any_name() for o in compiled.outputs]
+            self.outputs = port_names(compiled.outputs, [o["name"] for o in config.get("output", [])])
+            self.run = openvino_call(compiled, self.outputs)
+            self.inputs = [(name, i.get_partial_shape().rank.get_length(), i.get_element_type().to_dtype())
+                           for name, i in zip(port_names(compiled.inputs, [i["name"] for i in config.get("input", [])]),
+                                              compiled.inputs)]
         else:
             import onnxruntime as ort
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -67,16 +67,17 @@ def openvino_available() -> bool:
     return True
 
 
-def create_openvino(path, precision: str, settings: Settings):
+def create_openvino(path, precision: str, settings: Settings, outputs: Sequence[str] = ()):
     """-> (inputs -> outputs, layers kept in float32 or None): the graph compiled by OpenVINO for this CPU,
-    cached in `settings.openvino_cache()` (the benchmarks time this very function)."""
+    cached in `settings.openvino_cache()` (the benchmarks time this very function). `outputs`: the graph's
+    output names."""
     import onnx
     import openvino as ov
 
     compiled, marked = compile_openvino(
         ov, path, precision, settings.ort_threads, settings.openvino_cache(),
         read_nodes=lambda: onnx.load(str(path), load_external_data=False).graph.node, log=log.info)
-    return openvino_call(compiled), marked
+    return openvino_call(compiled, outputs), marked
 
 
 def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
@@ -122,7 +123,8 @@ class EmbeddedRunner:
                 # bfloat16 ("GroupConvolution node ... object is not initialized" at the first inference).
                 compute = ("float32" if graph == "int8" else
                            choice.precision if name in ("encoder", "decoder") else choice.float_precision)
-                calls[name], marked = create_openvino(path, compute, settings)
+                calls[name], marked = create_openvino(
+                    path, compute, settings, [o["name"] for o in repo.metadata.networks[name].outputs])
                 entry["precision"] = "int8" if graph == "int8" else compute
                 if marked is not None:
                     entry["float32_layers"] = marked
