@@ -28,6 +28,19 @@ from dcae.images import to_tensor
 # --------------------------------------------------------------------------------------
 
 
+def loader_workers(requested: int | None, share: int = 1) -> dict:
+    """DataLoader arguments for decoding in worker processes: `requested` workers (None: one per core in this
+    rank's `share` of the machine, less the one that trains, at most 8), started by a fork server. A plain fork
+    copies a process whose thread pools (OpenMP, OpenVINO's TBB, ONNX Runtime) hold locks mid-flight, and runs
+    their fork handlers in it: in a process that had run them all (the test suite), a worker's fork left the
+    parent's Python heap corrupt (SIGSEGV in the next frame, at the same test twice). The fork server is a fresh
+    process with none of them; each worker then imports torch once (about a second)."""
+    import os
+
+    workers = requested if requested is not None else min(8, max(0, (os.cpu_count() or 1) // share - 1))
+    return {"num_workers": workers, "multiprocessing_context": "forkserver" if workers > 0 else None}
+
+
 def sample_scale(u: float, min_scale: float, scales: Sequence[float] | None = None) -> float:
     """Map a U[0, 1) draw to a crop scale (output pixels per source pixel): one of `scales`
     (each clamped to at least `min_scale`) or, by default, log-uniform in [min_scale, 1]."""

@@ -28,7 +28,6 @@ import argparse
 import itertools
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +43,7 @@ from torch.utils.data import DataLoader
 
 from dcae.argtypes import positive_int
 from dcae.checkpoint import load_pretrained, read_config, save_pretrained
+from dcae.data import loader_workers
 from dcae.images import to_uint8
 from dcae.losses import PERCEPTUAL_CHOICES
 from dcae.models.dc_ae import DCAE, create_model, get_config
@@ -361,10 +361,10 @@ def _batch_source(cfg: TrainConfig, start_step: int, dist_info: DistInfo
                 fixed_device_batches)
     dataset = EpochIndexed(build_dataset(cfg))
     world = dist_info.world_size
-    workers = cfg.num_workers if cfg.num_workers is not None else min(8, max(0, (os.cpu_count() or 1) // world - 1))
+    workers = loader_workers(cfg.num_workers, world)
     loader = DataLoader(dataset, batch_sampler=StepBatchSampler(len(dataset), cfg.batch_size, dist_info.rank, world,
                                                                 cfg.seed, start_step),
-                        num_workers=workers, pin_memory=dist_info.device.type == "cuda", persistent_workers=workers > 0)
+                        pin_memory=dist_info.device.type == "cuda", persistent_workers=workers["num_workers"] > 0, **workers)
     return iter(loader), lambda n, epoch: _fixed_batches(dataset, n, cfg.batch_size, epoch)
 
 

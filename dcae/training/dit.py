@@ -54,7 +54,7 @@ def read_captions(path: str | Path) -> dict[str, str]:
 def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, str], resolution: int, views: int,
                  heldout_views: int, seed: int = 0, batch_size: int = 16, device: str = "cpu") -> dict:
     """Latents (raw, fp16) of `views` training and `heldout_views` reference crops per captioned image."""
-    from dcae.data import RandomCropDataset
+    from dcae.data import RandomCropDataset, loader_workers
 
     dataset = RandomCropDataset(images_dir, resolution, views_per_image=views + heldout_views, seed=seed)
     names = [p.name for p in dataset.paths]
@@ -65,8 +65,7 @@ def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, 
     autoencoder = autoencoder.to(device).eval()
     latents, labels, heldout = [], [], []
     # Crops are decoded by worker processes (5K photographs are slow to decode); order is kept.
-    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False,
-                                         num_workers=min(8, max(0, (os.cpu_count() or 1) - 1)))
+    loader = torch.utils.data.DataLoader(dataset, batch_size=batch_size, shuffle=False, **loader_workers(None))
     for b, x in enumerate(tqdm(loader, desc="encode crops", unit="batch")):
         idx = range(b * batch_size, b * batch_size + len(x))
         latents.append(autoencoder.encode(x.to(device)).half().cpu())
