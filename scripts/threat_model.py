@@ -1,8 +1,10 @@
-"""The README's threat-model figures: each attack of tests/test_hardening.py at full size, against a real gateway
-(`python -m service` on 127.0.0.1 over the shipped model repository, default settings except a 10 s body timeout
-so the slow-sender attack ends in a minute). Prints one JSON object.
+"""The README's threat-model figures: each attack of tests/test_hardening.py (part `first`) and
+tests/test_hostile_clients.py (part `second`: OpenAI's routes, streams, image-to-image, pages) at full size, against
+a real gateway (`python -m service` on 127.0.0.1 over the shipped model repository, default settings except a 10 s
+body timeout so the slow-sender attack ends in a minute, and two places per endpoint for the unread streams).
+Prints one JSON object.
 
-    python scripts/threat_model.py [--repository model_repository]
+    python scripts/threat_model.py [--repository model_repository] [--part first|second|both]
 """
 
 from __future__ import annotations
@@ -73,10 +75,95 @@ def liveness_during(url: str, fn) -> tuple[object, float]:
     return result, round(worst[0], 3)
 
 
+def start(repository: str, **settings: str) -> tuple[subprocess.Popen, str, int]:
+    port = free_port()
+    env = {**os.environ, "DCAE_MODEL_REPOSITORY": repository, **settings}
+    log = tempfile.NamedTemporaryFile(prefix="threat_model-", suffix=".log", delete=False)  # the gateway's log
+    proc = subprocess.Popen([sys.executable, "-m", "service", "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    assert wait_live(proc, url, 120, lambda: "")
+    httpx.get(f"{url}/health/ready", timeout=120)
+    return proc, url, port
+
+
+def second(repository: str) -> dict:
+    """The attacks on the surfaces added later, as tests/test_hostile_clients.py makes them, at full size."""
+    from test_hostile_clients import strip_png, unread_stream
+
+    out: dict = {}
+    proc, url, port = start(repository, DCAE_MAX_QUEUE="2")
+    try:
+        bomb = ("{" + ",".join(f'"k{i}":0' for i in range(2_600_000)) + "}").encode()
+        for path, ctype in (("/v1/images/generations", "text/plain"), ("/v1/generate", "Application/JSON")):
+            (r, s), worst = liveness_during(url, lambda: timed(lambda: httpx.post(
+                f"{url}{path}", content=bomb, headers={"Content-Type": ctype}, timeout=600)))
+            out[f"json_2.6M_keys_as_{ctype}"] = {"path": path, "bytes": len(bomb), "status": r.status_code,
+                                                 "seconds": s, "slowest_live_probe_seconds": worst}
+        for h, w in ((64, 262144), (128, 131072), (1, 4096 * 4096)):
+            rss, cpu = peak_rss_mib(proc.pid), cpu_seconds(proc.pid)
+            (r, s), worst = liveness_during(url, lambda: timed(lambda: httpx.post(
+                f"{url}/v1/images/edits", files={"image": ("s.png", strip_png(h, w), "image/png")},
+                data={"prompt": "a lake", "steps": "2", "seed": "1"}, timeout=600)))
+            out[f"edit_start_image_{h}x{w}"] = {"status": r.status_code, "seconds": s, "slowest_live_probe_seconds": worst,
+                                                "gateway_cpu_seconds": round(cpu_seconds(proc.pid) - cpu, 2),
+                                                "peak_rss_mib_before": round(rss), "after": round(peak_rss_mib(proc.pid))}
+        decoys = b"\r\n--Bx" * (31 * 2**20 // 6)
+        body = (b"--B\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
+                b"Content-Type: image/png\r\n\r\n" + decoys + b"\r\n--B--\r\n")
+        for path in ("/v1/images/edits", "/v1/encode"):
+            (r, s), worst = liveness_during(url, lambda: timed(lambda: httpx.post(
+                f"{url}{path}", content=body, headers={"Content-Type": "multipart/form-data; boundary=B"}, timeout=600)))
+            out[f"multipart_decoys_31MiB_{path}"] = {"status": r.status_code, "seconds": s,
+                                                     "slowest_live_probe_seconds": worst}
+        stream = json.dumps({"prompt": "a lake", "n": 8, "stream": True, "partial_images": 3, "progress": True}).encode()
+        socks = [unread_stream(port, stream) for _ in range(2)]
+        t0, statuses = time.perf_counter(), []
+        while time.perf_counter() - t0 < 300:
+            statuses.append(httpx.post(f"{url}/v1/generate", json={"prompt": "a lake", "steps": 2}, timeout=300).status_code)
+            if statuses[-1] != 503:
+                break
+            time.sleep(1)
+        for s_ in socks:
+            s_.close()
+        out["two_unread_n8_streams_max_queue_2"] = {
+            "generate_answered_after_seconds": round(time.perf_counter() - t0, 1), "status": statuses[-1],
+            "refused_before": statuses.count(503),
+            "client_stalled": metric(url, 'dcae_requests_cancelled_total{reason="client_stalled"}')}
+        odd = {"nested_3000": (b"[" * 3000 + b"]" * 3000, None), "size_superscript": (None, "\u00b2x\u00b2"),
+               "size_0x512": (None, "0x512"), "size_0x0": (None, "0x0")}
+        out["inputs_that_were_500"] = {
+            k: httpx.post(f"{url}/v1/images/generations", content=raw, headers={"Content-Type": "application/json"}
+                          ).status_code if raw else
+            httpx.post(f"{url}/v1/images/generations", json={"prompt": "a lake", "size": size}).status_code
+            for k, (raw, size) in odd.items()}
+        r = httpx.get(f"{url}/static", headers={"Host": "attacker.example"})
+        out["static_forged_host"] = {"status": r.status_code, "location": r.headers.get("location")}
+        out["page_headers"] = {k: httpx.get(f"{url}/").headers.get(k) for k in (
+            "content-security-policy", "x-content-type-options", "x-frame-options", "referrer-policy")}
+        for name, body_ in (("default", {"prompt": "a lake", "seed": 1}),
+                            ("largest", {"prompt": "a lake", "seed": 1, "n": 8, "steps": 100, "stream": True,
+                                         "partial_images": 3})):
+            cpu = cpu_seconds(proc.pid)
+            r, s = timed(lambda: httpx.post(f"{url}/v1/images/generations", json=body_, timeout=900))
+            out[f"cost_{name}_request"] = {"status": r.status_code, "seconds": s,
+                                           "gateway_cpu_seconds": round(cpu_seconds(proc.pid) - cpu, 1)}
+        out["gateway_peak_rss_mib"] = round(peak_rss_mib(proc.pid))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repository", default=str(ROOT / "model_repository"))
+    parser.add_argument("--part", choices=("first", "second", "both"), default="both")
     args = parser.parse_args()
+    if args.part == "second":
+        print(json.dumps(second(args.repository), indent=1))
+        return 0
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DCAE_MODEL_REPOSITORY": args.repository, "DCAE_BODY_TIMEOUT_SECONDS": "10"}
@@ -167,6 +254,8 @@ def main() -> int:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+    if args.part == "both":
+        out["second"] = second(args.repository)
     print(json.dumps(out, indent=1))
     return 0
 

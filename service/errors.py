@@ -37,18 +37,23 @@ def error_body(code: str, message: str, field: str | None = None) -> dict:
 OPENAI_PATHS = "/v1/images/"  # OpenAI's images API: its error shape and statuses
 
 
-def error_response(request: Request, status: int, code: str, message: str, field: str | None = None,
-                   headers: dict[str, str] | None = None) -> JSONResponse:
-    """Our error shape; on OpenAI's routes OpenAI's ({"error": {"message", "type", "param", "code"}}, invalid
-    input 400 rather than 422), which its client turns into BadRequestError, RateLimitError and the rest."""
-    if not request.url.path.startswith(OPENAI_PATHS):
-        return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+def error_payload(path: str, status: int, code: str, message: str, field: str | None = None) -> tuple[int, dict]:
+    """(status, body) in our error shape; on OpenAI's routes OpenAI's ({"error": {"message", "type", "param",
+    "code"}}, invalid input 400 rather than 422), which its client turns into BadRequestError, RateLimitError
+    and the rest. The one rule for the routes' errors and the guard's refusals alike."""
+    if not path.startswith(OPENAI_PATHS):
+        return status, error_body(code, message, field)
     status = 400 if status == 422 else status
     kind = {400: "invalid_request_error", 401: "authentication_error", 403: "permission_error",
             404: "not_found_error", 413: "invalid_request_error", 415: "invalid_request_error",
             429: "rate_limit_error"}.get(status, "server_error" if status >= 500 else "invalid_request_error")
-    return JSONResponse({"error": {"message": message, "type": kind, "param": field, "code": code}},
-                        status_code=status, headers=headers)
+    return status, {"error": {"message": message, "type": kind, "param": field, "code": code}}
+
+
+def error_response(request: Request, status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    status, body = error_payload(request.url.path, status, code, message, field)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def install_handlers(app: FastAPI) -> None:
@@ -86,6 +91,11 @@ def install_handlers(app: FastAPI) -> None:
         log.warning("model server refused %s %s: %s", request.method, request.url.path, exc)
         return error_response(request, 422, "rejected_by_model", f"the {exc.model} model refused the request: "
                                                                  f"{exc.message[:300]}")
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # Python's JSON parser recurses per nesting level: a body of 3,000 nested arrays ends here, not in a 500.
+        return error_response(request, 422, "invalid_request", "the body is nested too deeply to parse")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -70,7 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.pipelines.decode_pool.close()
             await runner.close()
 
+    # No slash redirects: the guard drops a trailing slash before routing, and a redirect's Location would be
+    # built from the client's Host header (GET /static with a forged Host was sent there, in a loop).
     app = FastAPI(title="DC-AE gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  redirect_slashes=False,
                   description="Encode, decode and generate images with DC-AE and a latent DiT; OpenAI's images "
                               "API beside our own; a playground at /.")
     if settings is not None:

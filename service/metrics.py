@@ -26,7 +26,7 @@ ADMITTED = Gauge("dcae_requests_admitted", "Requests admitted per endpoint, runn
 REJECTED = Counter("dcae_requests_rejected_total", "Requests refused before any work: unauthorized, forbidden, "
                    "rate_limited, body_too_large, body_timeout, json_too_complex, overloaded", ["reason"])
 CANCELLED = Counter("dcae_requests_cancelled_total", "Requests whose work was cancelled: deadline, "
-                    "client_disconnected", ["reason"])
+                    "client_disconnected, client_stalled (stopped reading the response)", ["reason"])
 BACKEND_UNAVAILABLE = Counter("dcae_backend_unavailable_total", "Requests answered 503 because the model server "
                               "could not be reached")
 IMAGES_GENERATED = Counter("dcae_images_generated_total", "Images generated")

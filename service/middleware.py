@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import error_body
+from service.errors import error_payload
 from service.metrics import ADMITTED, CANCELLED, IN_FLIGHT, REJECTED, REQUEST_SECONDS
 from service.security import SCOPES, AccessControl
 from service.settings import Settings
@@ -40,8 +40,11 @@ def normalise(path: str) -> str:
     return path.rstrip("/") or "/"
 
 
-async def send_error(send: Send, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-    body = json.dumps(error_body(code, message)).encode()
+async def send_error(send: Send, path: str, status: int, code: str, message: str,
+                     headers: dict[str, str] | None = None) -> None:
+    """A refusal in the shape of the route it was meant for (`service.errors.error_payload`)."""
+    status, payload = error_payload(path, status, code, message)
+    body = json.dumps(payload).encode()
     raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw})
@@ -50,6 +53,27 @@ async def send_error(send: Send, status: int, code: str, message: str, headers: 
 
 def retry_after(seconds: float) -> dict[str, str]:
     return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+# ----------------------------------------------------------------------------------------------
+# Headers on every response
+
+# What a browser may do with what this gateway sends: nothing is sniffed, framed or given a referrer, and a
+# page may run only the scripts it was served with. The playground's page is one of those; /docs and /redoc
+# set their own policy (service/routes/playground.py: their one inline script each, by hash).
+PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+               "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"no-referrer"))
+
+
+def with_security_headers(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """A response's headers with the ones above added where the response has not set its own."""
+    present = {k.lower() for k, _ in headers}
+    added = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+    if b"content-security-policy" not in present:
+        added.append((b"content-security-policy", PAGE_POLICY.encode()))
+    return [*headers, *added]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -71,11 +95,13 @@ class Observe:
             path = normalise(scope["path"])
             label = getattr(route, "path", None) or (path if path in SCOPES else "unmatched")
             method = scope["method"] if scope["method"] in METHODS else "other"  # never a client's free text
-            REQUEST_SECONDS.labels(label, method, str(status[0])).observe(time.perf_counter() - t0)
+            REQUEST_SECONDS.labels(label, method, str(scope.get("dcae.status", status[0]))).observe(
+                time.perf_counter() - t0)
 
         async def observed_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 status[0] = message["status"]
+                message = {**message, "headers": with_security_headers(list(message.get("headers", [])))}
             elif message["type"] == "http.response.body" and not message.get("more_body") and not observed[0]:
                 # Counted before the last byte leaves: a client (or a scrape after it) that has the whole
                 # response sees it counted, whatever the handler still does after answering.
@@ -88,8 +114,8 @@ class Observe:
         finally:
             IN_FLIGHT.dec()
             if not observed[0]:
-                if scope.get("dcae.cancelled") == "client_disconnected":
-                    status[0] = 499  # nginx's "client closed request": no response was sent
+                if scope.get("dcae.cancelled") in ("client_disconnected", "client_stalled"):
+                    status[0] = 499  # nginx's "client closed request": the response did not reach it
                 observe()
 
 
@@ -146,7 +172,7 @@ async def read_body(scope: Scope, receive: Receive, send: Send, s: Settings) -> 
             message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
         except asyncio.TimeoutError:
             REJECTED.labels("body_timeout").inc()
-            await send_error(send, 408, "request_timeout", f"the body did not arrive within "
+            await send_error(send, scope["path"], 408, "request_timeout", f"the body did not arrive within "
                              f"{s.body_timeout_seconds:g} s (DCAE_BODY_TIMEOUT_SECONDS)", {"Connection": "close"})
             return None
         if message["type"] == "http.disconnect":
@@ -157,12 +183,21 @@ async def read_body(scope: Scope, receive: Receive, send: Send, s: Settings) -> 
         size += len(chunk)
         if size > s.max_body_bytes:
             REJECTED.labels("body_too_large").inc()
-            await send_error(send, 413, "body_too_large", f"the body is larger than the limit of {s.max_body_bytes} "
-                             "bytes (DCAE_MAX_BODY_BYTES)")
+            await send_error(send, scope["path"], 413, "body_too_large", "the body is larger than the limit of "
+                             f"{s.max_body_bytes} bytes (DCAE_MAX_BODY_BYTES)")
             return None
         chunks.append(chunk)
         if not message.get("more_body", False):
             return b"".join(chunks)
+
+
+# Bodies no route reads as JSON, by their declared type: every other body may be (a route parses what it is
+# sent: OpenAI's clients and curl do not always say application/json), so every other body is bounded.
+NOT_JSON = ("multipart/form-data", "application/x-npy", "application/octet-stream", "image/")
+
+
+def parsed_as_json(content_type: str) -> bool:
+    return not content_type.strip().lower().startswith(NOT_JSON)
 
 
 def json_members(body: bytes) -> int:
@@ -184,7 +219,7 @@ class Guard:
             return await self.app(scope, receive, send)
         state: GuardState | None = getattr(scope["app"].state, "guard", None)
         if state is None:  # the lifespan has not run: nothing is loaded
-            return await send_error(send, 503, "not_started", "the gateway is starting")
+            return await send_error(send, scope["path"], 503, "not_started", "the gateway is starting")
         s, path = state.settings, normalise(scope["path"])
         scope["path"] = path  # routed without the trailing slash: no redirect
         endpoint = SCOPES.get(path)
@@ -196,38 +231,38 @@ class Guard:
             key = access.authenticate(headers)
             if key is None:
                 REJECTED.labels("unauthorized").inc()
-                return await send_error(send, 401, "unauthorized", "send an API key as `Authorization: Bearer KEY` "
+                return await send_error(send, path, 401, "unauthorized", "send an API key as `Authorization: Bearer KEY` "
                                         "or `X-API-Key: KEY`", {"WWW-Authenticate": "Bearer"})
             if not key.allows(endpoint):
                 REJECTED.labels("forbidden").inc()
-                return await send_error(send, 403, "forbidden", f"this key may not call {path}")
+                return await send_error(send, path, 403, "forbidden", f"this key may not call {path}")
             wait = access.wait_seconds(key)
             if wait > 0:
                 REJECTED.labels("rate_limited").inc()
-                return await send_error(send, 429, "rate_limited", f"this key's limit is {key.rate_per_minute:g} "
+                return await send_error(send, path, 429, "rate_limited", f"this key's limit is {key.rate_per_minute:g} "
                                         "requests per minute; retry after the Retry-After seconds", retry_after(wait))
 
         # 2. A declared body over the limit
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > s.max_body_bytes:
             REJECTED.labels("body_too_large").inc()
-            return await send_error(send, 413, "body_too_large", f"the body is {length} bytes; the limit is "
+            return await send_error(send, path, 413, "body_too_large", f"the body is {length} bytes; the limit is "
                                     f"{s.max_body_bytes} (DCAE_MAX_BODY_BYTES)")
 
         # 3. The whole body, before admission
         body = await read_body(scope, receive, send, s)
         if body is None:  # answered (413, 408) or the client left
             return
-        if headers.get("content-type", "").startswith("application/json") and json_members(body) > s.max_json_members:
+        if parsed_as_json(headers.get("content-type", "")) and json_members(body) > s.max_json_members:
             REJECTED.labels("json_too_complex").inc()
-            return await send_error(send, 422, "invalid_request", f"the JSON body has more than {s.max_json_members} "
+            return await send_error(send, path, 422, "invalid_request", f"the JSON body has more than {s.max_json_members} "
                                     "keys, elements or nesting levels (DCAE_MAX_JSON_MEMBERS)")
 
         # 4. Admission
         admission = state.admission if endpoint in WORK else None
         if admission is not None and not admission.enter(endpoint):
             REJECTED.labels("overloaded").inc()
-            return await send_error(send, 503, "overloaded", f"{s.max_queue} {endpoint} requests are already "
+            return await send_error(send, path, 503, "overloaded", f"{s.max_queue} {endpoint} requests are already "
                                     "queued or running (DCAE_MAX_QUEUE); retry after the Retry-After seconds",
                                     retry_after(admission.retry_after_seconds(endpoint)))
         t0 = time.perf_counter()
@@ -240,8 +275,9 @@ class Guard:
     async def _run(self, scope: Scope, receive: Receive, send: Send, s: Settings, body: bytes) -> None:
         """The handler as a task, given the body already read, raced against its deadline and its client's
         departure."""
-        started, complete = [False], [False]
+        started, complete, stream = [False], [False], [False]
         pending = [{"type": "http.request", "body": body, "more_body": False}]
+        stalled = asyncio.Event()
 
         async def handler_receive() -> Message:
             if pending:
@@ -251,9 +287,17 @@ class Guard:
         async def tracked_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 started[0] = True
+                stream[0] = any(k.lower() == b"content-type" and v.startswith(b"text/event-stream")
+                                for k, v in message.get("headers", []))
             elif message["type"] == "http.response.body" and not message.get("more_body", False):
                 complete[0] = True
-            await send(message)
+            # A client that stops reading fills the socket's buffers and the write waits: bounded, so that it
+            # cannot keep its place in the queue until the deadline.
+            try:
+                await asyncio.wait_for(send(message), s.write_timeout_seconds)
+            except asyncio.TimeoutError:
+                stalled.set()
+                await asyncio.Event().wait()  # until the guard cancels this handler
 
         async def watch() -> Message:
             """The next message on the connection (the body is in) is its end."""
@@ -264,22 +308,35 @@ class Guard:
 
         handler = asyncio.ensure_future(self.app(scope, handler_receive, tracked_send))
         watcher = asyncio.ensure_future(watch())
+        stall = asyncio.ensure_future(stalled.wait())
         try:
-            done, _ = await asyncio.wait({handler, watcher}, timeout=s.request_timeout_seconds,
+            done, _ = await asyncio.wait({handler, watcher, stall}, timeout=s.request_timeout_seconds,
                                          return_when=asyncio.FIRST_COMPLETED)
         except asyncio.CancelledError:  # the server is going down hard
-            handler.cancel()
-            watcher.cancel()
+            for task in (handler, watcher, stall):
+                task.cancel()
             raise
-        if handler in done or complete[0]:  # complete: the response is out, the handler is winding down
+        if (handler in done or complete[0]) and stall not in done:  # complete: the handler is winding down
             watcher.cancel()
+            stall.cancel()
             return await handler
-        reason = "client_disconnected" if watcher in done else "deadline"
+        reason = ("client_stalled" if stall in done else "client_disconnected" if watcher in done else "deadline")
         scope["dcae.cancelled"] = reason
         CANCELLED.labels(reason).inc()
-        handler.cancel()
-        watcher.cancel()
-        await asyncio.gather(handler, watcher, return_exceptions=True)
-        if reason == "deadline" and not started[0]:
-            await send_error(send, 504, "deadline_exceeded", f"the request took longer than "
-                             f"{s.request_timeout_seconds:g} s (DCAE_REQUEST_TIMEOUT_SECONDS)")
+        for task in (handler, watcher, stall):
+            task.cancel()
+        await asyncio.gather(handler, watcher, stall, return_exceptions=True)
+        if reason != "deadline":
+            return
+        message = f"the request took longer than {s.request_timeout_seconds:g} s (DCAE_REQUEST_TIMEOUT_SECONDS)"
+        scope["dcae.status"] = 504  # what the metrics record, also for a stream that had begun with 200
+        if not started[0]:
+            await send_error(send, scope["path"], 504, "deadline_exceeded", message)
+        elif stream[0] and not complete[0]:  # a stream ends with an error event, not an unterminated body
+            event = {"type": "error", "error": {"code": "deadline_exceeded", "message": message, "param": None}}
+            chunk = f"event: error\ndata: {json.dumps(event)}\n\n".encode()
+            try:
+                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": False}),
+                                       s.write_timeout_seconds)
+            except (asyncio.TimeoutError, OSError):
+                pass

@@ -65,6 +65,8 @@ class Settings(BaseSettings):
                                                  "default is more, e.g. the DiT-XL release's 250, allows that)")
     readiness_ttl_seconds: float = Field(2.0, ge=0, description="cache of the readiness probe's real inferences")
     request_timeout_seconds: float = Field(300.0, gt=0, description="per-request deadline (504 beyond it)")
+    write_timeout_seconds: float = Field(30.0, gt=0, description="a response write that cannot go out within this "
+                                         "(a client that stopped reading a stream) ends the request and frees its place")
     max_queue: int = Field(32, ge=1, description="requests per endpoint (encode, decode, generate) admitted at "
                                                  "once, running or waiting; beyond it 503 with Retry-After")
     # Who may call (service/security.py). No keys configured: authentication is off.

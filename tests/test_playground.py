@@ -44,8 +44,10 @@ def offline_page(browser):
         return r.abort()
 
     page.route("**/*", route)
-    page.errors = []
+    page.errors, page.refused = [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    # what the page's Content-Security-Policy refused (the console says so): the pages must need nothing it refuses
+    page.on("console", lambda m: page.refused.append(m.text) if "Content Security Policy" in m.text else None)
     return page
 
 
@@ -83,7 +85,7 @@ def test_type_a_prompt_press_generate_and_watch_the_images_arrive(request, gatew
     assert page.locator("#enc-images figcaption").all_inner_texts() == ["original", "reconstruction"]
     assert page.eval_on_selector("#enc-images figure:nth-child(2) img", "i => [i.naturalWidth, i.naturalHeight]") == [100, 70]
     shot(page, "playground-reconstruct.png")
-    assert page.blocked == [] and page.errors == []
+    assert page.blocked == [] and page.errors == [] and page.refused == [], (page.errors, page.refused)
 
 
 def test_errors_show_in_the_page(request, gateways, browser):
@@ -106,5 +108,7 @@ def test_the_api_docs_render_offline(request, gateways, browser, path, ready):
     assert "DC-AE gateway" in page.inner_text(ready)
     assert page.blocked == [], page.blocked  # no CDN, no web fonts
     if path == "/docs":
+        page.get_by_text("/v1/images/generations").first.click()  # an operation opened: the viewer's own scripts ran
         assert page.get_by_text("/v1/images/generations").count() >= 1
     shot(page, f"docs{path.replace('/', '-')}.png")
+    assert page.errors == [] and page.refused == [], (page.errors, page.refused)

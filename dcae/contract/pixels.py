@@ -86,26 +86,47 @@ def center_crop(img: Image.Image, size: int) -> Image.Image:
     return img.crop((left, top, left + size, top + size))
 
 
-def fit_square(image: np.ndarray, size: int) -> np.ndarray:
-    """(H, W, 3) uint8 -> (size, size, 3) uint8: `resize_short_side`, then `center_crop`, as the evaluation
-    protocol prepares images: how a start image meets a generator of one native size."""
+def _resized_window(image: np.ndarray, size: tuple[int, int], left: int, top: int, height: int,
+                    width: int) -> np.ndarray:
+    """The (height, width) window at (left, top) of `image` bicubic-resized to `size` (w, h). The whole resize is
+    made only while it is at most 4x the window: a strip of an extreme aspect ratio (64 x 262144 covering
+    512 x 512 would be 512 x 2,097,152 first) is resized on the window alone, through PIL's `box`, which maps
+    each output pixel to the same source coordinates and footprint (its 8-bit rounding between the two passes
+    differs: a few levels on noise)."""
     from PIL import Image as PILImage
 
-    if image.shape[:2] == (size, size):
+    h, w = image.shape[:2]
+    if size == (w, h):
+        return image[top:top + height, left:left + width]
+    img = PILImage.fromarray(image)
+    if size[0] * size[1] <= 4 * height * width:
+        return np.asarray(img.resize(size, PILImage.Resampling.BICUBIC).crop((left, top, left + width, top + height)))
+    sx, sy = w / size[0], h / size[1]
+    box = (left * sx, top * sy, (left + width) * sx, (top + height) * sy)
+    return np.asarray(img.resize((width, height), PILImage.Resampling.BICUBIC, box=box))
+
+
+def fit_square(image: np.ndarray, size: int) -> np.ndarray:
+    """(H, W, 3) uint8 -> (size, size, 3) uint8: `resize_short_side`, then `center_crop`, as the evaluation
+    protocol prepares images: how a start image meets a generator of one native size (computed on the
+    window the crop keeps)."""
+    h, w = image.shape[:2]
+    if (h, w) == (size, size):
         return image
-    return np.asarray(center_crop(resize_short_side(PILImage.fromarray(image), size), size))
+    new = (size, int(size * h / w)) if w <= h else (int(size * w / h), size)
+    if min(h, w) == size:
+        new = (w, h)
+    left, top = int(round((new[0] - size) / 2.0)), int(round((new[1] - size) / 2.0))
+    return _resized_window(image, new, left, top, size, size)
 
 
 def fit(image: np.ndarray, height: int, width: int) -> np.ndarray:
     """(H, W, 3) uint8 -> (height, width, 3) uint8, covering and center-cropped: `fit_square` for a square;
     otherwise a bicubic resize to the smallest size that covers (height, width), then a center crop."""
-    from PIL import Image as PILImage
-
     if height == width:
         return fit_square(image, height)
     h, w = image.shape[:2]
     scale = max(height / h, width / w)
     size = (max(width, round(w * scale)), max(height, round(h * scale)))
-    img = PILImage.fromarray(image).resize(size, PILImage.BICUBIC)
     left, top = int(round((size[0] - width) / 2.0)), int(round((size[1] - height) / 2.0))
-    return np.asarray(img.crop((left, top, left + width, top + height)))
+    return _resized_window(image, size, left, top, height, width)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from service.errors import APIError
 from service.routes.common import (
     b64decode, BINARY_SCHEMA, ERRORS, first_error, first_field, FLAG_SCHEMA, form_flag, NPY, npy_bytes,
-    PipelinesDep, SettingsDep,
+    PipelinesDep, read_form, SettingsDep,
 )
 from service.schemas import EncodeRequest, EncodeResponse
 
@@ -32,7 +32,7 @@ async def encode(request: Request, pipes: PipelinesDep,
     (shape in `X-Latent-Shape`), else JSON with the base64 .npy."""
     ctype = request.headers.get("content-type", "")
     if ctype.startswith("multipart/form-data"):
-        form = await request.form()
+        form = await read_form(request)
         upload = form.get("image")
         if upload is None or isinstance(upload, str):
             raise APIError(422, "missing_field", "multipart body needs a file field `image`", "image")

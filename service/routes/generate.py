@@ -19,7 +19,7 @@ from dcae.contract.metadata import GeneratorInfo
 from dcae.contract.pixels import fit
 from service.errors import APIError
 from service.metrics import STREAMED
-from service.pipeline import GenerateParams, Pipelines, Preview, Progress
+from service.pipeline import GenerateParams, Pipelines, Preview, Progress, run_blocking
 from service.routes.common import ERRORS, PipelinesDep, SettingsDep, b64decode, encode_images, log
 from service.runtimes import RunnerRejected, RunnerUnavailable
 from service.schemas import GenerateRequest, GenerateResponse
@@ -71,7 +71,8 @@ async def prepare(body: GenerateRequest, pipes: Pipelines, settings: Settings,
                        "model")
     params = _generate_params(body, gen, settings, pipes.compression, prompt_classes=pipes.class_table is not None)
     if image is not None:
-        params = replace(params, image=fit(image, *pipes.size(params)), strength=body.strength)
+        # Off the event loop; the resize is bounded by the generated size whatever the upload's aspect ratio.
+        params = replace(params, image=await run_blocking(fit, image, *pipes.size(params)), strength=body.strength)
     chosen = {}
     if gen.conditioning == "class":
         if params.class_label is None:  # an ImageNet generator given a prompt: its nearest class
@@ -166,6 +167,9 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
     if body.negative_prompt and cond != "text":
         raise APIError(422, "invalid_request", "negative_prompt: this model is not text-conditioned",
                        "negative_prompt")
+    if body.class_label is not None and cond != "class":
+        raise APIError(422, "invalid_request", f"class_label: this model is {cond}-conditioned, not class-conditioned",
+                       "class_label")
     if cond == "text" and not prompted:
         raise APIError(422, "invalid_request", "prompt: this model is text-conditioned; give a prompt", "prompt")
     if cond == "class":

@@ -18,6 +18,7 @@ which the client turns into its exception classes.
 from __future__ import annotations
 
 import base64
+import re
 import time
 from typing import Literal
 
@@ -26,12 +27,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from service.errors import APIError
 from service.routes.common import (
-    ERRORS, PipelinesDep, SettingsDep, encode_images, first_error, first_field, form_flag,
+    ERRORS, PipelinesDep, SettingsDep, encode_images, first_error, first_field, form_flag, read_form,
 )
 from service.routes.generate import event_stream, prepare
 from service.schemas import GenerateRequest
 
 images_router = APIRouter(prefix="/v1/images", tags=["OpenAI images API"])
+SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
 
 
 class OpenAIImageRequest(BaseModel):
@@ -80,22 +82,26 @@ def _checked(req: OpenAIImageRequest, image_size: int) -> GenerateRequest:
         raise APIError(400, "invalid_request", "style: not supported (a dall-e-3 option)", "style")
     size = width = height = None
     if req.size not in (None, "auto"):
-        parts = req.size.split("x")
-        if len(parts) != 2 or not all(p.isdigit() and 0 < len(p) <= 5 for p in parts):
-            raise APIError(400, "invalid_request", f"size: {req.size!r} is not WIDTHxHEIGHT (e.g. "
+        parts = SIZE.fullmatch(req.size)  # ASCII digits only: str.isdigit takes "²" and int() refuses it
+        if parts is None or 0 in (width := int(parts[1]), height := int(parts[2])):
+            raise APIError(400, "invalid_request", f"size: {req.size!r} is not WIDTHxHEIGHT of positive sizes (e.g. "
                                                    f"{image_size}x{image_size}) or auto", "size")
-        width, height = (int(p) for p in parts)
         if width == height:  # a square: `size`, so that a refusal names OpenAI's parameter
             size, width, height = width, None, None
-    return GenerateRequest(size=size, prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed, steps=req.steps,
-                           guidance=req.guidance, sampler=req.sampler, model=req.model,
-                           negative_prompt=req.negative_prompt, strength=req.strength, width=width, height=height,
-                           resolution_binning=req.resolution_binning)
+    try:
+        return GenerateRequest(size=size, prompt=req.prompt, class_label=req.class_label, n=req.n, seed=req.seed,
+                               steps=req.steps, guidance=req.guidance, sampler=req.sampler, model=req.model,
+                               negative_prompt=req.negative_prompt, strength=req.strength, width=width,
+                               height=height, resolution_binning=req.resolution_binning)
+    except ValidationError as e:  # our request's own limits (sizes, steps): the client's input, so a 400
+        raise APIError(400, "invalid_request", first_error(e), first_field(e)) from None
 
 
 def _parsed(data: dict) -> OpenAIImageRequest:
+    """Strict types, as OpenAI's API and /v1/generate take them: "n": "1" or "stream": "yes" are refused, not
+    converted (the edits route's form fields arrive as text and are converted by `_form_value` first)."""
     try:
-        return OpenAIImageRequest.model_validate(data)
+        return OpenAIImageRequest.model_validate(data, strict=True)
     except ValidationError as e:
         raise APIError(400, "invalid_request", first_error(e), first_field(e)) from None
 
@@ -146,7 +152,7 @@ async def edits(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     autoencoder's reconstruction, 1 plain generation. One image; masks are not supported."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise APIError(415, "unsupported_media_type", "send multipart/form-data with an `image` file and a `prompt`")
-    form = await request.form()
+    form = await read_form(request)
     files = [v for k in ("image", "image[]") for v in form.getlist(k) if not isinstance(v, str)]
     if len(files) != 1:
         raise APIError(400, "invalid_request", f"image: send exactly one image file (got {len(files)})", "image")
