@@ -43,9 +43,13 @@ model-repository: $(REPO)/encoder/config.pbtxt
 run: model-repository
 	DCAE_MODEL_REPOSITORY=$(REPO) $(BIN)/python -m service --host $(HOST) --port $(PORT)
 
-# pytest exits 5 when no test ran, which fails this target (and CI) as it should.
+# pytest exits 5 when no test ran, which fails this target (and CI) as it should. The tests that run OpenVINO in
+# the test process (marker `openvino`) run in a pytest process of their own: with them in it, the long suite's
+# process crashed later on (SIGSEGV inside CPython's allocator, at two different tests: a corrupt heap) in 3 of 3
+# full runs here; without them it passed.
 test: $(STAMP) triton-env model-repository deploy-tools
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "not slow and not openvino" -q
+	$(BIN)/python -m pytest -m "openvino and not slow" -q
 
 test-slow: $(STAMP) triton-env deploy-tools
 	$(BIN)/python -m pytest -m slow -q

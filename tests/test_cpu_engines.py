@@ -19,6 +19,7 @@ from PIL import Image
 from dcae.contract.cpu import bf16_matrix, choose_engine, cpu_flags
 from served import free_port, images_of, start_server
 
+pytestmark = pytest.mark.openvino  # `make test` runs this module in a pytest process of its own
 ROOT = Path(__file__).resolve().parent.parent
 REPO = ROOT / "model_repository"
 HELDOUT = ROOT / "docs" / "images" / "heldout.png"  # a mate-backgrounds photograph: never trained on

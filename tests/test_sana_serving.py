@@ -315,6 +315,7 @@ def test_the_fp16_variant_keeps_sanas_attention_and_gemma_in_fp32(sana_repositor
 
 
 @pytest.mark.skipif(not bf16_matrix(cpu_flags()), reason="this CPU has no bfloat16 matrix instructions")
+@pytest.mark.openvino
 def test_bfloat16_on_the_cpu_keeps_sanas_linear_attention_and_gemma_close_to_float32(sana_repository, tmp_path):
     """OpenVINO's bfloat16 (the gateway's default on this CPU) on SANA's transformer (its ReLU linear attention
     summing over the tokens, divided by max(denominator, 1e-15)) and Gemma-2 (its norms, attention cores and rotary
