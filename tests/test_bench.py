@@ -163,3 +163,21 @@ def test_cpu_busy_fraction_is_a_share():
     from bench.common import cpu_busy_fraction
 
     assert 0.0 <= cpu_busy_fraction(0.2) <= 1.0
+
+
+def test_report_judges_the_sana_targets_against_the_best_peer(tmp_path):
+    """The SANA section (bench/sana.py): the 25 s target, the comparison with diffusers' best dtype, each row."""
+    results = _results(tmp_path, 2.0, 2.0, 2.0, 1500.0, gpu=False)
+    gw = {"start_seconds": 50.0, "readiness_seconds": 1.5, "generate_first_seconds": 31.0, "peak_rss_mib": 9000.0}
+    sana = {"mode": "full", "started": "2026-01-01 02:00", "finished": "2026-01-01 02:30", "machine": MACHINE,
+            "step": {"dit": {"ort": {"median_seconds": 3.0}, "openvino": {"median_seconds": 1.5}}},
+            "gateway": {"onnxruntime": {**gw, "engine": "onnxruntime", "precision": "float32", "generate_seconds": 90.0},
+                        "auto": {**gw, "engine": "openvino", "precision": "bfloat16", "generate_seconds": 30.0}},
+            "diffusers": {"float32": {"median_seconds": 120.0, "peak_rss_mib": 15000.0},
+                          "bfloat16": {"median_seconds": 24.0, "peak_rss_mib": 6000.0}}}
+    (results / "cpu-sana.json").write_text(json.dumps(sana))
+    doc = report.write(results, tmp_path / "BENCHMARKS.md").read_text()
+    assert "**missed**" in _target_line(doc, "| Sana-600M 512 px")  # 30 s > 25 s
+    peer = _target_line(doc, "| ... and faster than diffusers' SanaPipeline")
+    assert "(best: bfloat16)" in peer and "**missed**" in peer  # 24 s beats 30 s
+    assert "| transformer step (batch 2, 300 caption tokens) | 3,000 | 1,500 (2.0×) |" in doc
