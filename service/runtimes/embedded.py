@@ -56,7 +56,10 @@ def session_runner(session) -> Callable[[dict[str, np.ndarray]], dict[str, np.nd
 
 def engine_choice(settings: Settings) -> EngineChoice:
     """The engine and precision the settings resolve to on this CPU (ValueError names a bad setting)."""
-    return choose_engine(settings.engine, settings.precision, cpu_flags(settings.cpu_flags), openvino_available())
+    # ONNX Runtime chosen by name never needs OpenVINO: not even imported (its libraries cost ~100 MB resident).
+    wanted = settings.engine.strip().lower() != "onnxruntime"
+    return choose_engine(settings.engine, settings.precision, cpu_flags(settings.cpu_flags),
+                         wanted and openvino_available())
 
 
 def openvino_available() -> bool:
