@@ -86,6 +86,47 @@ def unread_stream(port: int, body: bytes, path: bytes = b"/v1/images/generations
     return s
 
 
+def behind_the_guard(path: str, settings, send, observe: bool = False):
+    """An endless event stream served at `path` behind the real guard (and the metrics middleware when
+    `observe`), asked for once by a client that sends a JSON body and then neither leaves nor sends more; each
+    message of the answer goes to `send`. -> (the guard's state, seconds until the guard returned, at most 10)."""
+    import asyncio
+
+    from starlette.applications import Starlette
+    from starlette.responses import StreamingResponse
+    from starlette.routing import Route
+
+    from service.middleware import Guard, GuardState, Observe
+
+    async def endless(request):
+        async def events():
+            while True:
+                yield b'event: image_generation.progress\ndata: {"type": "image_generation.progress"}\n\n'
+                await asyncio.sleep(0.01)
+        return StreamingResponse(events(), media_type="text/event-stream")
+
+    app = Starlette(routes=[Route(path, endless, methods=["POST"])])
+    app.state.guard = state = GuardState.from_settings(settings)
+    middleware = Observe(Guard(app)) if observe else Guard(app)
+
+    async def run() -> float:
+        body = [{"type": "http.request", "body": b"{}", "more_body": False}]
+
+        async def receive():
+            if body:
+                return body.pop()
+            await asyncio.Event().wait()  # the connection stays open
+
+        scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
+                 "headers": [(b"content-type", b"application/json")], "app": app, "client": ("127.0.0.1", 1),
+                 "server": ("127.0.0.1", 2), "scheme": "http", "root_path": "", "http_version": "1.1"}
+        t0 = time.perf_counter()
+        await asyncio.wait_for(middleware(scope, receive, send), 10)
+        return time.perf_counter() - t0
+
+    return state, asyncio.run(run())
+
+
 def test_a_stream_nobody_reads_gives_its_place_back():
     """Two n=8 streams whose clients stopped reading kept both places of DCAE_MAX_QUEUE=2 until the request
     deadline (every other generate got 503 meanwhile): the handler's write waited on a full socket. The tiny
@@ -95,48 +136,18 @@ def test_a_stream_nobody_reads_gives_its_place_back():
     import asyncio
 
     from prometheus_client import REGISTRY
-    from starlette.applications import Starlette
-    from starlette.responses import StreamingResponse
-    from starlette.routing import Route
 
-    from service.middleware import Guard, GuardState
     from service.settings import Settings
 
-    async def endless(request):
-        async def events():
-            while True:
-                yield b"data: {}\n\n"
-                await asyncio.sleep(0.01)
-        return StreamingResponse(events(), media_type="text/event-stream")
+    async def send(message):
+        if message["type"] == "http.response.body":
+            await asyncio.Event().wait()  # the socket's buffers are full: this write never completes
 
-    app = Starlette(routes=[Route("/v1/generate", endless, methods=["POST"])])
-    app.state.guard = state = GuardState.from_settings(Settings(max_queue=1, write_timeout_seconds=0.5,
-                                                                request_timeout_seconds=60))
     sample = ("dcae_requests_cancelled_total", {"reason": "client_stalled"})
     before = REGISTRY.get_sample_value(*sample) or 0.0
-
-    async def run() -> float:
-        body = [{"type": "http.request", "body": b"{}", "more_body": False}]
-
-        async def receive():
-            if body:
-                return body.pop()
-            await asyncio.Event().wait()  # the connection stays open: the client neither reads nor leaves
-
-        async def send(message):
-            if message["type"] == "http.response.body":
-                await asyncio.Event().wait()  # the socket's buffers are full: this write never completes
-
-        scope = {"type": "http", "method": "POST", "path": "/v1/generate", "raw_path": b"/v1/generate",
-                 "query_string": b"", "headers": [(b"content-type", b"application/json")], "app": app,
-                 "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 2), "scheme": "http", "root_path": "",
-                 "http_version": "1.1"}
-        t0 = time.perf_counter()
-        await asyncio.wait_for(Guard(app)(scope, receive, send), 10)  # before: held until the 60 s deadline
-        return time.perf_counter() - t0
-
-    seconds = asyncio.run(run())
-    assert seconds < 5 and state.admission.admitted["generate"] == 0  # its place given back
+    state, seconds = behind_the_guard("/v1/generate", Settings(max_queue=1, write_timeout_seconds=0.5,
+                                                               request_timeout_seconds=60), send)
+    assert seconds < 5 and state.admission.admitted["generate"] == 0  # its place given back (before: at 60 s)
     assert REGISTRY.get_sample_value(*sample) == before + 1
 
 
@@ -206,47 +217,18 @@ def test_a_stream_cut_off_by_its_deadline_ends_with_an_error_event_and_a_504():
     """The client got 200, progress events, no error event and an unterminated body; the metrics said 200. Made
     behind the real guard and metrics middleware with a stream that never ends (the tiny model's streams finish
     within any deadline short enough for a test)."""
-    import asyncio
-
     from prometheus_client import REGISTRY
-    from starlette.applications import Starlette
-    from starlette.responses import StreamingResponse
-    from starlette.routing import Route
 
-    from service.middleware import Guard, GuardState, Observe
     from service.settings import Settings
 
-    async def endless(request):
-        async def events():
-            while True:
-                yield b'event: image_generation.progress\ndata: {"type": "image_generation.progress"}\n\n'
-                await asyncio.sleep(0.05)
-        return StreamingResponse(events(), media_type="text/event-stream")
-
-    path = "/v1/images/generations"
-    app = Starlette(routes=[Route(path, endless, methods=["POST"])])
-    app.state.guard = GuardState.from_settings(Settings(request_timeout_seconds=0.5))
+    path, sent = "/v1/images/generations", []
     sample = ("dcae_request_duration_seconds_count", {"endpoint": path, "method": "POST", "status": "504"})
     before = REGISTRY.get_sample_value(*sample) or 0.0
-    sent = []
 
-    async def run() -> None:
-        body = [{"type": "http.request", "body": b"{}", "more_body": False}]
+    async def send(message):
+        sent.append(message)
 
-        async def receive():
-            if body:
-                return body.pop()
-            await asyncio.Event().wait()
-
-        async def send(message):
-            sent.append(message)
-
-        scope = {"type": "http", "method": "POST", "path": path, "raw_path": path.encode(), "query_string": b"",
-                 "headers": [(b"content-type", b"application/json")], "app": app, "client": ("127.0.0.1", 1),
-                 "server": ("127.0.0.1", 2), "scheme": "http", "root_path": "", "http_version": "1.1"}
-        await asyncio.wait_for(Observe(Guard(app))(scope, receive, send), 10)
-
-    asyncio.run(run())
+    behind_the_guard(path, Settings(request_timeout_seconds=0.5), send, observe=True)
     assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 200
     bodies = [m for m in sent if m["type"] == "http.response.body"]
     assert len(bodies) > 2 and bodies[-1].get("more_body", False) is False  # the body is terminated
