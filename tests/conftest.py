@@ -122,6 +122,9 @@ def server(request, gateways):
 # worker forked from this process, is why workers start from a fork server: dcae.data.loader_workers.)
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
+    from scratch import remove_all
+
+    remove_all()
     session.config._dcae_exitstatus = int(exitstatus)
 
 

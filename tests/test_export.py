@@ -8,13 +8,11 @@ The tiny checkpoints and the exported CPU repository are built once per test pro
 
 from __future__ import annotations
 
-import atexit
 import functools
 import json
 import os
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +36,7 @@ from export.repository import export_repository  # noqa: E402
 from export.to_onnx import ExportError, check_signature, export_onnx  # noqa: E402
 from export.wrappers import DiTClassExport  # noqa: E402
 from dcae.models.random_init import randomize_  # noqa: E402
+from scratch import scratch_dir  # noqa: E402
 from synthetic import write_images  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,9 +52,7 @@ CLASS_DIT = dit_config("DiT-S/1").replace(depth=2, hidden_size=64, num_heads=2, 
 
 @functools.cache
 def workdir() -> Path:
-    path = Path(tempfile.mkdtemp(prefix="dcae-export-test-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
+    return scratch_dir("dcae-export-test-")
 
 
 @functools.cache

@@ -27,7 +27,7 @@ def trained(tmp_path_factory):
     torch.manual_seed(0)
     save_pretrained(create_model("dc-ae-f32c32-tiny"), root / "ae")
     cfg = DiTTrainConfig(autoencoder=str(root / "ae"), data=str(images), captions=str(root / "captions.json"),
-                         out=str(root / "gen"), preset="DiT-S/1", resolution=64, views=4, heldout_views=2,
+                         out=str(root / "gen"), preset="DiT-mini/1", resolution=64, views=4, heldout_views=2,
                          steps=6, batch_size=4, sample_every=3, checkpoint_every=3, warmup=2)
     result = train_dit(cfg)
     return cfg, result, root
