@@ -55,6 +55,7 @@ def test_image(folder: Path) -> Path:
     source = sorted((AE / "calibration").iterdir())[0]
     out = folder / "input.png"
     Image.open(source).convert("RGB").crop((0, 0, 200, 152)).save(out)
+    Image.open(source).convert("RGB").resize((1100, 700), Image.BICUBIC).save(folder / "big.png")
     return out
 
 
@@ -117,8 +118,9 @@ def gateway(name: str, env: dict, image: Path) -> dict:
             time.sleep(1)
         b64 = base64.b64encode(image.read_bytes()).decode()
         results = {}
+        big = base64.b64encode((image.parent / "big.png").read_bytes()).decode()  # over one 512-px tile
         for tile in (False, True):
-            out = post(port, "/v1/encode", {"image": b64, "tile": tile})
+            out = post(port, "/v1/encode", {"image": big if tile else b64, "tile": tile})
             results[f"{name}/encode{'-tiled' if tile else ''}"] = digest(base64.b64decode(out["latent"]))
             if not tile:
                 latent = out["latent"]
