@@ -108,7 +108,7 @@ def _prepare(spec: dict) -> dict:
 def _int8_quality(repo: Path) -> list[dict] | None:
     """Held-out PSNR/SSIM of the float32 and int8 graphs (`dcae eval-ae` on the repository), when the
     corpus is here."""
-    from dcae.evaluate import evaluate_repository
+    from dcae.evaluation.reconstruction import evaluate_repository
 
     if not HELDOUT.is_dir():
         log(f"int8 quality: no held-out photographs at {HELDOUT} (`dcae data fetch`); not measured")

@@ -9,7 +9,7 @@ Measures, with random weights (speed does not depend on them):
   autoencoders: SD-VAE-f8 with DiT-XL/2 (the DiT paper's setting), DC-AE-f32c32 and
   DC-AE-f64c128 with DiT-XL/1, at 512 and 1024 px; each in PyTorch eager, CUDA-graph replay of
   the eager model, torch.compile (inductor, no CUDA graphs), and as the gateway's torch runtime
-  serves it ("serving": `dcae.serving.GraphedModule` over the exported DiT signature, numpy
+  serves it ("serving": `torch_runtime.cuda_graphs.GraphedModule` over the exported DiT signature, numpy
   float32 inputs copied to the GPU, the bucket's graph replayed, the output copied back; wall
   clock per call, host work included);
 * the decoders: DC-AE (dc-ae-f32c32-in-1.0, dc-ae-f64c128-in-1.0) versus SD-VAE
@@ -38,7 +38,7 @@ from bench.sd_vae import SDVAEDecoder
 from dcae.models.dc_ae import create_model, get_config
 from dcae.models.dit import DiT
 from dcae.models.dit import get_config as get_dit_config
-from dcae.serving import GraphedModule
+from torch_runtime.cuda_graphs import GraphedModule
 
 # (label, DiT preset, latent channels, spatial compression)
 LATENTS = [

@@ -31,7 +31,7 @@ def _print(result: dict, as_json: bool) -> None:
 
 
 def _tile_spec(args: argparse.Namespace):
-    from dcae.inference import TileSpec
+    from dcae.pipelines.autoencoder import TileSpec
 
     if not args.tile:
         return None
@@ -76,7 +76,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     from dcae.checkpoint import GENERATOR_FORMAT, detect_format, read_checkpoint
     from dcae.models.dc_ae import DCAE, count_parameters, get_config
 
-    from dcae.sana import is_sana_release
+    from dcae.pipelines.sana import is_sana_release
 
     if Path(args.preset).is_dir() and is_sana_release(args.preset):
         _print(_sana_info(args.preset), args.json)
@@ -143,7 +143,7 @@ def _sana_info(directory: str) -> dict:
 
     from dcae.checkpoint import read_checkpoint
     from dcae.models.sana import SanaConfig, SanaTransformer
-    from dcae.sana import read_release, scheduler_defaults
+    from dcae.pipelines.sana import read_release, scheduler_defaults
 
     read_release(directory)
     root = Path(directory)
@@ -202,9 +202,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_encode(args: argparse.Namespace) -> int:
     from dcae.checkpoint import load_pretrained
-    from dcae.image_files import load_image
-    from dcae.images import to_tensor
-    from dcae.inference import autocast, compute_precision, encode_image
+    from dcae.data.files import load_image
+    from dcae.data.tensors import to_tensor
+    from dcae.pipelines.autoencoder import autocast, compute_precision, encode_image
 
     out = _output_path(args.output, image=False)
     if out.suffix != ".npy":  # np.save would add it; the sidecar and the message follow the real name
@@ -234,8 +234,8 @@ def cmd_decode(args: argparse.Namespace) -> int:
     import torch
 
     from dcae.checkpoint import load_pretrained
-    from dcae.images import save_image
-    from dcae.inference import autocast, compute_precision, decode_latent
+    from dcae.data.tensors import save_image
+    from dcae.pipelines.autoencoder import autocast, compute_precision, decode_latent
 
     output = _output_path(args.output, image=True)
     model = load_pretrained(args.model, device=args.device)
@@ -281,9 +281,9 @@ def cmd_decode(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from dcae.generator import LatentDiffusionPipeline
-    from dcae.inference import autocast
-    from dcae.sana import is_sana_release
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+    from dcae.pipelines.autoencoder import autocast
+    from dcae.pipelines.sana import is_sana_release
 
     output = _output_path(args.output, image=True)
     if args.model and is_sana_release(args.model):
@@ -311,29 +311,29 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _save_generated(images, output: Path, args: argparse.Namespace, facts: dict, seconds: float) -> None:
-    from dcae.images import save_image
+    from dcae.data.tensors import save_image
 
     outputs = []
     for i in range(images.shape[0]):
         path = output if images.shape[0] == 1 else output.with_stem(f"{output.stem}_{i}")
         save_image(images[i], path)
         outputs.append({"path": str(path), "seed": args.seed + i})
-    from dcae.inference import compute_precision
+    from dcae.pipelines.autoencoder import compute_precision
 
     _print({"images": outputs, "size": list(images.shape[2:]), **facts, "generate_seconds": round(seconds, 3),
             "precision": compute_precision(args.device, args.precision)}, args.json)
 
 
 def _generate_sana(args: argparse.Namespace, output: Path) -> int:
-    """`dcae generate --model <SANA release>`: the release's pipeline (dcae.sana), its defaults over the flags."""
+    """`dcae generate --model <SANA release>`: the release's pipeline (dcae.pipelines.sana), its defaults over the flags."""
     import numpy as np
     import torch
     from tqdm import tqdm
 
     from dcae.contract.generation import binned_size
     from dcae.contract.pixels import fit, to_uint8
-    from dcae.inference import autocast
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.autoencoder import autocast
+    from dcae.pipelines.sana import SanaPipeline
 
     if args.prompt is None:
         raise SystemExit("error: SANA is text-conditioned: give --prompt")
@@ -343,7 +343,7 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
         if latents.ndim != 4:
             raise SystemExit(f"error: --latents {args.latents}: expected (n, C, h, w) start noise, got shape "
                              f"{latents.shape}")
-    pipe = SanaGenerator.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
+    pipe = SanaPipeline.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
     height, width, facts = args.height, args.width, dict(sampling)
@@ -467,7 +467,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_precision_arg(p)
     p.set_defaults(func=cmd_generate)
 
-    from dcae import client, corpus, evaluate
+    from dcae import client
+    from dcae.data import corpus
+    from dcae.evaluation import reconstruction as evaluate
     from dcae.training import ae as train_ae, dit as train_dit
 
     client.register_cli(sub)

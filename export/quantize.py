@@ -40,7 +40,7 @@ class QuantizationError(RuntimeError):
 
 def calibration_images(folder: str | Path, resolution: int = CALIBRATION_RESOLUTION, limit: int = 32) -> np.ndarray:
     """(N, 3, R, R) float32 in [-1, 1]: the evaluation protocol's center crops of the folder's images."""
-    from dcae.data import CenterCropDataset
+    from dcae.data.datasets import CenterCropDataset
 
     folder = Path(folder)
     if not folder.exists():
@@ -104,8 +104,8 @@ def quantize_autoencoder(encoder: str | Path, decoder: str | Path, images: np.nd
     import onnxruntime as ort
     import torch
 
-    from dcae.evaluate import quantize01
-    from dcae.metrics import psnr
+    from dcae.evaluation.reconstruction import quantize01
+    from dcae.evaluation.metrics import psnr
 
     encoder, decoder = Path(encoder), Path(decoder)
 

@@ -82,7 +82,7 @@ def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, d
     """A SANA release's transformer (as `dit`) and Gemma-2 (as `text_encoder`), with their metadata entries;
     -> (networks, tokenizer folder, generator entry, text encoder entry)."""
     from dcae.checkpoint import load_sana_transformer
-    from dcae.sana import SanaTextEncoder, read_release, scheduler_defaults
+    from dcae.pipelines.sana import SanaTextEncoder, read_release, scheduler_defaults
     from export.wrappers import GemmaTextEncoderExport, SanaTransformerExport
 
     read_release(release)
@@ -187,7 +187,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         raise ValueError("give an autoencoder checkpoint, a generator checkpoint, or both")
     if generate_instances < 1:
         raise ValueError(f"generate_instances must be >= 1, got {generate_instances}")
-    from dcae.sana import is_sana_release
+    from dcae.pipelines.sana import is_sana_release
 
     torch.manual_seed(0)  # example inputs for tracing are random
     if generator is not None and is_sana_release(generator):  # a SANA release brings its VAE and text encoder

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from dcae.data import CenterCropDataset, DeviceCrops
+from dcae.data.datasets import CenterCropDataset, DeviceCrops
 from dcae.models.dc_ae import create_model, get_config
 from dcae.training.config import TrainConfig
 from dcae.training.trainer import Trainer

@@ -7,7 +7,7 @@
 
 Left: each image's PSNR against the baseline's (below the diagonal: the baseline wins). Right: how
 far below, against the share of the model's error that is coarse (colour or brightness drifting over
-a latent cell or more; `dcae.metrics.coarse_error_share`). Needs matplotlib (requirements-dev.txt).
+a latent cell or more; `dcae.evaluation.metrics.coarse_error_share`). Needs matplotlib (requirements-dev.txt).
 """
 
 from __future__ import annotations

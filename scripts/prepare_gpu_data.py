@@ -14,9 +14,9 @@ from pathlib import Path
 
 from safetensors.torch import save_file
 
-from dcae.corpus import list_images
+from dcae.data.corpus import list_images
 from dcae.contract.pixels import resize_short_side
-from dcae.image_files import load_image
+from dcae.data.files import load_image
 from dcae.models.text_encoder import TextEncoder
 
 

@@ -13,9 +13,10 @@ from typing import AsyncIterator, Awaitable, Callable
 import numpy as np
 
 from dcae.contract import generation, sampling
+from dcae.contract.conditioning import Conditioning, text_conditions
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable
 from dcae.contract.latents import LatentSpace
-from dcae.contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
+from dcae.contract.sana_prompt import SanaPrompting
 from dcae.contract.pixels import fit, pad_to_multiple, to_model, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
 from service.decode_pool import DecodePool
@@ -94,6 +95,10 @@ class Pipelines:
         # An ImageNet generator answers a prompt with the class nearest to it (`dcae export` writes the table).
         self.class_table = (ClassTable.load(table) if self.generator is not None
                             and self.generator.conditioning == "class" and table.is_file() else None)
+        self.conditioning_rule = (Conditioning(self.generator.conditioning, self.generator.null_class or 0,
+                                               negative_caption=self.prompting is not None,
+                                               prompt_classes=self.class_table is not None)
+                                  if self.generator is not None else None)
         # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
         self.loop_in_model_server = settings.runtime == "triton" and settings.generate_loop == "triton"
         self.decode_pool = DecodePool(settings.image_decode_workers)
@@ -190,16 +195,11 @@ class Pipelines:
         return self.class_table.nearest(out["pooled"][0])
 
     async def conditioning(self, params: GenerateParams) -> tuple[dict, dict]:
-        gen, n = self.generator, params.n
-        if gen.conditioning == "text":
-            if self.prompting is not None:  # SANA: the unconditional half is always a (negative) prompt's caption
-                negative = await self.encode_prompt(params.negative_prompt or DEFAULT_NEGATIVE_PROMPT, negative=True)
-            else:
-                negative = await self.encode_prompt(params.negative_prompt) if params.negative_prompt else None
-            return generation.text_conditions(*await self.encode_prompt(params.prompt), n, negative=negative)
-        if gen.conditioning == "class":
-            return generation.class_conditions(params.class_label, gen.null_class, n)
-        return {}, {}
+        """Guidance's two halves by the contract's rule, over the prompts it asks for, encoded first."""
+        encoded = {(text, negative): await self.encode_prompt(text, negative=negative)
+                   for text, negative in self.conditioning_rule.prompts(params.prompt, params.negative_prompt)}
+        return self.conditioning_rule.conditions(params.n, params.prompt, params.negative_prompt, params.class_label,
+                                                 lambda text, negative: encoded[(text, negative)])
 
     async def start_loop(self, params: GenerateParams) -> generation.GuidedDenoising:
         """The guided loop of a request: its conditions, and the image's latent when it starts from one."""
@@ -293,7 +293,7 @@ class Pipelines:
                 if gen.conditioning == "text":
                     mask = np.zeros((1, gen.text_len), bool)
                     mask[:, 0] = True
-                    cond, uncond = generation.text_conditions(
+                    cond, uncond = text_conditions(
                         np.zeros((1, gen.text_len, tokens.shape[-1]), np.float32), mask, 1)
                 else:
                     cond, uncond = await self.conditioning(params)

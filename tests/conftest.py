@@ -38,7 +38,7 @@ def tiny_repository(tmp_path_factory) -> Path:
     """A model repository exported from tiny random models (a text-conditioned flow DiT on
     dc-ae-f32c32-tiny), shared by every test that runs a gateway or a Triton server on it."""
     from dcae.checkpoint import save_pretrained
-    from dcae.diffusion import Objective
+    from dcae.contract.sampling import Objective
     from dcae.checkpoint import save_generator
     from export.repository import export_repository
     from tiny import tiny_autoencoder, tiny_text_dit

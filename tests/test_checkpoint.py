@@ -29,7 +29,7 @@ def test_save_load_round_trip_is_exact(tmp_path):
     _assert_weights_mode_is_configs(tmp_path / "ckpt")
 
     # The generator's weights are written the same way.
-    from dcae.diffusion import Objective
+    from dcae.contract.sampling import Objective
     from dcae.checkpoint import save_generator
     from dcae.models.dit import DiT, get_config
 

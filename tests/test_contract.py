@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from dcae.contract import generation, metadata, pixels, sampling, tiling
+from dcae.contract import conditioning, generation, metadata, pixels, sampling, tiling
 from dcae.contract.latents import LatentSpace
 
 
@@ -65,7 +66,7 @@ def test_samplers_refuse_objectives_they_do_not_fit():
 
 
 def test_guided_loop_batches_both_halves_conditional_first():
-    cond, uncond = generation.class_conditions(3, 10, 2)
+    cond, uncond = conditioning.class_conditions(3, 10, 2)
     loop = generation.GuidedDenoising.start(sampling.Objective("flow"), "euler", 2, (4, 1, 1), 7, 2, cond, uncond, 3.0)
     inputs = loop.inputs(0)
     assert inputs["latent"].shape == (4, 4, 1, 1) and inputs["timestep"].shape == (4,)
@@ -81,7 +82,7 @@ def test_guided_loop_batches_both_halves_conditional_first():
 
 
 def test_learned_variance_channels_come_from_the_conditional_half():
-    cond, uncond = generation.class_conditions(1, 10, 1)
+    cond, uncond = conditioning.class_conditions(1, 10, 1)
     objective = sampling.Objective("ddpm", learn_sigma=True)
     loop = generation.GuidedDenoising.start(objective, "ddpm", 3, (2, 1, 1), 0, 1, cond, uncond, 4.0)
     seen = []
@@ -99,7 +100,7 @@ def test_learned_variance_channels_come_from_the_conditional_half():
 
 
 def test_the_ddpm_samplers_noise_comes_from_the_seed():
-    cond, uncond = generation.class_conditions(1, 10, 2)
+    cond, uncond = conditioning.class_conditions(1, 10, 2)
 
     def run(seed: int) -> np.ndarray:
         loop = generation.GuidedDenoising.start(sampling.Objective("ddpm"), "ddpm", 3, (2, 2, 2), seed, 2, cond,
@@ -118,10 +119,55 @@ def test_the_ddpm_samplers_noise_comes_from_the_seed():
 
 def test_text_conditions_use_the_all_false_mask_as_no_prompt():
     tokens, mask = np.ones((1, 5, 8), np.float16), np.array([[1, 1, 0, 0, 0]])
-    cond, uncond = generation.text_conditions(tokens, mask, 3)
+    cond, uncond = conditioning.text_conditions(tokens, mask, 3)
     assert cond["context"].dtype == np.float32 and cond["context"].shape == (3, 5, 8)
     assert cond["context_mask"].dtype == bool and cond["context_mask"].sum() == 6
     assert not uncond["context_mask"].any() and not uncond["context"].any()
+
+
+class _Encoder:
+    """A prompt encoder that records what it is asked for: tokens filled with the call's number."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, text, negative):
+        self.calls.append((text, negative))
+        return np.full((1, 2, 3), len(self.calls), np.float32), np.array([[True, bool(text)]])
+
+
+def test_conditioning_rule_chooses_the_unconditional_half():
+    """One rule for every runtime: a negative prompt's encoding, else SANA's default negative (the empty prompt's
+    caption, by the negative prompts' rule), else "no prompt"; classes take the null class."""
+    plain, sana = conditioning.Conditioning("text"), conditioning.Conditioning("text", negative_caption=True)
+    enc = _Encoder()
+    cond, uncond = plain.conditions(2, "a lake", None, None, enc)
+    assert enc.calls == [("a lake", False)] and not uncond["context_mask"].any() and cond["context"].shape[0] == 2
+    enc = _Encoder()
+    _, uncond = plain.conditions(1, "a lake", "blur", None, enc)
+    assert enc.calls == [("a lake", False), ("blur", False)] and uncond["context"].max() == 2
+    enc = _Encoder()
+    _, uncond = sana.conditions(1, "a lake", None, None, enc)
+    assert enc.calls == [("a lake", False), ("", True)] and uncond["context_mask"].tolist() == [[True, False]]
+    assert sana.prompts("a lake", "blur") == [("a lake", False), ("blur", True)]
+    assert plain.prompts("a lake", None) == [("a lake", False)] and plain.prompts(None, "x") == []
+    cond, uncond = conditioning.Conditioning("class", 10).conditions(3, None, None, 4, _Encoder())
+    assert cond["class_label"].tolist() == [4] * 3 and uncond["class_label"].tolist() == [10] * 3
+    assert conditioning.Conditioning("none").conditions(2, None, None, None, _Encoder()) == ({}, {})
+
+
+@pytest.mark.parametrize("rule, args, message", [
+    (conditioning.Conditioning("text"), (None, None, None), "give a prompt"),
+    (conditioning.Conditioning("text"), ("", None, None), "give a prompt"),
+    (conditioning.Conditioning("class", 10), (None, "blur", 1), "negative prompts are for text"),
+    (conditioning.Conditioning("class", 10), (None, None, None), "give a class label"),
+    (conditioning.Conditioning("class", 1000, prompt_classes=True), (None, None, None), "(or a prompt)"),
+    (conditioning.Conditioning("class", 10), (None, None, 10), "must be in [0, 10)"),
+    (conditioning.Conditioning("none"), (None, "blur", None), "negative prompts are for text"),
+])
+def test_conditioning_rule_refuses_what_does_not_fit(rule, args, message):
+    with pytest.raises(conditioning.ConditioningError, match=re.escape(message)):
+        rule.conditions(1, *args, _Encoder())
 
 
 def test_image_i_starts_from_seed_plus_i_and_ancestral_noise_apart():

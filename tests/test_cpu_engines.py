@@ -300,7 +300,7 @@ def test_pytorch_paths_in_bfloat16_keep_the_images(tmp_path):
 
 
 def test_dcae_torch_precision_opts_out(monkeypatch):
-    from dcae.inference import compute_precision
+    from dcae.pipelines.autoencoder import compute_precision
 
     monkeypatch.setenv("DCAE_TORCH_PRECISION", "float32")
     assert compute_precision("cpu") == "float32"

@@ -10,13 +10,13 @@ import pytest
 import torch
 from PIL import Image
 
-import dcae.corpus as data  # the corpus builder (`dcae data fetch`)
-import dcae.corpus_scan as corpus_scan
-from dcae.corpus import compute_fingerprint, deduplicate, list_images, similarity
-from dcae.corpus_scan import scan_package_tree
-from dcae.data import CenterCropDataset, DeviceCrops, RandomCropDataset
-from dcae.image_files import load_image
-from dcae.images import to_tensor, to_uint8
+import dcae.data.corpus as data  # the corpus builder (`dcae data fetch`)
+import dcae.data.scan as corpus_scan
+from dcae.data.corpus import compute_fingerprint, deduplicate, list_images, similarity
+from dcae.data.scan import scan_package_tree
+from dcae.data.datasets import CenterCropDataset, DeviceCrops, RandomCropDataset
+from dcae.data.files import load_image
+from dcae.data.tensors import to_tensor, to_uint8
 
 
 def pattern(width: int, height: int, seed: int) -> np.ndarray:

@@ -5,9 +5,9 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from dcae.diffusion import Objective
+from dcae.training.objective import Objective
 from dcae.checkpoint import PUBLISHED, Release, load_published
-from dcae.generator import LatentDiffusionPipeline
+from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT, get_config
 from dcae.models.random_init import randomize_

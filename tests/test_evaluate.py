@@ -8,8 +8,8 @@ import torch
 
 from dcae.checkpoint import save_pretrained
 from dcae.cli import main
-from dcae.evaluate import evaluate_model, evaluate_reconstruction
-from dcae.losses import LPIPS_WEIGHTS_ENV
+from dcae.evaluation.reconstruction import evaluate_model, evaluate_reconstruction
+from dcae.training.losses import LPIPS_WEIGHTS_ENV
 from dcae.models.dc_ae import create_model
 from synthetic import write_images
 

@@ -25,7 +25,7 @@ import onnx  # noqa: E402
 from onnx import numpy_helper  # noqa: E402
 
 from dcae.checkpoint import load_pretrained, save_pretrained  # noqa: E402
-from dcae.diffusion import Objective  # noqa: E402
+from dcae.contract.sampling import Objective  # noqa: E402
 from dcae.checkpoint import load_generator, save_generator  # noqa: E402
 from dcae.models.dc_ae import create_model, get_config  # noqa: E402
 from dcae.models.dit import DiT, get_config as dit_config  # noqa: E402

@@ -10,7 +10,7 @@ from PIL import Image
 
 from dcae.checkpoint import save_pretrained
 from dcae.cli import main
-from dcae.inference import TileSpec, decode_latent, encode_image, pad_to_multiple, tiled_apply
+from dcae.pipelines.autoencoder import TileSpec, decode_latent, encode_image, pad_to_multiple, tiled_apply
 from dcae.models.dc_ae import create_model
 
 

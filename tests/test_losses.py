@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from dcae.losses import (LPIPS_WEIGHTS_ENV, MSSSIMFrequencyLoss, NLayerDiscriminator, adaptive_gan_weight,
+from dcae.training.losses import (LPIPS_WEIGHTS_ENV, MSSSIMFrequencyLoss, NLayerDiscriminator, adaptive_gan_weight,
                          build_perceptual_loss, hinge_d_loss, hinge_g_loss, last_decoder_weight)
 from dcae.models.dc_ae import create_model
 

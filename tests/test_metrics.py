@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, ms_ssim, psnr,
+from dcae.evaluation.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, ms_ssim, psnr,
                           seam_error_share, seam_mask,
                           ssim)
 

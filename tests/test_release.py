@@ -155,7 +155,7 @@ def test_generate_takes_the_releases_recipe_and_maps_a_prompt_to_a_class(convert
 @pytest.fixture(scope="module")
 def pytorch_images(converted):
     """What `dcae generate` gives for the requests the gateway tests send."""
-    from dcae.generator import LatentDiffusionPipeline
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
 
     pipe = LatentDiffusionPipeline.from_pretrained(converted)
     return {label: to_uint8(pipe(class_label=label, n=2, seed=9, steps=5, sampler="ddpm").numpy())

@@ -98,12 +98,12 @@ def sana_release(tmp_path_factory):
 ])
 def test_images_equal_sana_pipelines_from_the_same_noise(sana_release, case):
     from dcae.contract.pixels import to_uint8
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
     directory, pipe = sana_release
     case = dict(case)
     use_instruction = case.pop("use_instruction", True)
-    ours = SanaGenerator.from_pretrained(directory, use_instruction=use_instruction)
+    ours = SanaPipeline.from_pretrained(directory, use_instruction=use_instruction)
     noise = np.random.default_rng(5).standard_normal((2, 32, 2, 3)).astype(np.float32)  # 64 x 96 px, two images
     got = to_uint8(ours(case["prompt"], steps=case["steps"], guidance=case["guidance"],
                         negative_prompt=case.get("negative_prompt"), latents=noise).numpy())
@@ -142,7 +142,7 @@ def test_prompts_are_tokenised_as_the_releases_tokenizer_does(sana_release):
 
 
 def test_the_release_scheduler_sets_the_defaults(sana_release, tmp_path):
-    from dcae.sana import scheduler_defaults
+    from dcae.pipelines.sana import scheduler_defaults
 
     directory, _ = sana_release
     objective, defaults = scheduler_defaults(directory)
@@ -152,10 +152,10 @@ def test_the_release_scheduler_sets_the_defaults(sana_release, tmp_path):
 
 def test_a_flow_euler_release_equals_its_pipeline(tmp_path):
     from dcae.contract.pixels import to_uint8
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
     pipe = write_sana_release(tmp_path / "euler", seed=3, scheduler="euler")
-    ours = SanaGenerator.from_pretrained(tmp_path / "euler")
+    ours = SanaPipeline.from_pretrained(tmp_path / "euler")
     assert ours.sampling["sampler"] == "euler"
     noise = np.random.default_rng(1).standard_normal((1, 32, 2, 2)).astype(np.float32)
     got = to_uint8(ours("a green sea", steps=3, latents=noise).numpy())
@@ -166,18 +166,18 @@ def test_a_flow_euler_release_equals_its_pipeline(tmp_path):
 def test_incomplete_and_unimplemented_releases_are_named(sana_release, tmp_path):
     import shutil
 
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
     directory, _ = sana_release
     broken = tmp_path / "broken"
     shutil.copytree(directory, broken)
     shutil.rmtree(broken / "text_encoder")
     with pytest.raises(FileNotFoundError, match="lacks text_encoder/"):
-        SanaGenerator.from_pretrained(broken)
+        SanaPipeline.from_pretrained(broken)
     index = json.loads((broken / "model_index.json").read_text())
     (broken / "model_index.json").write_text(json.dumps({**index, "_class_name": "SanaSprintPipeline"}))
     with pytest.raises(ValueError, match="'SanaSprintPipeline' is not implemented"):
-        SanaGenerator.from_pretrained(broken)
+        SanaPipeline.from_pretrained(broken)
 
 
 def test_dcae_generate_from_diffusers_noise_and_info(sana_release, tmp_path, capsys):
@@ -214,7 +214,7 @@ def test_resolution_binning_gives_diffusers_sizes_for_most_of_its_table(sana_rel
     from dcae.cli import main
     from dcae.contract.generation import binned_size
     from dcae.contract.pixels import fit, to_uint8
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
     for table, native in ((ASPECT_RATIO_512_BIN, 512), (ASPECT_RATIO_1024_BIN, 1024)):
         sizes = [(int(h), int(w)) for h, w in table.values()]
@@ -228,6 +228,6 @@ def test_resolution_binning_gives_diffusers_sizes_for_most_of_its_table(sana_rel
                  "--resolution-binning", "--steps", "2", "--seed", "5", "-o", str(tmp_path / "b.png"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["generated_size"] == [32, 96] and out["size"] == [50, 130]
-    expected = fit(to_uint8(SanaGenerator.from_pretrained(directory)("a cat", seed=5, steps=2, height=32,
+    expected = fit(to_uint8(SanaPipeline.from_pretrained(directory)("a cat", seed=5, steps=2, height=32,
                                                                        width=96).numpy())[0], 50, 130)
     assert np.array_equal(np.asarray(Image.open(tmp_path / "b.png")), expected)

@@ -1,7 +1,7 @@
 """A SANA release (written by diffusers' SanaPipeline.save_pretrained, random weights) from the folder to served
 images: dcae export -> the gateway in every runtime (embedded ONNX Runtime, PyTorch, Triton with the gateway's
 loop, Triton's generate model) -> /v1/generate and the OpenAI route, each equal to `dcae generate`
-(dcae.sana.SanaGenerator) for the same seed, at the native size and at another."""
+(dcae.pipelines.sana.SanaPipeline) for the same seed, at the native size and at another."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from served import cpu_triton, gateway, images_of
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 PROMPT, NEGATIVE = "A small red cat on the sea", "blue sky"
-REQUESTS = {  # name -> (request fields, SanaGenerator keyword arguments)
+REQUESTS = {  # name -> (request fields, SanaPipeline keyword arguments)
     "native": ({"prompt": PROMPT, "n": 2, "seed": 4, "steps": 3}, dict(prompt=PROMPT, n=2, seed=4, steps=3)),
     "wide, negative": ({"prompt": PROMPT, "negative_prompt": NEGATIVE, "seed": 7, "steps": 2, "width": 96,
                         "height": 64, "guidance": 3.0},
@@ -55,9 +55,9 @@ def sana_triton(triton_env, sana_repository, sana_release, tmp_path_factory):
 @pytest.fixture(scope="module")
 def pytorch_images(sana_release):
     """What `dcae generate` (the PyTorch pipeline) gives for REQUESTS."""
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
-    pipe = SanaGenerator.from_pretrained(sana_release)
+    pipe = SanaPipeline.from_pretrained(sana_release)
     return {name: to_uint8(pipe(**kwargs).numpy()) for name, (_, kwargs) in REQUESTS.items()}
 
 
@@ -102,12 +102,12 @@ def test_the_gateway_serves_sana_as_dcae_generate_does(request, gateways, runtim
 
 def test_resolution_binning_fits_the_native_area_to_any_size(request, gateways, sana_release):
     from dcae.contract.pixels import fit
-    from dcae.sana import SanaGenerator
+    from dcae.pipelines.sana import SanaPipeline
 
     served = gateway(request, gateways, "embedded", repository="sana_repository")
     body = {"prompt": PROMPT, "seed": 2, "steps": 2, "height": 50, "width": 120, "resolution_binning": True}
     got = images_of(httpx.post(f"{served.url}/v1/generate", json=body, timeout=120))
-    generated = to_uint8(SanaGenerator.from_pretrained(sana_release)(PROMPT, seed=2, steps=2, height=32,
+    generated = to_uint8(SanaPipeline.from_pretrained(sana_release)(PROMPT, seed=2, steps=2, height=32,
                                                                      width=96).numpy())[0]  # binned: 32 x 96
     assert got.shape == (1, 50, 120, 3) and np.abs(got[0].astype(int) - fit(generated, 50, 120)).max() <= 2
     r = httpx.post(f"{served.url}/v1/generate", json={**body, "resolution_binning": False}, timeout=30)

@@ -28,7 +28,7 @@ import torch
 from PIL import Image
 
 from tiny import TINY_SCALING_FACTOR
-from dcae.inference import TileSpec, decode_latent, encode_image
+from dcae.pipelines.autoencoder import TileSpec, decode_latent, encode_image
 from served import (RUNTIMES, Served, count, free_port, gateway, images_of, npy, png_bytes, start_server,
                     triton_gateway_env)
 
@@ -77,8 +77,8 @@ def test_encode_forms_agree_and_match_pytorch(server, tiny_repository):
     np.testing.assert_allclose(z_json, z_raw * TINY_SCALING_FACTOR, rtol=1e-6)  # diffusion space = raw x factor
     # Same numbers as the PyTorch model (padding included).
     from dcae.checkpoint import load_pretrained
-    from dcae.images import to_tensor
-    from dcae.inference import encode_image
+    from dcae.data.tensors import to_tensor
+    from dcae.pipelines.autoencoder import encode_image
 
     model = load_pretrained(tiny_repository.parent / "ae")
     expected = encode_image(model, to_tensor(Image.open(io.BytesIO(image)))[None]).numpy()
@@ -124,7 +124,7 @@ def test_tiled_encode_matches_the_pytorch_tiling(server, tiny_repository):
     """`tile=true` on /v1/encode: 512-px tiles overlapping by 128 px, as `dcae encode --tile`; the
     attention is global, so tiling changes the latent, and the gateway's must be the tiled one."""
     from dcae.checkpoint import load_pretrained
-    from dcae.images import to_tensor
+    from dcae.data.tensors import to_tensor
 
     image = png_bytes(640, 768, seed=4)
     latents = {}
@@ -241,8 +241,8 @@ def test_generate_gives_the_pytorch_pipelines_image(generate_server, tiny_reposi
 
 def pytorch_images(repository: Path, req: dict) -> np.ndarray:
     """What `LatentDiffusionPipeline` (the ML core) makes of a /v1/generate request -> (n, H, W, 3) int."""
-    from dcae.generator import LatentDiffusionPipeline
-    from dcae.images import to_uint8
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+    from dcae.data.tensors import to_uint8
     from dcae.contract.generation import DEFAULT_GUIDANCE
 
     pipe = LatentDiffusionPipeline.from_pretrained(repository.parent / "gen")

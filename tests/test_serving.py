@@ -1,4 +1,4 @@
-"""dcae.serving.GraphedModule: what the torch runtime serves (CUDA-graph replay on GPUs, eager on CPUs)."""
+"""torch_runtime.cuda_graphs.GraphedModule: what the torch runtime serves (CUDA-graph replay on GPUs, eager on CPUs)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 
 from dcae.models.dit import DiT, get_config
 from dcae.models.random_init import randomize_
-from dcae.serving import GraphedModule, batch_buckets
+from torch_runtime.cuda_graphs import GraphedModule, batch_buckets
 from export.wrappers import DiTClassExport, DiTTextExport
 
 CUDA = torch.cuda.is_available()

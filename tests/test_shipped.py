@@ -18,8 +18,8 @@ import torch
 from PIL import Image
 
 from dcae.checkpoint import load_pretrained
-from dcae.image_files import load_image
-from dcae.images import to_tensor, to_uint8
+from dcae.data.files import load_image
+from dcae.data.tensors import to_tensor, to_uint8
 from export.triton_env import parse_metrics
 from served import RUNTIMES, free_port, gateway, images_of, start_server, triton_gateway_env
 

@@ -94,7 +94,7 @@ def test_phase_parameter_selection():
 
 
 def test_loss_decreases_on_fixed_batch(images, tmp_path):
-    from dcae.data import RandomCropDataset
+    from dcae.data.datasets import RandomCropDataset
 
     torch.manual_seed(0)
     x = torch.stack([RandomCropDataset(images, 64, seed=0)[i] for i in range(4)])

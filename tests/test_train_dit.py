@@ -7,7 +7,7 @@ import torch
 
 from dcae.checkpoint import save_pretrained
 from dcae.checkpoint import load_generator
-from dcae.generator import LatentDiffusionPipeline
+from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
 from dcae.models.dc_ae import create_model
 from dcae.models.dit import DiT
 from dcae.training.dit import DiTTrainConfig, load_latent_cache, prompt_adherence, train_dit

@@ -22,8 +22,8 @@ import torch
 from dcae.checkpoint import load_pretrained
 from dcae.checkpoint import load_generator
 from dcae.contract.metadata import parse_metadata
-from dcae.generator import LatentDiffusionPipeline
-from dcae.images import to_uint8
+from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+from dcae.data.tensors import to_uint8
 from export.triton_env import TritonServer, environment, parse_metrics, setup
 from export import triton_config
 from test_export import checkpoints, config_summaries, cpu_repository, rel_err, workdir

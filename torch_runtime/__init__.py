@@ -4,7 +4,7 @@ The repository still says what is served (its metadata names the autoencoder, th
 SHA-256 of their weights); the PyTorch checkpoints with those digests are looked up under
 `DCAE_WEIGHTS` (default `weights/`, where the shipped models live). On a GPU the networks run in
 bfloat16 (`DCAE_TORCH_DTYPE`), and the DiT step is replayed from CUDA graphs, one per batch bucket
-(dcae/serving.py): eager PyTorch is launch-bound on the few tokens of DC-AE latents. The encoder and
+(torch_runtime/cuda_graphs.py): eager PyTorch is launch-bound on the few tokens of DC-AE latents. The encoder and
 decoder run eagerly (their shapes vary with every image size). The text encoder is the repository's
 ONNX graph on ONNX Runtime (CPU; it runs once per request). Micro-batching works as in the embedded
 runtime, so concurrent generations share DiT steps.
@@ -61,9 +61,9 @@ class TorchRunner(EmbeddedRunner):
         import torch
 
         from dcae.checkpoint import load_pretrained
-        from dcae.inference import compute_precision
+        from dcae.pipelines.autoencoder import compute_precision
         from dcae.checkpoint import load_generator
-        from dcae.serving import GraphedModule
+        from torch_runtime.cuda_graphs import GraphedModule
         from export.wrappers import DecoderExport, EncoderExport, dit_wrapper
 
         device = settings.torch_device

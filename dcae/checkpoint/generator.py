@@ -29,7 +29,7 @@ from dcae.checkpoint.autoencoder import (
     CONFIG_FILE, DIFFUSERS_WEIGHTS_FILE, GENERATOR_FORMAT, RELEASE_FORMAT, RELEASE_NAME, WEIGHTS_FILE, CheckpointError, efficientvit_key,
     load_pretrained, load_state_strict, read_config, rename_state, save_pretrained, write_safetensors,
 )
-from dcae.diffusion import Objective
+from dcae.contract.sampling import Objective
 from dcae.models.dc_ae import DCAE, get_config
 from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
 from dcae.models.sana import SanaConfig, SanaTransformer

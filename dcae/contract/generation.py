@@ -64,27 +64,6 @@ def start_noise(latent_shape: tuple[int, ...], seed: int, n: int) -> np.ndarray:
     return initial_noise(tuple(latent_shape), image_seeds(seed, n))
 
 
-def text_conditions(tokens: np.ndarray, mask: np.ndarray, n: int,
-                    negative: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[dict, dict]:
-    """DiT inputs of the conditional and the unconditional half from one prompt's text-encoder tokens
-    (1, L, D) and mask (1, L). The unconditional half is the negative prompt's (tokens, mask) when given,
-    else "no prompt": an all-False mask, for which the DiT substitutes its learned null context."""
-    tokens = np.repeat(tokens.astype(np.float32), n, axis=0)
-    mask = np.repeat(mask.astype(bool), n, axis=0)
-    if negative is None:
-        return ({"context": tokens, "context_mask": mask},
-                {"context": np.zeros_like(tokens), "context_mask": np.zeros_like(mask)})
-    return ({"context": tokens, "context_mask": mask},
-            {"context": np.repeat(negative[0].astype(np.float32), n, axis=0),
-             "context_mask": np.repeat(negative[1].astype(bool), n, axis=0)})
-
-
-def class_conditions(class_label: int, null_class: int, n: int) -> tuple[dict, dict]:
-    """DiT inputs of the conditional and the unconditional half for a class label (null class: unconditional)."""
-    return ({"class_label": np.full((n,), class_label, np.int64)},
-            {"class_label": np.full((n,), null_class, np.int64)})
-
-
 @dataclass
 class GuidedDenoising:
     """One request's sampling loop with classifier-free guidance: both halves in one model call of

@@ -11,7 +11,7 @@ those evaluations across concurrent requests); noise comes in from the caller:
     latent = state.x
 
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
-variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/diffusion.py` adds
+variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/training/objective.py` adds
 what training needs in torch (the forward process and the loss) to the same `Objective`.
 `tests/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
 """

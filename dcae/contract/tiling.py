@@ -4,7 +4,7 @@ A spatial map `fn` (output size = input size x `scale`: 1/f for an encoder, f fo
 by tile; overlapping outputs blend with linear ramps that rise across each overlap (never 0), and the
 sum is divided by the summed weights, so tiles that disagree meet in a straight line instead of a seam
 (reference Sec. 7: 512-px tiles without blending show seams). The plan is numpy; `blend_tiles` runs it
-on numpy arrays (the gateway); `dcae.inference.tiled_apply` runs the same plan on torch tensors.
+on numpy arrays (the gateway); `dcae.pipelines.autoencoder.tiled_apply` runs the same plan on torch tensors.
 """
 
 from __future__ import annotations

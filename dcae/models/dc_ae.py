@@ -3,10 +3,10 @@
 One file, read top to bottom: helpers -> residual-autoencoding shortcuts -> blocks -> encoder and
 decoder -> the model -> presets. Module boundaries follow the official efficientvit implementation
 (so that its checkpoints map onto ours tensor for tensor), but the names are our own; the key
-mapping for both published formats lives in `dcae/checkpoint.py`.
+mapping for both published formats lives in `dcae/checkpoint/`.
 
 Conventions: images are (N, 3, H, W) in [-1, 1]; H and W are multiples of the compression factor
-(`dcae.inference` pads other sizes); the decoder's output is not clamped.
+(`dcae.pipelines.autoencoder` pads other sizes); the decoder's output is not clamped.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Module names follow facebookresearch/DiT (`x_embedder.proj`, `t_embedder.mlp`, `
 `pos_embed`, `blocks.i.{attn.qkv, attn.proj, mlp.fc1, mlp.fc2, adaLN_modulation.1}`, `final_layer`),
 so the published DC-AE generators (efficientvit's `dc-ae-f32c32-in-1.0-dit-xl-in-512px`) load with
 their keys as they are. `forward(x, t, ...)` is a pure tensor function: noise schedules, samplers and
-guidance live in `dcae/contract/`, the training loss in `dcae/diffusion.py`.
+guidance live in `dcae/contract/`, the training loss in `dcae/training/objective.py`.
 """
 
 from __future__ import annotations

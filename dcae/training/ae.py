@@ -43,9 +43,9 @@ from torch.utils.data import DataLoader
 
 from dcae.argtypes import positive_int
 from dcae.checkpoint import load_pretrained, read_config, save_pretrained
-from dcae.data import loader_workers
-from dcae.images import to_uint8
-from dcae.losses import PERCEPTUAL_CHOICES
+from dcae.data.datasets import loader_workers
+from dcae.data.tensors import to_uint8
+from dcae.training.losses import PERCEPTUAL_CHOICES
 from dcae.models.dc_ae import DCAE, create_model, get_config
 from dcae.training.config import TrainConfig
 from dcae.training.data_order import build_dataset, EpochIndexed, StepBatchSampler
@@ -348,7 +348,7 @@ def _batch_source(cfg: TrainConfig, start_step: int, dist_info: DistInfo
     """The training batches from `start_step` on (this rank's), and `fixed_batches(n, epoch)`: n crops of
     a reserved epoch (the sample grid, the scaling-factor estimate), the same on every run."""
     if cfg.data_on_device:
-        from dcae.data import DeviceCrops
+        from dcae.data.datasets import DeviceCrops
 
         crops = DeviceCrops(cfg.data, cfg.resolution, dist_info.device, max_short_side=cfg.max_short_side,
                             seed=cfg.seed)

@@ -53,6 +53,6 @@ class StepBatchSampler(Sampler):
 
 
 def build_dataset(cfg: TrainConfig) -> Dataset:
-    from dcae.data import RandomCropDataset
+    from dcae.data.datasets import RandomCropDataset
 
     return RandomCropDataset(cfg.data, cfg.resolution, seed=cfg.seed, max_short_side=cfg.max_short_side)

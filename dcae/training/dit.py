@@ -28,9 +28,9 @@ from tqdm import tqdm
 
 from dcae.argtypes import finite_float, positive_int
 from dcae.checkpoint import load_pretrained, save_generator
-from dcae.diffusion import Objective
-from dcae.generator import LatentDiffusionPipeline
-from dcae.images import image_grid, save_image
+from dcae.training.objective import Objective
+from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+from dcae.data.tensors import image_grid, save_image
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT, get_config
 from dcae.training.distributed import hardware_name
@@ -54,7 +54,7 @@ def read_captions(path: str | Path) -> dict[str, str]:
 def encode_crops(autoencoder: DCAE, images_dir: str | Path, captions: dict[str, str], resolution: int, views: int,
                  heldout_views: int, seed: int = 0, batch_size: int = 16, device: str = "cpu") -> dict:
     """Latents (raw, fp16) of `views` training and `heldout_views` reference crops per captioned image."""
-    from dcae.data import RandomCropDataset, loader_workers
+    from dcae.data.datasets import RandomCropDataset, loader_workers
 
     dataset = RandomCropDataset(images_dir, resolution, views_per_image=views + heldout_views, seed=seed)
     names = [p.name for p in dataset.paths]

@@ -8,7 +8,7 @@ from contextlib import AbstractContextManager, nullcontext
 
 import torch
 
-from dcae.losses import (
+from dcae.training.losses import (
     NLayerDiscriminator, adaptive_gan_weight, build_perceptual_loss, hinge_d_loss, hinge_g_loss, last_decoder_weight,
 )
 from dcae.models.dc_ae import DCAE, DCAEConfig

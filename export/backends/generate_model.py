@@ -28,6 +28,7 @@ import triton_python_backend_utils as pb_utils
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dcae_contract import generation, sampling  # noqa: E402
+from dcae_contract.conditioning import Conditioning, ConditioningError  # noqa: E402
 from dcae_contract.imagenet_classes import CLASS_TABLE_FILE, ClassTable  # noqa: E402
 from dcae_contract.latents import LatentSpace  # noqa: E402
 from dcae_contract.metadata import METADATA_KEY, parse_metadata  # noqa: E402
@@ -63,14 +64,15 @@ class TritonPythonModel:
         self.class_table = ClassTable.load(table) if self.conditioning == "class" and os.path.isfile(table) else None
         self.prompting = None
         if self.meta.text_encoder is not None and self.meta.text_encoder.prompting is not None:
-            from dcae_contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
+            from dcae_contract.sana_prompt import SanaPrompting
 
-            self.default_negative = DEFAULT_NEGATIVE_PROMPT
             self.prompting = SanaPrompting.from_metadata(self.tokenizer_path, self.meta.text_encoder.prompting)
         elif self.meta.text_encoder is not None:
             from dcae_contract.text_tokenize import tokenize
 
             self.tokenize = tokenize
+        self.rule = Conditioning(self.conditioning, self.num_classes or 0, negative_caption=self.prompting is not None,
+                                 prompt_classes=self.class_table is not None)
 
     # -- BLS
 
@@ -139,35 +141,23 @@ class TritonPythonModel:
         return self.latent_space.to_diffusion(latent), strength
 
     def _conditions(self, n, prompt, class_label, negative_prompt=None):
-        """DiT inputs for the conditional and the unconditional half, each of batch n."""
-        if self.conditioning == "text":
-            if not prompt:
-                raise RequestError("this generator is text-conditioned: give a prompt")
+        """DiT inputs for the conditional and the unconditional half, each of batch n (the contract's rule)."""
 
-            def encoded(text, negative=False):
-                if self.prompting is not None:  # SANA's rules
-                    ids, mask = self.prompting.tokenize([text], negative)
-                    states = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens")
-                    return self.prompting.select(states, mask, negative)
-                ids, mask = self.tokenize([text], self.text_len, self.tokenizer_path)
-                return self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens"), mask
+        def encode(text, negative):
+            if self.prompting is not None:  # SANA's rules
+                ids, mask = self.prompting.tokenize([text], negative)
+                states = self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens")
+                return self.prompting.select(states, mask, negative)
+            ids, mask = self.tokenize([text], self.text_len, self.tokenizer_path)
+            return self._infer("text_encoder", {"input_ids": ids, "attention_mask": mask}, "tokens"), mask
 
-            if self.prompting is not None:  # SANA: guidance's other half is always a (negative) prompt's caption
-                negative = encoded(negative_prompt or self.default_negative, negative=True)
-            else:
-                negative = encoded(negative_prompt) if negative_prompt else None
-            return generation.text_conditions(*encoded(prompt), n, negative=negative)
-        if negative_prompt:
-            raise RequestError("negative prompts are for text-conditioned generators")
-        if self.conditioning == "class":
-            if class_label is None:
-                raise RequestError("this generator is class-conditional: give class_label"
-                                   + (" or a prompt" if self.class_table is not None else ""))
-            if not 0 <= class_label < self.num_classes:
-                raise RequestError(f"class_label must be in [0, {self.num_classes}), got {class_label}")
-            cond, uncond = generation.class_conditions(class_label, self.num_classes, n)
+        try:
+            cond, uncond = self.rule.conditions(n, prompt, negative_prompt, class_label, encode)
+        except ConditioningError as e:
+            raise RequestError(str(e)) from None
+        if "class_label" in cond:  # the exported DiT's class_label input is (N, 1)
             return {"class_label": cond["class_label"][:, None]}, {"class_label": uncond["class_label"][:, None]}
-        return {}, {}
+        return cond, uncond
 
     def _generate(self, request):
         n = int(self._scalar(request, "n"))

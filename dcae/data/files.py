@@ -1,7 +1,7 @@
 """Image files as 8-bit RGB PIL images: decoding (EXIF orientation, reduced-size JPEG decoding, any mode
 to RGB); the evaluation protocol's resize and center crop are the contract's (`dcae.contract.pixels`),
 which the gateway fits start images with too. Pillow and numpy only (the corpus builder
-uses it without torch); `dcae.images` turns these images into tensors."""
+uses it without torch); `dcae.data.tensors` turns these images into tensors."""
 
 from __future__ import annotations
 

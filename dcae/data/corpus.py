@@ -3,7 +3,7 @@ Debian packages (downloaded with ``apt-get download`` and unpacked with ``dpkg -
 installed). Training and held-out evaluation images come from *different packages*, so the split is by
 source image, never by crop. Resolutions and light/dark variants of one wallpaper are collapsed to a
 single image, exact and near-duplicates are removed, and no evaluation image has a near-duplicate in
-train. Pillow and numpy only (no torch); `dcae.data` holds the torch datasets over any folder of images.
+train. Pillow and numpy only (no torch); `dcae.data.datasets` holds the torch datasets over any folder of images.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from dcae.corpus_scan import Candidate, is_dark_variant, scan_package_tree, sha256_of
-from dcae.image_files import decode_file, exif_orientation, load_image
+from dcae.data.scan import Candidate, is_dark_variant, scan_package_tree, sha256_of
+from dcae.data.files import decode_file, exif_orientation, load_image
 
 
 DEFAULT_TRAIN_PACKAGES: tuple[str, ...] = (

@@ -20,10 +20,12 @@ import torch
 
 from dcae.checkpoint import load_pretrained, load_sana_transformer
 from dcae.contract import generation, sampling
-from dcae.contract.sana_prompt import DEFAULT_NEGATIVE_PROMPT, SanaPrompting
+from dcae.contract.conditioning import Conditioning
+from dcae.contract.sana_prompt import SanaPrompting
 
 PIPELINE_CLASSES = ("SanaPipeline",)
 DEFAULT_STEPS, DEFAULT_GUIDANCE = 20, 4.5  # SanaPipeline's defaults, the releases' recipe
+SANA_CONDITIONING = Conditioning("text", negative_caption=True)
 
 
 def is_sana_release(directory: str | Path) -> bool:
@@ -75,8 +77,8 @@ class SanaTextEncoder:
         return states, mask.astype(bool)
 
 
-class SanaGenerator:
-    """Prompt -> images with a SANA release: `SanaGenerator.from_pretrained(directory)(prompt, ...)`."""
+class SanaPipeline:
+    """Prompt -> images with a SANA release: `SanaPipeline.from_pretrained(directory)(prompt, ...)`."""
 
     def __init__(self, transformer, autoencoder, text_encoder: SanaTextEncoder, objective: sampling.Objective,
                  sampling_defaults: dict) -> None:
@@ -84,14 +86,14 @@ class SanaGenerator:
         self.objective, self.sampling = objective, sampling_defaults
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path, use_instruction: bool = True) -> SanaGenerator:
+    def from_pretrained(cls, directory: str | Path, use_instruction: bool = True) -> SanaPipeline:
         read_release(directory)
         directory = Path(directory)
         objective, defaults = scheduler_defaults(directory)
         return cls(load_sana_transformer(directory / "transformer"), load_pretrained(directory / "vae"),
                    SanaTextEncoder(directory, use_instruction), objective, defaults)
 
-    def to(self, device: str | torch.device) -> SanaGenerator:
+    def to(self, device: str | torch.device) -> SanaPipeline:
         for module in (self.transformer, self.autoencoder, self.text_encoder.model):
             module.to(device)
         return self
@@ -114,12 +116,10 @@ class SanaGenerator:
         return (self.transformer.config.in_channels, height // f, width // f)
 
     def conditioning(self, n: int, prompt: str, negative_prompt: str | None) -> tuple[dict, dict]:
-        """The transformer's conditional and unconditional inputs (context, context_mask), by the contract's names."""
-        if prompt is None:
-            raise ValueError("SANA is text-conditioned: give a prompt")
-        positive = self.text_encoder.encode([prompt])
-        negative = self.text_encoder.encode([negative_prompt or DEFAULT_NEGATIVE_PROMPT], negative=True)
-        return generation.text_conditions(*positive, n, negative=negative)
+        """The transformer's conditional and unconditional inputs (context, context_mask), by the contract's rule
+        (the unconditional half is always a negative prompt's caption) and names."""
+        return SANA_CONDITIONING.conditions(n, prompt, negative_prompt, None,
+                                            lambda text, negative: self.text_encoder.encode([text], negative=negative))
 
     def denoise(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         p = next(self.transformer.parameters())

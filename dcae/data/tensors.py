@@ -1,5 +1,5 @@
 """Image <-> tensor conversions shared by the CLI, datasets, training and evaluation (PIL + numpy +
-torch, no torchvision). Reading image files is `dcae.image_files` (torch-free)."""
+torch, no torchvision). Reading image files is `dcae.data.files` (torch-free)."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 Protocol (DC-AE Sec. 4 / the usual ImageNet-512 reconstruction setup): resize the short side to R
 (bicubic), center crop R x R, encode and decode, quantise the output to uint8, then compare with
-the (uint8) input: PSNR and SSIM on [0, 1] (`dcae.metrics`), LPIPS (VGG) when its weights are
-available (see `dcae.losses`). The same numbers are given for the bicubic baseline that keeps as
-many values as the latent (`dcae.metrics.bicubic_baseline`): an autoencoder that cannot beat
+the (uint8) input: PSNR and SSIM on [0, 1] (`dcae.evaluation.metrics`), LPIPS (VGG) when its weights are
+available (see `dcae.training.losses`). The same numbers are given for the bicubic baseline that keeps as
+many values as the latent (`dcae.evaluation.metrics.bicubic_baseline`): an autoencoder that cannot beat
 down-and-up-sampling has learned nothing worth its compression. Three shares of the squared error say
 where it lies: "coarse", in structures of about a latent cell or more (colour drifting over large
 areas); "edges", in the frame of f/4 pixels along the image's edges (f: the compression factor); and
@@ -24,7 +24,7 @@ import torch
 from torch.utils.data import DataLoader, Subset
 
 from dcae.argtypes import crop_scale, positive_int
-from dcae.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr,
+from dcae.evaluation.metrics import (baseline_size, bicubic_baseline, coarse_error_share, edge_error_share, psnr,
                           seam_error_share, seam_mask, ssim)
 from dcae.models.dc_ae import DCAE
 
@@ -41,7 +41,7 @@ def _comparison_strip(ref: torch.Tensor, rec: torch.Tensor, base: torch.Tensor) 
     """(3, R, R) images in [0, 1] -> one picture: input | reconstruction | bicubic | both errors.
 
     The error panels show the absolute error averaged over channels, times 4 (white: 64 levels or more)."""
-    from dcae.images import image_grid
+    from dcae.data.tensors import image_grid
 
     def error(out: torch.Tensor) -> torch.Tensor:
         return ((out - ref).abs().mean(dim=0, keepdim=True) * 4).clamp(0, 1).expand(3, -1, -1)
@@ -68,7 +68,7 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
     protocol's resize with a resize by that factor (1: native pixels; `CenterCropDataset`). Images
     that the model or the baseline reproduces exactly (infinite PSNR) are left out of the means and
     named in `reproduced_exactly`."""
-    from dcae.images import save_image
+    from dcae.data.tensors import save_image
 
     loader = _crops(images, resolution, crop_scale, limit, batch_size, progress)
     if comparisons is not None:
@@ -135,7 +135,7 @@ def evaluate_reconstruction(images: str | Path, resolution: int, reconstruct: Ca
 def _crops(images: str | Path, resolution: int, crop_scale: float | None, limit: int | None, batch_size: int,
            progress: bool):
     """Batches of (center crops in [-1, 1], names) of the evaluation protocol."""
-    from dcae.data import CenterCropDataset
+    from dcae.data.datasets import CenterCropDataset
 
     dataset = CenterCropDataset(images, resolution, scale=crop_scale)
     if limit is not None:
@@ -168,7 +168,7 @@ def evaluate_model(model: DCAE | str | Path, images: str | Path, resolution: int
     """`evaluate_reconstruction` for a DC-AE (an instance or a checkpoint directory in any supported
     format). LPIPS is reported when weights are found (argument or $DCAE_LPIPS_WEIGHTS), else None."""
     from dcae.checkpoint import load_pretrained
-    from dcae.losses import load_lpips
+    from dcae.evaluation.perceptual import load_lpips
 
     name = None
     if not isinstance(model, DCAE):
@@ -268,7 +268,7 @@ def cmd_eval_ae(args: argparse.Namespace) -> int:
     options = {"per_image": args.per_image, "comparisons": args.comparisons, "progress": not args.json,
                "crop_scale": args.crop_scale}
     if args.precision == "auto":
-        from dcae.inference import compute_precision
+        from dcae.pipelines.autoencoder import compute_precision
 
         bf16 = not is_model_repository(args.model) and compute_precision(args.device) == "bfloat16"
         args.precision = "bf16" if bf16 else "fp32"

@@ -2,7 +2,7 @@
 ``.cache`` are ignored): :class:`RandomCropDataset` for multi-scale random-crop training,
 :class:`DeviceCrops` for crops drawn on the training device, and :class:`CenterCropDataset` for the
 DC-AE evaluation protocol (resize the short side, center crop). The corpus they usually read is built
-by `dcae.corpus` (``dcae data fetch``). PIL + numpy + torch only (no torchvision).
+by `dcae.data.corpus` (``dcae data fetch``). PIL + numpy + torch only (no torchvision).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from PIL import Image
 from torch import Tensor
 from torch.utils.data import Dataset
 
-from dcae.corpus import list_images
+from dcae.data.corpus import list_images
 from dcae.contract.pixels import center_crop, resize_short_side
-from dcae.image_files import decode_file, load_image, oriented_size
-from dcae.images import to_tensor
+from dcae.data.files import decode_file, load_image, oriented_size
+from dcae.data.tensors import to_tensor
 
 
 # --------------------------------------------------------------------------------------

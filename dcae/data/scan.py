@@ -1,4 +1,4 @@
-"""Scanning an unpacked Debian package for wallpapers (`dcae data fetch`, dcae/corpus.py): which files are
+"""Scanning an unpacked Debian package for wallpapers (`dcae data fetch`, dcae/data/corpus.py): which files are
 images worth having, which are variants of one artwork (resolutions, light/dark), and their sizes and
 digests. Pillow and numpy only."""
 
@@ -14,7 +14,7 @@ import numpy as np
 from PIL import Image
 from tqdm import tqdm
 
-from dcae.image_files import oriented_size
+from dcae.data.files import oriented_size
 
 
 
@@ -43,7 +43,7 @@ class Candidate:
         return f"{self.package}:{self.rel_path}"
 
 
-_PACKAGE_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")  # of dcae.corpus.IMAGE_EXTENSIONS, what packages ship
+_PACKAGE_IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp")  # of dcae.data.corpus.IMAGE_EXTENSIONS, what packages ship
 _SKIP_NAME = re.compile(r"screenshot|thumb|preview", re.IGNORECASE)
 
 

@@ -13,7 +13,8 @@ import torch
 
 from dcae.checkpoint import load_generator
 from dcae.contract import generation
-from dcae.diffusion import Objective
+from dcae.contract.conditioning import Conditioning
+from dcae.contract.sampling import Objective
 from dcae.models.dc_ae import DCAE
 from dcae.models.dit import DiT
 
@@ -57,31 +58,24 @@ class LatentDiffusionPipeline:
         c = self.dit.config
         return (c.in_channels, c.input_size, c.input_size)
 
+    @property
+    def conditioning_rule(self) -> Conditioning:
+        cfg = self.dit.config
+        kind = "text" if cfg.text_dim > 0 else "class" if cfg.num_classes > 0 else "none"
+        return Conditioning(kind, cfg.num_classes, prompt_classes=cfg.num_classes == 1000)
+
     def conditioning(self, n: int, prompt: str | None, class_label: int | None,
                      negative_prompt: str | None = None) -> tuple[dict, dict]:
-        """The DiT's conditional and unconditional inputs, by the contract's names (numpy)."""
-        cfg = self.dit.config
-        if cfg.text_dim > 0:
-            if prompt is None:
-                raise ValueError("this generator is text-conditioned: give a prompt")
+        """The DiT's conditional and unconditional inputs, by the contract's rule and names (numpy)."""
+        rule, cfg = self.conditioning_rule, self.dit.config
+        if rule.kind == "class" and class_label is None and prompt is not None and not negative_prompt:
+            class_label = self.prompt_to_class(prompt)[0]
 
-            def encoded(text):
-                tokens, mask, _ = self.text_encoder.encode([text], max_length=cfg.text_len)
-                return tokens.float().cpu().numpy(), mask.cpu().numpy()
+        def encode(text: str, negative: bool) -> tuple[np.ndarray, np.ndarray]:
+            tokens, mask, _ = self.text_encoder.encode([text], max_length=cfg.text_len)
+            return tokens.float().cpu().numpy(), mask.cpu().numpy()
 
-            negative = encoded(negative_prompt) if negative_prompt else None
-            return generation.text_conditions(*encoded(prompt), n, negative=negative)
-        if negative_prompt:
-            raise ValueError("negative prompts are for text-conditioned generators")
-        if cfg.num_classes > 0:
-            if class_label is None and prompt is not None:
-                class_label = self.prompt_to_class(prompt)[0]
-            if class_label is None:
-                raise ValueError("this generator is class-conditional: give a class label (or a prompt)")
-            if not 0 <= class_label < cfg.num_classes:
-                raise ValueError(f"class_label must be in [0, {cfg.num_classes})")
-            return generation.class_conditions(class_label, cfg.num_classes, n)
-        return {}, {}
+        return rule.conditions(n, prompt, negative_prompt, class_label, encode)
 
     def denoise(self, inputs: dict[str, np.ndarray]) -> np.ndarray:
         """One DiT evaluation on the contract's inputs (latent, timestep, and class_label or context +
