@@ -2,7 +2,7 @@
 
 The layer layout and parameter names are those of `diffusers.AutoencoderKL`
 (`post_quant_conv.*`, `decoder.*`), so its state dict loads strictly and the two give the
-same output (tests/test_sd_vae.py); the GPU machine has no diffusers. Random weights are
+same output (tests/models/test_sd_vae.py); the GPU machine has no diffusers. Random weights are
 enough for timing. Default configuration: Stable Diffusion's VAE (49.5 M parameters on the
 decoder side: channels 128-256-512-512, 2+1 ResNet blocks per level, one attention block).
 """

@@ -108,7 +108,7 @@ def _request(endpoint: str, payloads: dict, steps: int, i: int) -> dict:
 
 
 def start_gateway(env_overrides: dict[str, str], port: int, ready_within: float = 120) -> subprocess.Popen:
-    """uvicorn on 127.0.0.1, as tests/test_service.py starts it; returns once /health/ready says the
+    """uvicorn on 127.0.0.1, as tests/service/test_service.py starts it; returns once /health/ready says the
     models answer (the readiness probe runs one real inference per network)."""
     env = {**os.environ, "DCAE_MODEL_REPOSITORY": str(REPOSITORY), **env_overrides}
     WORK_DIR.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,5 @@
 """The soak's traffic: one client's endless mix of encode, decode, generate, readiness and model-list
-requests against a gateway, shared by the soak test (tests/test_reliability.py) and the memory study
+requests against a gateway, shared by the soak test (tests/service/test_reliability.py) and the memory study
 (scripts/soak_memory.py)."""
 
 from __future__ import annotations

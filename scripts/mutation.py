@@ -48,17 +48,17 @@ TARGETS = [
 # Opt-in (`all`, or name patterns): the request handling, 2-3 hours on 2 cores (gateway tests only).
 MORE_TARGETS = ["service.middleware.*", "service.routes.*"]
 
-_RELIABILITY = "tests/test_reliability.py::*"
-_SERVICE_EMBEDDED = "tests/test_service.py::*[[]embedded[]]"
+_RELIABILITY = "tests/service/test_reliability.py::*"
+_SERVICE_EMBEDDED = "tests/service/test_service.py::*[[]embedded[]]"
 # module -> node-id patterns (of the tests the stats run saw) that reach it through a gateway subprocess
 GATEWAY_TESTS = {
-    "service.security": [f"tests/test_reliability.py::test_{t}" for t in (
+    "service.security": [f"tests/service/test_reliability.py::test_{t}" for t in (
         "keys_scopes_and_public_paths", "rate_limit_per_key", "rate_limit_from_the_environment",
         "cors_off_by_default_and_only_for_configured_origins", "key_tools_and_bad_key_configuration",
         "startup_says_loudly_when_authentication_is_off")],
-    "service.middleware": [_RELIABILITY, "tests/test_service.py::test_metrics_reflect_requests*"],
-    "service.pipeline": [_SERVICE_EMBEDDED, "tests/test_reliability.py::test_a_client_that_disconnects_cancels_its_generation"],
-    # The guided loop: the gateway's generation tests (in process, tests/test_contract.py covers it too).
+    "service.middleware": [_RELIABILITY, "tests/service/test_service.py::test_metrics_reflect_requests*"],
+    "service.pipeline": [_SERVICE_EMBEDDED, "tests/service/test_reliability.py::test_a_client_that_disconnects_cancels_its_generation"],
+    # The guided loop: the gateway's generation tests (in process, tests/contract/test_contract.py covers it too).
     "dcae.contract.generation": [_SERVICE_EMBEDDED],
     **{f"service.routes.{m}": [_RELIABILITY, _SERVICE_EMBEDDED]
        for m in ("common", "encode", "decode", "generate", "models", "health")},

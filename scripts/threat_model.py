@@ -1,5 +1,5 @@
-"""The README's threat-model figures: each attack of tests/test_hardening.py (part `first`) and
-tests/test_hostile_clients.py (part `second`: OpenAI's routes, streams, image-to-image, pages) at full size, against
+"""The README's threat-model figures: each attack of tests/service/test_hardening.py (part `first`) and
+tests/service/test_hostile_clients.py (part `second`: OpenAI's routes, streams, image-to-image, pages) at full size, against
 a real gateway (`python -m service` on 127.0.0.1 over the shipped model repository, default settings except a 10 s
 body timeout so the slow-sender attack ends in a minute, and two places per endpoint for the unread streams).
 Prints one JSON object.
@@ -89,7 +89,7 @@ def start(repository: str, **settings: str) -> tuple[subprocess.Popen, str, int]
 
 
 def second(repository: str) -> dict:
-    """The attacks on the surfaces added later, as tests/test_hostile_clients.py makes them, at full size."""
+    """The attacks on the surfaces added later, as tests/service/test_hostile_clients.py makes them, at full size."""
     from test_hostile_clients import strip_png, unread_stream
 
     out: dict = {}

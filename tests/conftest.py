@@ -8,7 +8,7 @@ import torch
 
 # Gateways and Triton's python-backend models started by the tests compute in float32 on ONNX Runtime, as on a
 # CPU without bfloat16, so that their equality with PyTorch holds to float32 rounding on every machine. The
-# engines' choice and OpenVINO's bfloat16 gates are tests/test_cpu_engines.py's, which set these themselves.
+# engines' choice and OpenVINO's bfloat16 gates are tests/service/test_cpu_engines.py's, which set these themselves.
 os.environ.setdefault("DCAE_ENGINE", "onnxruntime")
 os.environ.setdefault("DCAE_TORCH_DTYPE", "float32")  # the torch runtime likewise
 os.environ.setdefault("DCAE_TORCH_PRECISION", "float32")  # and `dcae encode/decode/generate/eval-ae`
@@ -41,7 +41,7 @@ def tiny_repository(tmp_path_factory) -> Path:
     from dcae.contract.sampling import Objective
     from dcae.checkpoint import save_generator
     from export.repository import export_repository
-    from tiny import tiny_autoencoder, tiny_text_dit
+    from support.tiny import tiny_autoencoder, tiny_text_dit
 
     root = tmp_path_factory.mktemp("svc")
     save_pretrained(tiny_autoencoder(), root / "ae")
@@ -93,7 +93,7 @@ def tiny_triton(triton_env, tiny_cpu_repository, tmp_path_factory):
 
 
 # ----------------------------------------------------------------------------------------------
-# Gateways (tests/served.py): one per runtime and module, started on first use
+# Gateways (tests/support/served.py): one per runtime and module, started on first use
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +110,7 @@ def gateways():
 def server(request, gateways):
     """A gateway per runtime for encode and decode over the tiny repository (the two Triton gateways
     differ in generate only)."""
-    from served import gateway
+    from support.served import gateway
 
     return gateway(request, gateways, request.param)
 
@@ -122,7 +122,7 @@ def server(request, gateways):
 # worker forked from this process, is why workers start from a fork server: dcae.data.loader_workers.)
 @pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session, exitstatus):
-    from scratch import remove_all
+    from support.scratch import remove_all
 
     remove_all()
     session.config._dcae_exitstatus = int(exitstatus)

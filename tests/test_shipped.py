@@ -21,7 +21,7 @@ from dcae.checkpoint import load_pretrained
 from dcae.data.files import load_image
 from dcae.data.tensors import to_tensor, to_uint8
 from export.triton_env import parse_metrics
-from served import RUNTIMES, free_port, gateway, images_of, start_server, triton_gateway_env
+from support.served import RUNTIMES, free_port, gateway, images_of, start_server, triton_gateway_env
 
 ROOT = Path(__file__).resolve().parent.parent
 REPO = ROOT / "model_repository"

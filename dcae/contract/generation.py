@@ -36,7 +36,7 @@ def binned_size(height: int, width: int, native: int, multiple: int, max_ratio: 
     sides native·√r and native/√r rounded down to a step of native/16 (at least `multiple`, the
     autoencoder's compression). The caller resizes and center-crops the images to the size asked
     (`pixels.fit`). diffusers' pipelines pick from hand-made tables instead; asked for the sizes in their 512
-    and 1024 tables, this gives the same size for 30 of their 33 ratios (`tests/test_sana.py`)."""
+    and 1024 tables, this gives the same size for 30 of their 33 ratios (`tests/pipelines/test_sana.py`)."""
     if height < 1 or width < 1:
         raise ValueError(f"height and width must be positive, got {height}x{width}")
     ratio = min(max(height / width, 1 / max_ratio), max_ratio)

@@ -13,7 +13,7 @@ those evaluations across concurrent requests); noise comes in from the caller:
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
 variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/training/objective.py` adds
 what training needs in torch (the forward process and the loss) to the same `Objective`.
-`tests/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
+`tests/contract/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ One block: adaLN-single modulation (a shared timestep embedding, a per-block 6 x
     on the token grid.
 Module names are diffusers' (`transformer_blocks.i.attn1.to_q`, `caption_projection.linear_1`, ...), so a
 release's weights load as they are (`dcae.checkpoint.generator.load_sana_transformer`). Equality with diffusers' `SanaTransformer2DModel` on the same random
-weights: `tests/test_sana.py`.
+weights: `tests/pipelines/test_sana.py`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ scheduler/ (read into the contract's `Objective` and sampler).
 The prompt rules are the contract's (`dcae.contract.sana_prompt`), the sampling loop is the contract's guided
 loop (the same one the gateway and Triton's generate model run): given the same start noise (`latents=`),
 the images equal diffusers' `SanaPipeline`'s for the same prompt, negative prompt, steps and guidance
-(`tests/test_sana.py`).
+(`tests/pipelines/test_sana.py`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,233 @@
+"""SANA's transformer against diffusers' `SanaTransformer2DModel` on the same random weights, loaded from the
+folder `save_pretrained` writes (a release's `transformer/` layout)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from dcae.models.random_init import randomize_
+from dcae.checkpoint import CheckpointError, load_sana_transformer
+from dcae.models.sana import SanaConfig
+from support.releases import write_sana_release
+
+diffusers = pytest.importorskip("diffusers")
+
+TINY = dict(in_channels=8, out_channels=8, num_attention_heads=2, attention_head_dim=8, num_layers=2,
+            num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16, caption_channels=24,
+            mlp_ratio=2.5, sample_size=8, patch_size=1)
+
+
+def reference(tmp_path, seed: int = 0, **overrides):
+    ref = randomize_(diffusers.SanaTransformer2DModel(**{**TINY, **overrides}), seed=seed).eval()
+    ref.save_pretrained(tmp_path / "transformer")
+    return ref
+
+
+def rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
+    return ((a - b).abs().max() / b.abs().max()).item()
+
+
+@pytest.mark.parametrize("patch_size", [1, 2])
+def test_equals_diffusers_on_the_same_weights(tmp_path, patch_size):
+    ref = reference(tmp_path, patch_size=patch_size)
+    ours = load_sana_transformer(tmp_path / "transformer")
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(3, 8, 8, 6, generator=g)  # not square: the token grid keeps its shape
+    t = torch.tensor([999.0, 500.0, 3.0])
+    caption = torch.randn(3, 5, 24, generator=g)
+    mask = torch.ones(3, 5, dtype=torch.long)
+    mask[1, 3:] = 0  # padded caption tokens
+    with torch.no_grad():
+        expected = ref(x, encoder_hidden_states=caption, timestep=t, encoder_attention_mask=mask).sample
+        got = ours(x, t, caption, mask.bool())
+    assert got.shape == expected.shape == (3, 8, 8, 6)
+    assert rel_err(got, expected) <= 1e-4
+    assert expected.abs().max() > 0.1  # random weights everywhere: a non-trivial output
+    with torch.no_grad():  # the mask matters: unmasked padding gives another answer
+        assert rel_err(ours(x, t, caption, None), expected) > 1e-3
+
+
+def test_strict_loading_names_what_does_not_match(tmp_path):
+    reference(tmp_path)
+    from safetensors.torch import load_file, save_file
+
+    path = tmp_path / "transformer" / "diffusion_pytorch_model.safetensors"
+    state = load_file(str(path))
+    del state["transformer_blocks.1.ff.conv_point.weight"]
+    state["transformer_blocks.0.extra.weight"] = torch.zeros(1)
+    save_file(state, str(path))
+    with pytest.raises(CheckpointError, match=r"missing: transformer_blocks.1.ff.conv_point.weight; unexpected: "
+                                              r"transformer_blocks.0.extra.weight"):
+        load_sana_transformer(tmp_path / "transformer")
+
+
+def test_configurations_not_implemented_are_refused_by_name(tmp_path):
+    for overrides, name in (({"guidance_embeds": True}, "guidance_embeds"), ({"qk_norm": "rms_norm_across_heads"}, "qk_norm"),
+                            ({"interpolation_scale": 1.0}, "interpolation_scale")):
+        config = {**TINY, **overrides}
+        with pytest.raises(ValueError, match=f"{name}=.*not implemented"):
+            SanaConfig.from_diffusers(json.loads(json.dumps(config)))
+
+
+# ---- the pipeline: a release saved by diffusers' SanaPipeline, against that pipeline ------------------------
+
+def _diffusers_images(pipe, prompt, noise, **kwargs) -> np.ndarray:
+    """diffusers' SanaPipeline from the given start noise -> uint8 (N, H, W, 3), as it saves images."""
+    f = pipe.vae_scale_factor
+    with torch.no_grad():
+        out = pipe(prompt, latents=torch.from_numpy(noise), height=noise.shape[2] * f, width=noise.shape[3] * f,
+                   num_images_per_prompt=noise.shape[0], use_resolution_binning=False, output_type="np", **kwargs)
+    return (out.images * 255).round().astype(np.uint8)
+
+
+@pytest.fixture(scope="module")
+def sana_release(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("sana") / "Sana_tiny_diffusers"
+    pipe = write_sana_release(directory)
+    return directory, pipe
+
+
+@pytest.mark.parametrize("case", [
+    dict(prompt="A red Cat on the sea", steps=4, guidance=4.5),
+    dict(prompt="a small dog", negative_prompt="blue sky", steps=3, guidance=2.0),
+    dict(prompt="a dog", steps=2, guidance=4.5, use_instruction=False),
+])
+def test_images_equal_sana_pipelines_from_the_same_noise(sana_release, case):
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    directory, pipe = sana_release
+    case = dict(case)
+    use_instruction = case.pop("use_instruction", True)
+    ours = SanaPipeline.from_pretrained(directory, use_instruction=use_instruction)
+    noise = np.random.default_rng(5).standard_normal((2, 32, 2, 3)).astype(np.float32)  # 64 x 96 px, two images
+    got = to_uint8(ours(case["prompt"], steps=case["steps"], guidance=case["guidance"],
+                        negative_prompt=case.get("negative_prompt"), latents=noise).numpy())
+    kwargs = {} if use_instruction else {"complex_human_instruction": None}
+    expected = _diffusers_images(pipe, case["prompt"], noise, num_inference_steps=case["steps"],
+                                 guidance_scale=case["guidance"], negative_prompt=case.get("negative_prompt") or "",
+                                 **kwargs)
+    assert got.shape == expected.shape == (2, 64, 96, 3)
+    assert np.abs(got.astype(int) - expected).max() <= 2
+    assert got.std() > 5 and not np.array_equal(got[0], got[1])  # random weights reach the pixels; noise per image
+    # the prompt reaches the image: another prompt from the same noise gives another image
+    other = to_uint8(ours("a blue sky", steps=case["steps"], guidance=case["guidance"], latents=noise).numpy())
+    assert np.abs(other.astype(int) - got).max() > 2
+
+
+def test_prompts_are_tokenised_as_the_releases_tokenizer_does(sana_release):
+    """Our torch-free tokenisation (tokenizers + SANA's rules) against the transformers tokenizer as the
+    pipeline calls it: the instruction prefix, lower-casing, <bos>, truncation and right padding."""
+    from dcae.contract.sana_prompt import SanaPrompting
+
+    directory, pipe = sana_release
+    prompting = SanaPrompting.from_release(directory / "tokenizer")
+    chi = "\n".join(prompting.instruction)
+    length = len(pipe.tokenizer.encode(chi)) + 300 - 2
+    assert prompting.encoder_length() == length
+    prompts = ["A RED cat  ", "dog " * 400]  # the second is truncated
+    ids, mask = prompting.tokenize(prompts)
+    ref = pipe.tokenizer([chi + p.lower().strip() for p in prompts], padding="max_length", max_length=length,
+                         truncation=True, add_special_tokens=True, return_tensors="np")
+    np.testing.assert_array_equal(ids, ref.input_ids)
+    np.testing.assert_array_equal(mask, ref.attention_mask)
+    assert ids[0, 0] == 2 and mask[0].sum() < length and mask[1].sum() == length
+    ids, mask = prompting.tokenize([""], negative=True)
+    assert ids.shape == (1, 300) and ids[0, :2].tolist() == [2, 0] and mask.sum() == 1
+    assert prompting.selected(length) == [0] + list(range(length - 299, length))
+
+
+def test_the_release_scheduler_sets_the_defaults(sana_release, tmp_path):
+    from dcae.pipelines.sana import scheduler_defaults
+
+    directory, _ = sana_release
+    objective, defaults = scheduler_defaults(directory)
+    assert defaults == {"sampler": "dpmpp_2m", "steps": 20, "guidance": 4.5}
+    assert (objective.flow_shift, objective.sigma_max, objective.integer_timesteps) == (3.0, 0.999, True)
+
+
+def test_a_flow_euler_release_equals_its_pipeline(tmp_path):
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    pipe = write_sana_release(tmp_path / "euler", seed=3, scheduler="euler")
+    ours = SanaPipeline.from_pretrained(tmp_path / "euler")
+    assert ours.sampling["sampler"] == "euler"
+    noise = np.random.default_rng(1).standard_normal((1, 32, 2, 2)).astype(np.float32)
+    got = to_uint8(ours("a green sea", steps=3, latents=noise).numpy())
+    expected = _diffusers_images(pipe, "a green sea", noise, num_inference_steps=3)
+    assert np.abs(got.astype(int) - expected).max() <= 2
+
+
+def test_incomplete_and_unimplemented_releases_are_named(sana_release, tmp_path):
+    import shutil
+
+    from dcae.pipelines.sana import SanaPipeline
+
+    directory, _ = sana_release
+    broken = tmp_path / "broken"
+    shutil.copytree(directory, broken)
+    shutil.rmtree(broken / "text_encoder")
+    with pytest.raises(FileNotFoundError, match="lacks text_encoder/"):
+        SanaPipeline.from_pretrained(broken)
+    index = json.loads((broken / "model_index.json").read_text())
+    (broken / "model_index.json").write_text(json.dumps({**index, "_class_name": "SanaSprintPipeline"}))
+    with pytest.raises(ValueError, match="'SanaSprintPipeline' is not implemented"):
+        SanaPipeline.from_pretrained(broken)
+
+
+def test_dcae_generate_from_diffusers_noise_and_info(sana_release, tmp_path, capsys):
+    """The command line: `dcae generate --model <release> --latents noise.npy` writes diffusers' images;
+    `dcae info` shows the release's defaults; sizes that are no multiple of the compression are refused."""
+    from PIL import Image
+
+    from dcae.cli import main
+
+    directory, pipe = sana_release
+    noise = np.random.default_rng(2).standard_normal((1, 32, 3, 2)).astype(np.float32)
+    np.save(tmp_path / "noise.npy", noise)
+    assert main(["generate", "--model", str(directory), "--prompt", "a cat with a dog", "--negative-prompt", "sky",
+                 "--steps", "3", "--latents", str(tmp_path / "noise.npy"), "-o", str(tmp_path / "cat.png")]) == 0
+    got = np.asarray(Image.open(tmp_path / "cat.png"))
+    expected = _diffusers_images(pipe, "a cat with a dog", noise, num_inference_steps=3, negative_prompt="sky")[0]
+    assert got.shape == (96, 64, 3) and np.abs(got.astype(int) - expected).max() <= 2
+    capsys.readouterr()
+    assert main(["info", str(directory), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["sampling"] == {"sampler": "dpmpp_2m", "steps": 20, "guidance": 4.5}
+    assert info["kind"] == "sana" and info["image_size"] == 64 and info["text_encoder"]["architecture"] == "Gemma2Model"
+    assert main(["generate", "--model", str(directory), "--prompt", "a cat", "--height", "50", "-o",
+                 str(tmp_path / "x.png")]) == 2
+    assert "multiples of 32" in capsys.readouterr().err
+
+
+def test_resolution_binning_gives_diffusers_sizes_for_most_of_its_table(sana_release, tmp_path, capsys):
+    """binned_size against diffusers' hand-made 512 and 1024 tables (their own sizes asked), and `dcae generate
+    --resolution-binning`: any size, generated at the native area, resized and center-cropped to it."""
+    from diffusers.pipelines.pixart_alpha.pipeline_pixart_alpha import ASPECT_RATIO_512_BIN, ASPECT_RATIO_1024_BIN
+    from PIL import Image
+
+    from dcae.cli import main
+    from dcae.contract.generation import binned_size
+    from dcae.contract.pixels import fit, to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    for table, native in ((ASPECT_RATIO_512_BIN, 512), (ASPECT_RATIO_1024_BIN, 1024)):
+        sizes = [(int(h), int(w)) for h, w in table.values()]
+        same = [s for s in sizes if binned_size(*s, native, 32) == s]
+        assert len(same) == 30 and (native, native) in same, len(same)
+        for h, w in sizes:  # the others: the same aspect ratio within 5 %, the area within 10 %
+            bh, bw = binned_size(h, w, native, 32)
+            assert abs(bh / bw / (h / w) - 1) < 0.05 and abs(bh * bw / native**2 - 1) < 0.1
+    directory, _ = sana_release
+    assert main(["generate", "--model", str(directory), "--prompt", "a cat", "--height", "50", "--width", "130",
+                 "--resolution-binning", "--steps", "2", "--seed", "5", "-o", str(tmp_path / "b.png"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["generated_size"] == [32, 96] and out["size"] == [50, 130]
+    expected = fit(to_uint8(SanaPipeline.from_pretrained(directory)("a cat", seed=5, steps=2, height=32,
+                                                                       width=96).numpy())[0], 50, 130)
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "b.png")), expected)
