@@ -1,4 +1,4 @@
-"""The README's threat-model figures: each attack of tests/service/test_hardening.py (part `first`) and
+"""The threat-model figures of docs/security.md: each attack of tests/service/test_hardening.py (part `first`) and
 tests/service/test_hostile_clients.py (part `second`: OpenAI's routes, streams, image-to-image, pages) at full size, against
 a real gateway (`python -m service` on 127.0.0.1 over the shipped model repository, default settings except a 10 s
 body timeout so the slow-sender attack ends in a minute, and two places per endpoint for the unread streams).

@@ -1,5 +1,5 @@
 """Gateway settings, read once from the environment (prefix DCAE_) through `get_settings`; tests
-override the dependency. Every field is documented in the README's settings table."""
+override the dependency. Every field is documented in docs/deployment.md's settings table."""
 
 from __future__ import annotations
 

@@ -255,7 +255,7 @@ def test_generate_loops_latency_and_throughput(request, gateways, shipped_triton
     print("dit requests / Triton executions with 4 clients:",
           {name: f"{c['requests']:.0f} / {c['executions']:.0f}" for name, c in dit_calls.items()})
 
-    # What the README's default (DCAE_GENERATE_LOOP=gateway) rests on:
+    # What the default (docs/runtimes.md) (DCAE_GENERATE_LOOP=gateway) rests on:
     # 1. with concurrent clients the gateway's loop batches their steps: Triton ran its dit requests in
     #    fewer executions; the generate model as exported (one instance) runs one generation at a time,
     #    so its dit calls run alone;

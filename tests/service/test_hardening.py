@@ -1,5 +1,5 @@
 """Hostile clients on loopback, each attack reproduced against a real gateway (`python -m service` over the
-tiny repository): what each used to cost, and the answer it gets now. The README's "Threat model" lists
+tiny repository): what each used to cost, and the answer it gets now. docs/security.md's "Threat model" lists
 them with their defences."""
 
 from __future__ import annotations
@@ -239,7 +239,7 @@ def npy_with_header(descr: str, shape: str, data: bytes = b"") -> bytes:
     ("'<c8'", "(1, 1, 1, 1)", bytes(8)),          # complex numbers
 ])
 def test_crafted_npy_headers_get_422(hardened, descr, shape, data):
-    """These answered 500 (the README says a 500 never comes from input)."""
+    """These answered 500 (docs/security.md says a 500 never comes from input)."""
     r = httpx.post(f"{hardened.url}/v1/decode", content=npy_with_header(descr, shape, data),
                    headers={"Content-Type": "application/x-npy"})
     assert_error(r, 422, "invalid_latent", "latent")

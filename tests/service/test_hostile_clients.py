@@ -1,6 +1,6 @@
 """Hostile clients against the surfaces added after the first review (OpenAI's routes, streams, image-to-image,
 the pages), each attack reproduced against a real gateway (`python -m service` over the tiny repository) with
-the answer it gets now. The README's "Threat model" lists them with their defences."""
+the answer it gets now. docs/security.md's "Threat model" lists them with their defences."""
 
 from __future__ import annotations
 
