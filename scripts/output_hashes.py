@@ -6,13 +6,16 @@ surfaces only (the `dcae` command and the HTTP API), so that the same script run
 - `dcae encode` (whole and tiled), `dcae decode` and `dcae generate` (with and without a negative prompt), in
   float32 and in bfloat16 (`--precision`);
 - the gateway's /v1/encode (whole and tiled), /v1/decode and /v1/generate (guided, negative prompt,
-  image-to-image) on the embedded runtime with ONNX Runtime and with OpenVINO, and on the torch runtime.
+  image-to-image) on the embedded runtime with ONNX Runtime and with OpenVINO, on the torch runtime, and on
+  the Triton runtime in front of a real tritonserver (the CPU python-backend repository exported from the
+  shipped generator), with the sampling loop in the gateway and in Triton's generate model.
 
     python scripts/output_hashes.py -o before.json      # then change the code, and
     python scripts/output_hashes.py -o after.json
     diff before.json after.json                          # nothing: bit-identical
 
-Needs the model repository (`make model-repository`). About 4 minutes on 2 cores.
+Needs the model repository (`make model-repository`) and the Triton environment (`make triton-env`).
+About 5 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -138,6 +141,21 @@ def gateway(name: str, env: dict, image: Path) -> dict:
         proc.wait(timeout=30)
 
 
+def triton(folder: Path, image: Path) -> dict:
+    from export.repository import export_repository
+    from export.triton_env import TritonServer
+
+    cpu = folder / "repo_cpu"
+    export_repository(cpu, generator=GEN, cpu_python_backend=True, reuse_onnx=REPO, log=lambda *a: None)
+    results = {}
+    with TritonServer(cpu, log_path=folder / "tritonserver.log") as server:
+        for loop in ("gateway", "triton"):
+            results.update(gateway(f"triton-{loop}-loop", {"DCAE_MODEL_REPOSITORY": str(cpu), "DCAE_RUNTIME": "triton",
+                                                           "DCAE_TRITON_URLS": server.grpc_url,
+                                                           "DCAE_GENERATE_LOOP": loop}, image))
+    return results
+
+
 def array_digest_b64(text: str) -> str:
     import io
 
@@ -157,6 +175,7 @@ def main() -> int:
                                                  "DCAE_ENGINE_CACHE": str(folder / "ov-cache")}),
                           ("torch", {"DCAE_RUNTIME": "torch", "DCAE_TORCH_DEVICE": "cpu"})):
             results.update(gateway(name, env, image))
+        results.update(triton(folder, image))
     Path(args.output).write_text(json.dumps(results, indent=1, sort_keys=True) + "\n")
     print(f"{len(results)} hashes -> {args.output}")
     return 0

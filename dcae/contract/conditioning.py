@@ -56,7 +56,7 @@ class Conditioning:
 
     def prompts(self, prompt: str | None, negative_prompt: str | None) -> list[tuple[str, bool]]:
         """The (text, negative rule) pairs that `conditions` will ask `encode` for."""
-        if self.kind != "text" or not prompt:
+        if self.kind != "text" or _missing(prompt):
             return []
         negative = self.negative(negative_prompt)
         return [(prompt, False)] + ([] if negative is None else [(negative, self.negative_caption)])
@@ -66,7 +66,7 @@ class Conditioning:
         """The conditional and the unconditional half's inputs, each of batch n, by the contract's names
         (context + context_mask, or class_label)."""
         if self.kind == "text":
-            if not prompt:
+            if _missing(prompt):
                 raise ConditioningError("this generator is text-conditioned: give a prompt")
             negative = self.negative(negative_prompt)
             return text_conditions(*encode(prompt, False), n,
@@ -81,6 +81,11 @@ class Conditioning:
                 raise ConditioningError(f"class_label must be in [0, {self.num_classes}), got {class_label}")
             return class_conditions(class_label, self.null_class, n)
         return {}, {}
+
+
+def _missing(prompt) -> bool:
+    """No prompt: None or the empty string. (Training's sampler passes caption indices, 0 among them.)"""
+    return prompt is None or prompt == ""
 
 
 def text_conditions(tokens: np.ndarray, mask: np.ndarray, n: int,

@@ -37,7 +37,7 @@ DEFAULT_TRAIN_PACKAGES: tuple[str, ...] = (
 )
 DEFAULT_EVAL_PACKAGES: tuple[str, ...] = ("mate-backgrounds",)
 
-# Formats the datasets read. The package scanner (corpus_scan) only takes the first four: packages
+# Formats the datasets read. The package scanner (scan) only takes the first four: packages
 # ship nothing else worth having, and SVG/XML "backgrounds" are not rasters.
 IMAGE_EXTENSIONS: tuple[str, ...] = (".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff")
 
