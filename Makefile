@@ -7,7 +7,7 @@ REPO   := model_repository
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-slow bench bench-quick model-repository triton-env deploy-tools mutation clean
+.PHONY: run test test-slow test-compose compose-up compose-down bench bench-quick model-repository triton-env deploy-tools compose-tools mutation clean
 
 $(STAMP): requirements.txt requirements-service.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,26 @@ test: $(STAMP) triton-env model-repository deploy-tools
 
 test-slow: $(STAMP) triton-env deploy-tools
 	$(BIN)/python -m pytest -m slow -q
+
+# The CPU stack in containers on this machine (deploy/compose/local.yml): two gateways (embedded on :8000, Triton
+# mode on :8010), a CPU Triton and Prometheus (:9090), on the host's network and 127.0.0.1 only. Images built
+# offline from Debian's packages and the project's Dockerfiles (deploy/local_stack.py; 15-20 minutes the first
+# time), a Docker daemon of its own when none runs (as root). compose-down stops it all.
+compose-tools:
+	@command -v dockerd >/dev/null && command -v debootstrap >/dev/null && command -v docker-compose >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	      docker.io debootstrap docker-compose >/dev/null; }
+
+compose-up: $(STAMP) model-repository compose-tools
+	$(BIN)/python deploy/local_stack.py up
+
+compose-down:
+	$(BIN)/python deploy/local_stack.py down
+
+# The compose stack's tests (slow tier): requests through both gateways, Prometheus, a killed Triton, the
+# containers' confinement, and `down`.
+test-compose: $(STAMP) triton-env model-repository compose-tools
+	$(BIN)/python -m pytest -m slow -q tests/deploy/test_compose_stack.py
 
 # CPU benchmarks -> bench/results/*.json and docs/BENCHMARKS.md (not part of `make test`). Run on a
 # quiet machine: 1-2 hours on 2 cores. bench-quick: the same suite shrunk, in about 20 minutes.

@@ -90,9 +90,10 @@ def pinned(image: str) -> bool:
 # Dockerfiles
 
 
-def dockerfile(path: Path) -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped."""
-    out, current = [], ""
+def dockerfile(path: Path, build_args: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) with continuation lines joined and comments dropped; the global ARGs (before the
+    first FROM) substituted into FROM lines with their defaults, or `build_args`, as `docker build` does."""
+    out, current, args = [], "", {}
     for line in path.read_text().splitlines():
         if not current and (not line.strip() or line.lstrip().startswith("#")):
             continue
@@ -101,7 +102,13 @@ def dockerfile(path: Path) -> list[tuple[str, str]]:
             continue
         current += line
         word, _, rest = current.strip().partition(" ")
-        out.append((word.upper(), rest.strip()))
+        word, rest = word.upper(), rest.strip()
+        if word == "ARG" and not any(k == "FROM" for k, _ in out):
+            name, _, default = rest.partition("=")
+            args[name] = (build_args or {}).get(name, default)
+        if word == "FROM":
+            rest = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: args[m.group(1) or m.group(2)], rest)
+        out.append((word, rest))
         current = ""
     return out
 
@@ -233,6 +240,17 @@ def test_triton_dockerfile_matches_the_tested_triton_and_pins():
         assert f"{name}=={version}" in tested
     _, cmd = healthcheck_of(instructions)
     assert "/v2/health/ready" in " ".join(cmd)
+
+
+@pytest.mark.parametrize("path, registry_base", [
+    (GATEWAY_DOCKERFILE, "python:3.11.13-slim-bookworm"), (TRITON_DOCKERFILE, "nvcr.io/nvidia/tritonserver:24.10-py3")],
+    ids=["gateway", "triton"])
+def test_dockerfiles_take_their_base_as_a_build_argument(path, registry_base):
+    """One Dockerfile for both: the registry's image by default, the offline base deploy/local_stack.py builds."""
+    registry = [v for k, v in dockerfile(path) if k == "FROM"]
+    assert registry and all(v.split()[0] == registry_base for v in registry), registry
+    offline = [v for k, v in dockerfile(path, {"BASE": "dcae-base/x:1"}) if k == "FROM"]
+    assert all(v.split()[0] == "dcae-base/x:1" for v in offline), offline
 
 
 @pytest.mark.parametrize("path", [GATEWAY_DOCKERFILE, TRITON_DOCKERFILE], ids=["gateway", "triton"])

@@ -3,6 +3,7 @@ metric names it uses, the Prometheus adapter's rules."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import re
 import subprocess
@@ -10,7 +11,11 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import yaml
+
+from support.served import npy as npy_bytes
+from support.served import png_bytes
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = REPO_ROOT / "deploy" / "grafana" / "dashboards"
@@ -116,3 +121,57 @@ def wait_for(check, what: str, timeout_s: float = 60.0, proc: subprocess.Popen |
         time.sleep(0.2)
     raise TimeoutError(f"{what}: not within {timeout_s:.0f} s" + (
         "\n" + log.read_text(errors="replace")[-3000:] if log and log.exists() else ""))
+
+
+class Prometheus:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def query(self, expr: str, at: float | None = None) -> list[dict]:
+        """An instant query, evaluated now or at Unix time `at`."""
+        params = {"query": expr} if at is None else {"query": expr, "time": f"{at:.3f}"}
+        r = httpx.get(f"{self.url}/api/v1/query", params=params, timeout=10)
+        body = r.json()
+        assert r.status_code == 200 and body["status"] == "success", f"{expr}: {body}"
+        assert body["data"]["resultType"] == "vector", expr
+        return body["data"]["result"]
+
+    def wait_scraped(self, after: float, jobs: tuple[str, ...]) -> None:
+        """Until every target of `jobs` has been scraped successfully by a scrape begun after time `after`
+        (the end of the traffic): a scrape begun during the traffic misses the requests after it, and a
+        failed one (past the 1-s scrape timeout, on a busy machine) stores no samples at all. rate() over
+        the dashboards' window needs a sample before and after each wave."""
+        selector = "|".join(jobs)
+
+        def done() -> bool:
+            # The times first: the `up` read after them is of the same scrape or a later one.
+            times = {r["metric"]["instance"]: float(r["value"][1])
+                     for r in self.query(f'timestamp(up{{job=~"{selector}"}})')}
+            ups = {r["metric"]["instance"]: float(r["value"][1]) for r in self.query(f'up{{job=~"{selector}"}}')}
+            return bool(times) and times.keys() == ups.keys() and all(
+                t > after and ups[instance] == 1 for instance, t in times.items())
+
+        wait_for(done, f"a scrape of {jobs} after the traffic", 30)
+
+
+def traffic(url: str, wave: int) -> dict[str, int]:
+    """Real requests to every API endpoint, a few concurrent, and some the gateway must refuse: {what: status}."""
+    z = np.random.default_rng(wave).standard_normal((1, 32, 2, 3)).astype(np.float32)
+    seen = {}
+    with httpx.Client(base_url=url, timeout=120) as c:
+        seen["encode"] = c.post("/v1/encode", files={"image": ("x.png", png_bytes(64, 96, wave))}).status_code
+        seen["decode"] = c.post("/v1/decode", content=npy_bytes(z), headers={"Content-Type": "application/x-npy"}).status_code
+        seen["generate"] = c.post("/v1/generate", json={"prompt": "green hills under clouds", "n": 2, "steps": 3,
+                                                         "seed": wave}).status_code
+        seen["models"] = c.get("/v1/models").status_code
+        seen["bad steps"] = c.post("/v1/generate", json={"prompt": "x", "steps": 0}).status_code
+        seen["bad type"] = c.post("/v1/encode", content=b"x", headers={"Content-Type": "text/plain"}).status_code
+
+    def decode(i: int) -> int:
+        zi = np.random.default_rng(100 + i).standard_normal((1, 32, 2, 2)).astype(np.float32)
+        return httpx.post(f"{url}/v1/decode", content=npy_bytes(zi), headers={"Content-Type": "application/x-npy"},
+                          timeout=60).status_code
+
+    with concurrent.futures.ThreadPoolExecutor(6) as pool:  # concurrent: micro-batches, a queue
+        seen["concurrent decodes"] = max(pool.map(decode, range(6)))
+    return seen
