@@ -190,7 +190,7 @@ def compile_openvino(ov: Any, path: str | Path, precision: str, threads: int = 0
     config: dict[str, Any] = {"INFERENCE_PRECISION_HINT": OPENVINO_HINT[precision], "PERFORMANCE_HINT": "LATENCY"}
     if threads:
         config["INFERENCE_NUM_THREADS"] = int(threads)
-    cache = Path(cache_dir) if cache_dir else None
+    cache = writable(Path(cache_dir), log) if cache_dir else None
     if cache is not None:
         config["CACHE_DIR"] = str(cache / "blobs")
     if precision != "bfloat16" or read_nodes is None:
@@ -202,6 +202,21 @@ def compile_openvino(ov: Any, path: str | Path, precision: str, threads: int = 0
     finally:
         if cache is None:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def writable(folder: Path, log: Callable[[str], None] = lambda _: None) -> Path | None:
+    """`folder`, made if need be; None (compile without a cache) when it cannot be written, as in a container
+    whose root filesystem is read-only and whose user has no home: the models still load, every start compiles."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / f".write-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+        return folder
+    except OSError as e:
+        log(f"WARNING: the engine cache {folder} cannot be written ({e.strerror}): OpenVINO compiles every graph at "
+            f"each start; set DCAE_ENGINE_CACHE to a writable folder (a volume) to keep them")
+        return None
 
 
 def marked_ir(ov: Any, path: str | Path, root: str | Path, read_nodes: Callable[[], Iterable[Any]],

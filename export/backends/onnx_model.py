@@ -2,7 +2,7 @@
 (`dcae_contract.cpu`): OpenVINO in bfloat16 on CPUs that multiply it in hardware, with float32 kept in norms,
 attention cores and timestep sinusoids; ONNX Runtime's CPU provider in float32 elsewhere. The config's
 parameters `engine` (auto, onnxruntime, openvino), `precision` (auto, float32, bfloat16), `intra_op_threads`
-and `cache_dir` (OpenVINO's compiled graphs; default ~/.cache/dcae/openvino) choose; the gateway's variables
+and `cache_dir` (OpenVINO's compiled graphs; default $DCAE_ENGINE_CACHE, else ~/.cache/dcae/openvino) choose; the gateway's variables
 DCAE_ENGINE and DCAE_PRECISION, set in tritonserver's environment, override the first two for every model.
 
 Copied as `model.py` into every network of the CPU repository that `dcae export --cpu-python-backend`
@@ -53,8 +53,8 @@ class TritonPythonModel:
             import onnx
             import openvino as ov
 
-            cache = params.get("cache_dir") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / \
-                "dcae" / "openvino"
+            cache = (params.get("cache_dir") or os.environ.get("DCAE_ENGINE_CACHE")
+                     or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dcae" / "openvino")
             compiled, kept = compile_openvino(
                 ov, path, choice.precision, threads, cache,
                 read_nodes=lambda: onnx.load(path, load_external_data=False).graph.node, log=logger.log_info)

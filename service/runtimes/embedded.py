@@ -9,7 +9,6 @@ import asyncio
 import logging
 import os
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
@@ -80,30 +79,15 @@ def create_openvino(path, precision: str, settings: Settings, outputs: Sequence[
     import openvino as ov
 
     compiled, marked = compile_openvino(
-        ov, path, precision, settings.ort_threads, writable_cache(settings.openvino_cache()),
-        read_nodes=lambda: onnx.load(str(path), load_external_data=False).graph.node, log=log.info)
+        ov, path, precision, settings.ort_threads, settings.openvino_cache(),
+        read_nodes=lambda: onnx.load(str(path), load_external_data=False).graph.node, log=_log_once)
     return openvino_call(compiled, outputs), marked
 
 
-def writable_cache(folder: Path) -> Path | None:
-    """`folder`, made if need be; None (compile without a cache, every start) when it cannot be written, as
-    in a container whose root filesystem is read-only and whose user has no home: the gateway still serves,
-    and says how to keep the compiled graphs."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / f".write-{os.getpid()}"
-        probe.touch()
-        probe.unlink()
-        return folder
-    except OSError as e:
-        _warn_once(f"the engine cache {folder} cannot be written ({e.strerror}): OpenVINO compiles every graph at "
-                   f"each start; set DCAE_ENGINE_CACHE to a writable folder (a volume) to keep them")
-        return None
-
-
 @lru_cache(maxsize=None)
-def _warn_once(message: str) -> None:
-    log.warning(message)
+def _log_once(message: str) -> None:
+    """OpenVINO's compile messages, each once (the cache warning would come once per graph)."""
+    (log.warning if message.startswith("WARNING: ") else log.info)(message.removeprefix("WARNING: "))
 
 
 def image_pixels(network: str, repo: ModelRepository) -> Callable[[dict[str, np.ndarray]], float] | None:
