@@ -294,3 +294,16 @@ def test_a_bearer_token_does_not_override_the_x_api_key_header():
     assert control.authenticate({"x-api-key": "a-key", "authorization": "Bearer b-key"}).name == "a"
     assert control.authenticate({"authorization": "bearer b-key"}).name == "b"
     assert control.authenticate({"authorization": "Basic b-key"}) is None
+
+
+def test_an_engine_cache_that_cannot_be_written_is_no_cache(tmp_path):
+    """A read-only root and no home (the containers): OpenVINO compiles without a cache, saying so, instead of the
+    models failing to load."""
+    from dcae.contract.cpu import writable
+
+    said = []
+    (tmp_path / "file").write_text("")
+    assert writable(tmp_path / "file" / "cache", said.append) is None
+    assert "cannot be written" in said[0] and "DCAE_ENGINE_CACHE" in said[0]
+    assert writable(tmp_path / "ok" / "cache", said.append) == tmp_path / "ok" / "cache" and len(said) == 1
+    assert list((tmp_path / "ok" / "cache").iterdir()) == []  # the probe is gone
