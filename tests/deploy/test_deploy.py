@@ -717,6 +717,23 @@ def test_kubernetes_manifests_validate_against_the_schemas():
         kv.validate(broken, "1.30.0", strict=True)
 
 
+def test_kubernetes_images_are_the_ones_compose_up_builds():
+    """The manifests name the images `make compose-up` builds and runs (deploy/local_stack.py): the gateway's by
+    name and tag, Triton's from the same Dockerfile (its GPU tag on NVIDIA's base, `cpu` on the offline one)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("local_stack", REPO_ROOT / "deploy" / "local_stack.py")
+    local_stack = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(local_stack)
+    images = {i["name"]: i for i in yaml.safe_load((REPO_ROOT / "deploy/k8s/kustomization.yaml").read_text())["images"]}
+    name, tag = local_stack.GATEWAY_IMAGE.split(":")
+    assert images[name]["newTag"] == tag == compose()["x-gateway"]["image"].split(":")[1]
+    assert local_stack.TRITON_IMAGE.split(":")[0] == "dcae-triton" and "dcae-triton" in images
+    assert compose()["services"]["triton"]["build"]["context"] == "deploy/triton"
+    source = (REPO_ROOT / "deploy" / "local_stack.py").read_text()
+    assert 'ROOT / "deploy/triton/Dockerfile"' in source and 'ROOT / "Dockerfile"' in source
+
+
 def test_kubernetes_design():
     docs = {(d["kind"], d["metadata"]["name"]): d for d in kustomize()}
     triton = docs[("StatefulSet", "dcae-triton")]
