@@ -196,7 +196,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from dcae.checkpoint import convert
 
     dtype = {"float32": None, "float16": torch.float16, "bfloat16": torch.bfloat16}[args.dtype]
-    _print(convert(args.src, args.dst, dtype=dtype), args.json)
+    _print(convert(args.src, args.dst, dtype=dtype, to=args.to), args.json)
     return 0
 
 
@@ -392,11 +392,15 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and write our format (config.json + model.safetensors). An efficientvit "
                                    "generator release (e.g. dc-ae-f32c32-in-1.0-dit-xl-in-512px: autoencoder.* + "
                                    "diffusion_model.* in one file) becomes a generator checkpoint at DST with its "
-                                   "autoencoder at DST/autoencoder and the release's sampling recipe as defaults.")
+                                   "autoencoder at DST/autoencoder and the release's sampling recipe as defaults. "
+                                   "--to diffusers writes an autoencoder in diffusers' layout instead, for "
+                                   "AutoencoderDC.from_pretrained (e.g. one trained here).")
     p.add_argument("src", help="source checkpoint directory")
     p.add_argument("dst", help="output directory")
     p.add_argument("--dtype", choices=["float32", "float16", "bfloat16"], default="float32",
                    help="storage precision (default float32)")
+    p.add_argument("--to", choices=["dcae", "diffusers"], default="dcae",
+                   help="the layout written: ours (default), or diffusers' AutoencoderDC (autoencoders)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_convert)
 

@@ -30,10 +30,22 @@ __all__ = [
 ]
 
 
-def convert(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None) -> dict:
-    """Any supported checkpoint -> ours at `dst`, checked strictly. -> a summary: source_format, what
-    was written, parameters (a generator release writes the generator and its autoencoder)."""
+def convert(src: str | Path, dst: str | Path, dtype: torch.dtype | None = None, to: str = "dcae") -> dict:
+    """Any supported checkpoint -> ours at `dst`, checked strictly; `to="diffusers"`: an autoencoder in diffusers'
+    layout instead (`AutoencoderDC.from_pretrained(dst)` loads it). -> a summary: source_format, what was written,
+    parameters (a generator release writes the generator and its autoencoder)."""
     fmt = detect_format(src)
+    if to == "diffusers":
+        if fmt in (RELEASE_FORMAT, GENERATOR_FORMAT):
+            raise CheckpointError(f"{src} is a generator: --to diffusers writes autoencoders (AutoencoderDC)")
+        model = load_pretrained(src)
+        if dtype is not None:
+            model = model.to(dtype)
+        save_diffusers(model, dst)
+        return {"source_format": fmt, "format": "diffusers", "preset": model.config.name,
+                "params": count_parameters(model), "written": str(dst)}
+    if to != "dcae":
+        raise ValueError(f"to={to!r}: expected 'dcae' or 'diffusers'")
     if fmt == RELEASE_FORMAT:
         return {"source_format": fmt, **convert_release(src, dst, dtype)}
     if fmt == GENERATOR_FORMAT:

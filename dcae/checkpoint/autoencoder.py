@@ -25,7 +25,7 @@ from typing import Callable
 import torch
 from safetensors.torch import load_file, save_file
 
-from dcae.models.dc_ae import DCAE, PRESETS, DCAEConfig, get_config
+from dcae.models.dc_ae import ACTIVATIONS, DCAE, PRESETS, DCAEConfig, get_config
 
 FORMAT_NAME = "dcae"
 FORMAT_VERSION = 1
@@ -351,42 +351,57 @@ def diffusers_config(config: dict) -> DCAEConfig:
     def per_stage(value, n):
         return tuple(value) if isinstance(value, (list, tuple)) else (value,) * n
 
-    def blocks(types, scales, n):
+    def blocks(part, n):
+        types, scales = config[f"{part}_block_types"], config[f"{part}_qkv_multiscales"]
+        scales = per_stage(scales, n) if scales and isinstance(scales[0], (list, tuple)) else (tuple(scales),) * n
         out = []
-        for t, sc in zip(per_stage(types, n), per_stage(scales, n)):
+        for t, sc in zip(per_stage(types, n), scales):
             if t == "ResBlock":
                 out.append("res")
             elif t == "EfficientViTBlock":
                 out.append("evit_ms" if tuple(sc) == (5,) else "evit" if not sc else None)
+                if out[-1] is None:
+                    raise CheckpointError(f"{part}_qkv_multiscales: {list(sc)} is not supported (the DC-AE model "
+                                          f"aggregates at scale 5 or not at all)")
             else:
-                out.append(None)
-            if out[-1] is None:
-                raise CheckpointError(f"unsupported diffusers block {t!r} with multiscales {sc!r}")
+                raise CheckpointError(f"{part}_block_types: {t!r} is not supported (ResBlock, EfficientViTBlock)")
         return tuple(out)
+
+    def norm(value):
+        if value not in _DIFFUSERS_NORMS:
+            raise CheckpointError(f"decoder_norm_types: {value!r} is not supported ({sorted(_DIFFUSERS_NORMS)})")
+        return _DIFFUSERS_NORMS[value]
+
+    def activation(field: str, value: str) -> str:
+        if str(value).lower() not in ACTIVATIONS:
+            raise CheckpointError(f"{field}: {value!r} is not supported (the DC-AE model has {sorted(ACTIVATIONS)})")
+        return str(value).lower()
 
     try:
         widths = tuple(config["encoder_block_out_channels"])
         if tuple(config["decoder_block_out_channels"]) != widths:
-            raise CheckpointError("encoder and decoder widths differ; DC-AE presets use one width list")
-        if not (config.get("encoder_out_shortcut", True) and config.get("decoder_in_shortcut", True)):
-            raise CheckpointError("checkpoints without the latent shortcuts are not supported")
-        if config.get("decoder_conv_act_fn", "relu") != "relu" or config.get("attention_head_dim", 32) != 32:
-            raise CheckpointError("unsupported decoder_conv_act_fn or attention_head_dim")
+            raise CheckpointError("encoder_block_out_channels and decoder_block_out_channels differ: the DC-AE model "
+                                  f"has one width list ({list(widths)} vs {list(config['decoder_block_out_channels'])})")
+        head_dim = int(config.get("attention_head_dim", 32))
         n = len(widths)
         cfg = DCAEConfig(
             name="diffusers-import",
             width_list=widths,
             encoder_depths=tuple(config["encoder_layers_per_block"]),
-            encoder_blocks=blocks(config["encoder_block_types"], config["encoder_qkv_multiscales"], n),
+            encoder_blocks=blocks("encoder", n),
             decoder_depths=tuple(config["decoder_layers_per_block"]),
-            decoder_blocks=blocks(config["decoder_block_types"], config["decoder_qkv_multiscales"], n),
-            decoder_norms=tuple(_DIFFUSERS_NORMS[x] for x in per_stage(config["decoder_norm_types"], n)),
-            decoder_acts=per_stage(config["decoder_act_fns"], n),
+            decoder_blocks=blocks("decoder", n),
+            decoder_norms=tuple(norm(x) for x in per_stage(config["decoder_norm_types"], n)),
+            decoder_acts=tuple(activation("decoder_act_fns", a) for a in per_stage(config["decoder_act_fns"], n)),
             latent_channels=config["latent_channels"],
             scaling_factor=float(config.get("scaling_factor", 1.0)),
             downsample="pixel_unshuffle" if config.get("downsample_block_type") == "pixel_unshuffle" else "conv",
             upsample="interpolate" if config.get("upsample_block_type") == "interpolate" else "pixel_shuffle",
             in_channels=config.get("in_channels", 3),
+            head_dim=head_dim,
+            encoder_out_shortcut=bool(config.get("encoder_out_shortcut", True)),
+            decoder_in_shortcut=bool(config.get("decoder_in_shortcut", True)),
+            decoder_out_act=activation("decoder_conv_act_fn", config.get("decoder_conv_act_fn", "relu")),
         )
     except KeyError as e:
         raise CheckpointError(f"diffusers config.json lacks {e}") from None
@@ -433,8 +448,9 @@ def diffusers_config_dict(cfg: DCAEConfig) -> dict:
         "upsample_block_type": "interpolate" if cfg.upsample == "interpolate" else "pixel_shuffle",
         "downsample_block_type": "pixel_unshuffle" if cfg.downsample == "pixel_unshuffle" else "Conv",
         "decoder_norm_types": [_TO_DIFFUSERS_NORMS[n] for n in cfg.decoder_norms],
-        "decoder_act_fns": list(cfg.decoder_acts), "encoder_out_shortcut": True, "decoder_in_shortcut": True,
-        "decoder_conv_act_fn": "relu", "scaling_factor": cfg.scaling_factor,
+        "decoder_act_fns": list(cfg.decoder_acts), "encoder_out_shortcut": cfg.encoder_out_shortcut,
+        "decoder_in_shortcut": cfg.decoder_in_shortcut, "decoder_conv_act_fn": cfg.decoder_out_act,
+        "scaling_factor": cfg.scaling_factor,
     }
 
 

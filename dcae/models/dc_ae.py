@@ -87,11 +87,13 @@ def build_norm(kind: str, channels: int) -> nn.Module:
     raise ValueError(f"unknown norm {kind!r}; expected 'rms' or 'bn'")
 
 
+ACTIVATIONS = {"relu": nn.ReLU, "silu": nn.SiLU}
+
+
 def build_act(kind: str) -> nn.Module:
-    acts = {"relu": nn.ReLU, "silu": nn.SiLU}
-    if kind not in acts:
-        raise ValueError(f"unknown activation {kind!r}; expected one of {sorted(acts)}")
-    return acts[kind]()
+    if kind not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {kind!r}; expected one of {sorted(ACTIVATIONS)}")
+    return ACTIVATIONS[kind]()
 
 
 def conv3x3(in_channels: int, out_channels: int, bias: bool = True, stride: int = 1) -> nn.Conv2d:
@@ -317,6 +319,12 @@ class DCAEConfig:
     residual_shortcuts: bool = True  # False: the paper's ablation without residual autoencoding
     in_channels: int = 3
     head_dim: int = 32
+    # diffusers' AutoencoderDC options (DC-AE-Lite's decoder: decoder_out_act "silu"): the shortcut from the last
+    # encoder stage to the latent and from the latent to the first decoder stage, the activation before the
+    # decoder's output convolution.
+    encoder_out_shortcut: bool = True
+    decoder_in_shortcut: bool = True
+    decoder_out_act: str = "relu"  # | "silu"
 
     def __post_init__(self) -> None:
         n = len(self.width_list)
@@ -324,6 +332,9 @@ class DCAEConfig:
                   "decoder_acts"):
             if len(getattr(self, f)) != n:
                 raise ValueError(f"{self.name}: {f} has {len(getattr(self, f))} entries, width_list has {n}")
+        for f, value in [("decoder_out_act", self.decoder_out_act)] + [("decoder_acts", a) for a in self.decoder_acts]:
+            if value not in ACTIVATIONS:
+                raise ValueError(f"{self.name}: {f} {value!r} is not one of {sorted(ACTIVATIONS)}")
 
     @property
     def compression(self) -> int:
@@ -386,7 +397,7 @@ class Encoder(nn.Module):
             self.stages.append(Stage(blocks, down, resample_first=False))
         self.project_out = conv3x3(widths[-1], cfg.latent_channels)
         self.out_shortcut = (SpaceToChannelAverage(widths[-1], cfg.latent_channels, 1)
-                             if cfg.residual_shortcuts else None)
+                             if cfg.residual_shortcuts and cfg.encoder_out_shortcut else None)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.project_in(x)
@@ -402,7 +413,7 @@ class Decoder(nn.Module):
         widths, depths = cfg.width_list, cfg.decoder_depths
         self.project_in = conv3x3(cfg.latent_channels, widths[-1])
         self.in_shortcut = (ChannelToSpaceDuplicate(cfg.latent_channels, widths[-1], 1)
-                            if cfg.residual_shortcuts else None)
+                            if cfg.residual_shortcuts and cfg.decoder_in_shortcut else None)
         # Stored shallow-to-deep like the encoder (stages[0] is the full-resolution head); run deep-to-shallow.
         self.stages = nn.ModuleList()
         for s, (width, depth) in enumerate(zip(widths, depths)):
@@ -418,6 +429,7 @@ class Decoder(nn.Module):
             self.project_out = conv3x3(head_width, cfg.in_channels)
         else:  # mirror of the encoder's project_in: the last up-sampling, without shortcut
             self.project_out = UpBlock(head_width, cfg.in_channels, cfg.upsample, shortcut=False)
+        self.out_act = F.silu if cfg.decoder_out_act == "silu" else F.relu
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         x = self.project_in(z)
@@ -425,7 +437,7 @@ class Decoder(nn.Module):
             x = x + self.in_shortcut(z)
         for stage in reversed(self.stages):
             x = stage(x)
-        return self.project_out(F.relu(self.norm_out(x)))
+        return self.project_out(self.out_act(self.norm_out(x)))
 
 
 class DCAE(nn.Module):

@@ -84,6 +84,61 @@ def test_ours_saved_in_diffusers_format_loads_in_diffusers_and_matches(cfg, tmp_
         assert torch.equal(back.state_dict()[k], v), k
 
 
+TINY = dict(in_channels=3, latent_channels=8, attention_head_dim=8, encoder_block_types=("ResBlock", "ResBlock", "EfficientViTBlock"),
+            decoder_block_types=("ResBlock", "ResBlock", "EfficientViTBlock"), encoder_block_out_channels=(16, 32, 32),
+            decoder_block_out_channels=(16, 32, 32), encoder_layers_per_block=(1, 1, 1), decoder_layers_per_block=(1, 1, 2),
+            encoder_qkv_multiscales=((), (), (5,)), decoder_qkv_multiscales=((), (), (5,)),
+            decoder_norm_types=("batch_norm", "batch_norm", "rms_norm"), decoder_act_fns=("relu", "relu", "silu"),
+            scaling_factor=0.4)
+VARIANTS = {  # AutoencoderDC options beyond the published presets'
+    "lite-decoder": {"decoder_conv_act_fn": "silu"},  # DC-AE-Lite (dc-ai/dc-ae-lite-f32c32-diffusers)
+    "head-dim-16": {"attention_head_dim": 16},
+    "head-dim-12": {"attention_head_dim": 12},  # not a divisor of the widths: heads = width // 12, as diffusers
+    "no-latent-shortcuts": {"encoder_out_shortcut": False, "decoder_in_shortcut": False},  # DC-AE 1.5's shape
+    "one-value-for-all-stages": {"encoder_block_types": "ResBlock", "decoder_block_types": "EfficientViTBlock",
+                                 "decoder_norm_types": "rms_norm", "decoder_act_fns": "silu"},
+    "conv-and-interpolate": {"downsample_block_type": "Conv", "upsample_block_type": "interpolate",
+                             "encoder_layers_per_block": (0, 1, 1), "decoder_layers_per_block": (0, 1, 1)},
+}
+
+
+@pytest.mark.parametrize("variant", VARIANTS, ids=str)
+def test_autoencoderdc_variants_load_and_write_back_equal_to_diffusers(variant, tmp_path):
+    """An AutoencoderDC that diffusers accepts loads here with equal outputs, and `dcae convert --to diffusers`
+    writes it back in a form AutoencoderDC.from_pretrained loads, again with equal outputs."""
+    ref = randomize_(diffusers.AutoencoderDC(**{**TINY, **VARIANTS[variant]}), 3).eval()
+    ref.save_pretrained(tmp_path / "diffusers", safe_serialization=True)
+    ours = load_pretrained(tmp_path / "diffusers")
+    assert count_parameters(ours) == count_parameters(ref)
+    check_same_outputs(ours, ref, ours.config, [(32, 32), (64, 96)])
+    summary = convert(tmp_path / "diffusers", tmp_path / "back", to="diffusers")
+    assert summary["format"] == "diffusers"
+    again = diffusers.AutoencoderDC.from_pretrained(tmp_path / "back").eval()
+    for key in ("attention_head_dim", "encoder_out_shortcut", "decoder_in_shortcut", "decoder_conv_act_fn",
+                "latent_channels", "scaling_factor"):
+        assert again.config[key] == ref.config[key], key
+    check_same_outputs(ours, again, ours.config, [(64, 96)])
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"decoder_act_fns": "gelu"}, "decoder_act_fns"),
+    ({"decoder_conv_act_fn": "mish"}, "decoder_conv_act_fn"),
+    ({"decoder_block_out_channels": (16, 32, 64)}, "decoder_block_out_channels"),
+    ({"encoder_qkv_multiscales": ((), (), (3,))}, "encoder_qkv_multiscales"),
+    ({"decoder_norm_types": "layer_norm"}, "decoder_norm_types"),
+    ({"encoder_block_types": ("ResBlock", "ResBlock", "AttnBlock")}, "encoder_block_types"),
+])
+def test_an_autoencoderdc_config_beyond_the_model_is_refused_naming_the_field(change, field, tmp_path):
+    from dcae.checkpoint import CheckpointError
+
+    config = {"_class_name": "AutoencoderDC", **json.loads(json.dumps({**TINY, **change}))}
+    (tmp_path / "ae").mkdir()
+    (tmp_path / "ae" / "config.json").write_text(json.dumps(config))
+    save_file({"x": torch.zeros(1)}, str(tmp_path / "ae" / "diffusion_pytorch_model.safetensors"))
+    with pytest.raises(CheckpointError, match=field):
+        load_pretrained(tmp_path / "ae")
+
+
 @pytest.mark.slow
 def test_full_size_f32c32_in_matches_diffusers(tmp_path):
     cfg = get_config("dc-ae-f32c32-in-1.0")
