@@ -22,6 +22,12 @@ import torch.nn.functional as F
 from torch import nn
 
 
+# SANA 1.5 normalises queries and keys (self- and cross-attention) by one RMSNorm over all heads, before the heads
+# are split, with diffusers' Attention's eps.
+QK_NORMS = (None, "rms_norm_across_heads")
+QK_NORM_EPS = 1e-5
+
+
 @dataclass(frozen=True)
 class SanaConfig:
     """The fields of diffusers' `SanaTransformer2DModel` config that shape the network."""
@@ -62,12 +68,12 @@ class SanaConfig:
         cfg = cls(**{k: v for k, v in config.items() if k in known})
         unsupported = {"interpolation_scale": cfg.interpolation_scale is not None,  # sin-cos position embedding
                        "guidance_embeds": cfg.guidance_embeds,  # SANA-Sprint's guidance embedding
-                       "qk_norm": cfg.qk_norm is not None}  # SANA 1.5's normalised queries and keys
+                       "qk_norm": cfg.qk_norm not in QK_NORMS}
         named = [k for k, v in unsupported.items() if v]
         if named:
             raise ValueError(f"SANA transformer config with {', '.join(f'{k}={config.get(k)!r}' for k in named)}: "
-                             "not implemented (SANA 1.0 releases: no position embedding, no guidance embedding, "
-                             "no qk norm)")
+                             "not implemented (SANA 1.0 and 1.5 releases: no position embedding, no guidance "
+                             f"embedding, qk_norm one of {sorted(map(str, QK_NORMS))})")
         return cfg
 
 
@@ -124,14 +130,25 @@ class AdaLayerNormSingle(nn.Module):
 class Attention(nn.Module):
     """Projections in diffusers' names: to_q, to_k, to_v, to_out.0 (to_out.1 is dropout, no weights)."""
 
-    def __init__(self, dim: int, heads: int, head_dim: int, kv_dim: int, bias: bool, out_bias: bool = True) -> None:
+    def __init__(self, dim: int, heads: int, head_dim: int, kv_dim: int, bias: bool, out_bias: bool = True,
+                 qk_norm: str | None = None) -> None:
         super().__init__()
         inner = heads * head_dim
         self.heads = heads
         self.to_q = nn.Linear(dim, inner, bias=bias)
         self.to_k = nn.Linear(kv_dim, inner, bias=bias)
         self.to_v = nn.Linear(kv_dim, inner, bias=bias)
+        if qk_norm == "rms_norm_across_heads":  # SANA 1.5: norm_q, norm_k over all heads (diffusers' names)
+            self.norm_q, self.norm_k = RMSNorm(inner, QK_NORM_EPS), RMSNorm(inner, QK_NORM_EPS)
+        else:
+            self.norm_q = self.norm_k = None
         self.to_out = nn.ModuleList([nn.Linear(inner, dim, bias=out_bias), nn.Identity()])
+
+    def qk(self, x: torch.Tensor, kv: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        q, k = self.to_q(x), self.to_k(kv)
+        if self.norm_q is not None:
+            q, k = self.norm_q(q), self.norm_k(k)
+        return q, k
 
     def forward(self, x: torch.Tensor, context: torch.Tensor | None = None,
                 bias: torch.Tensor | None = None) -> torch.Tensor:
@@ -142,7 +159,8 @@ class Attention(nn.Module):
     def linear(self, x: torch.Tensor) -> torch.Tensor:
         """ReLU linear self-attention over (N, T, D), accumulated in float32."""
         n, t, _ = x.shape
-        q, k, v = (F.relu(self.to_q(x)), F.relu(self.to_k(x)), self.to_v(x))
+        q, k = self.qk(x, x)
+        q, k, v = F.relu(q), F.relu(k), self.to_v(x)
         q, k, v = (y.float().view(n, t, self.heads, -1).transpose(1, 2) for y in (q, k, v))  # (N, H, T, d)
         kv = torch.einsum("nhtd,nhte->nhde", k, v)  # sum over tokens of k v^T: (N, H, d, d)
         numerator = torch.einsum("nhtd,nhde->nhte", q, kv)
@@ -154,7 +172,7 @@ class Attention(nn.Module):
     def cross(self, x: torch.Tensor, context: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
         """Softmax attention from the image tokens to the caption tokens; `bias` (N, 1, 1, L) masks padding."""
         n = x.shape[0]
-        q, k, v = self.to_q(x), self.to_k(context), self.to_v(context)
+        (q, k), v = self.qk(x, context), self.to_v(context)
         q, k, v = (y.view(n, y.shape[1], self.heads, -1).transpose(1, 2) for y in (q, k, v))
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
         return self.to_out[0](out.transpose(1, 2).reshape(n, x.shape[1], -1))
@@ -181,10 +199,11 @@ class SanaBlock(nn.Module):
         super().__init__()
         d = cfg.dim
         self.norm1 = nn.LayerNorm(d, elementwise_affine=False, eps=cfg.norm_eps)
-        self.attn1 = Attention(d, cfg.num_attention_heads, cfg.attention_head_dim, d, cfg.attention_bias)
+        self.attn1 = Attention(d, cfg.num_attention_heads, cfg.attention_head_dim, d, cfg.attention_bias,
+                               qk_norm=cfg.qk_norm)
         self.norm2 = nn.LayerNorm(d, elementwise_affine=cfg.norm_elementwise_affine, eps=cfg.norm_eps)
         self.attn2 = Attention(d, cfg.num_cross_attention_heads, cfg.cross_attention_head_dim, cfg.cross_attention_dim,
-                               bias=True)
+                               bias=True, qk_norm=cfg.qk_norm)
         self.ff = GLUMBConv(d, cfg.mlp_ratio)
         self.scale_shift_table = nn.Parameter(torch.randn(6, d) / d**0.5)
 

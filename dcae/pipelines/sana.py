@@ -41,7 +41,7 @@ def read_release(directory: str | Path) -> dict:
     index = json.loads((directory / "model_index.json").read_text())
     name = index.get("_class_name")
     if name not in PIPELINE_CLASSES:
-        raise ValueError(f"{directory}: {name!r} is not implemented (SANA 1.0 releases: {', '.join(PIPELINE_CLASSES)})")
+        raise ValueError(f"{directory}: {name!r} is not implemented (SANA 1.0 and 1.5 releases: {', '.join(PIPELINE_CLASSES)})")
     missing = [p for p in ("transformer", "text_encoder", "tokenizer", "vae", "scheduler") if not (directory / p).is_dir()]
     if missing:
         raise FileNotFoundError(f"{directory} lacks {', '.join(f'{m}/' for m in missing)}: not a complete SANA release")

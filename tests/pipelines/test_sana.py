@@ -31,9 +31,11 @@ def rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
     return ((a - b).abs().max() / b.abs().max()).item()
 
 
-@pytest.mark.parametrize("patch_size", [1, 2])
-def test_equals_diffusers_on_the_same_weights(tmp_path, patch_size):
-    ref = reference(tmp_path, patch_size=patch_size)
+@pytest.mark.parametrize("overrides", [{"patch_size": 1}, {"patch_size": 2},
+                                       {"qk_norm": "rms_norm_across_heads"}],  # SANA 1.5
+                         ids=["sana-1.0", "patch-2", "sana-1.5-qk-norm"])
+def test_equals_diffusers_on_the_same_weights(tmp_path, overrides):
+    ref = reference(tmp_path, **overrides)
     ours = load_sana_transformer(tmp_path / "transformer")
     g = torch.Generator().manual_seed(1)
     x = torch.randn(3, 8, 8, 6, generator=g)  # not square: the token grid keeps its shape
@@ -66,7 +68,7 @@ def test_strict_loading_names_what_does_not_match(tmp_path):
 
 
 def test_configurations_not_implemented_are_refused_by_name(tmp_path):
-    for overrides, name in (({"guidance_embeds": True}, "guidance_embeds"), ({"qk_norm": "rms_norm_across_heads"}, "qk_norm"),
+    for overrides, name in (({"guidance_embeds": True}, "guidance_embeds"), ({"qk_norm": "rms_norm"}, "qk_norm"),
                             ({"interpolation_scale": 1.0}, "interpolation_scale")):
         config = {**TINY, **overrides}
         with pytest.raises(ValueError, match=f"{name}=.*not implemented"):
@@ -148,6 +150,20 @@ def test_the_release_scheduler_sets_the_defaults(sana_release, tmp_path):
     objective, defaults = scheduler_defaults(directory)
     assert defaults == {"sampler": "dpmpp_2m", "steps": 20, "guidance": 4.5}
     assert (objective.flow_shift, objective.sigma_max, objective.integer_timesteps) == (3.0, 0.999, True)
+
+
+def test_a_sana_1_5_release_equals_its_pipeline(tmp_path):
+    """SANA 1.5 (normalised queries and keys, diffusers' SanaPipeline): the same images from the same noise."""
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    pipe = write_sana_release(tmp_path / "Sana_1.5_tiny", seed=5, transformer={"qk_norm": "rms_norm_across_heads"})
+    noise = np.random.default_rng(2).standard_normal((2, 32, 2, 2)).astype(np.float32)
+    expected = _diffusers_images(pipe, "a red cat", noise, num_inference_steps=3, guidance_scale=4.5)
+    ours = SanaPipeline.from_pretrained(tmp_path / "Sana_1.5_tiny")
+    assert ours.transformer.config.qk_norm == "rms_norm_across_heads"
+    got = to_uint8(ours("a red cat", latents=noise, steps=3, guidance=4.5).numpy())
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= 2
 
 
 def test_a_flow_euler_release_equals_its_pipeline(tmp_path):

@@ -199,12 +199,13 @@ GEMMA_2_2B = dict(vocab_size=256000, hidden_size=2304, intermediate_size=9216, n
 
 
 def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_size: int = 2,
-                       full_size: bool = False):
+                       full_size: bool = False, transformer: dict | None = None):
     """A SANA release in diffusers' layout with random weights, written by diffusers' own SanaPipeline.save_pretrained:
     a 2-layer transformer, a 2-layer Gemma-2 (hidden 24), the tokenizer above, dc-ae-f32c32-tiny as the VAE
     (scaling factor 0.37) and the releases' flow DPM-Solver (flow shift 3) or a flow Euler scheduler.
     `full_size`: Sana-600M at 512 px, Gemma-2-2B (stored in bfloat16, as the releases store it) and
     dc-ae-f32c32-sana-1.0, with the tokenizer above (the real Gemma tokenizer is not available offline).
+    `transformer`: overrides of the transformer's config (SANA 1.5: qk_norm="rms_norm_across_heads").
     -> the diffusers pipeline (eval)."""
     from pathlib import Path
 
@@ -232,7 +233,7 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
         in_channels=32, out_channels=32, num_attention_heads=2, attention_head_dim=8, num_layers=2,
         num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16, caption_channels=24,
         mlp_ratio=2.5, sample_size=sample_size, patch_size=1)
-    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape), seed=seed + 2).eval()
+    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape, **(transformer or {})), seed=seed + 2).eval()
     if scheduler == "dpm":
         sched = diffusers.DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++",
                                                       solver_order=2, prediction_type="flow_prediction",
