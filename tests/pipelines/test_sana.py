@@ -143,6 +143,34 @@ def test_prompts_are_tokenised_as_the_releases_tokenizer_does(sana_release):
     assert prompting.selected(length) == [0] + list(range(length - 299, length))
 
 
+def test_a_gemma_style_tokenizer_gives_the_ids_transformers_gemma_tokenizer_gives(tmp_path):
+    """transformers 5's GemmaTokenizer builds its own pipeline (normalizer, BPE with byte fallback) from the file's
+    vocabulary and merges; we read tokenizer.json as written. On a Gemma-shaped file the two give the same ids, with
+    SANA's rules on top as the pipeline calls it: spaces, punctuation, capitals, non-ASCII, truncation, padding."""
+    from transformers import GemmaTokenizer
+
+    from dcae.contract.sana_prompt import SanaPrompting
+    from support.releases import gemma_style_tokenizer
+
+    directory = gemma_style_tokenizer(tmp_path / "tokenizer")
+    theirs = GemmaTokenizer.from_pretrained(str(directory))
+    prompting = SanaPrompting.from_release(directory)
+    chi = "\n".join(prompting.instruction)
+    length = len(theirs.encode(chi)) + 300 - 2
+    prompts = ["a photo of a red cat", "A  Dog,   under the BLUE sky!", " leading and trailing  ",
+               "Café über naïve 東京 🐈", "tabs\tand\nnew lines", "ÉCOLE sea-cat's", "cat " * 500]
+    ids, mask = prompting.tokenize(prompts)
+    ref = theirs([chi + p.lower().strip() for p in prompts], padding="max_length", max_length=length,
+                 truncation=True, add_special_tokens=True, return_tensors="np")
+    np.testing.assert_array_equal(ids, ref.input_ids)
+    np.testing.assert_array_equal(mask, ref.attention_mask)
+    assert (ids > 260).any() and (ids[:, 1:] < 261).any()  # merged pieces and byte-fallback tokens both occur
+    neg_ids, _ = prompting.tokenize(["Ünïcode, Négatif!"], negative=True)  # lower-cased, as the pipeline does
+    neg_ref = theirs(["Ünïcode, Négatif!".lower()], padding="max_length", max_length=300, truncation=True,
+                     add_special_tokens=True, return_tensors="np")
+    np.testing.assert_array_equal(neg_ids, neg_ref.input_ids)
+
+
 def test_the_release_scheduler_sets_the_defaults(sana_release, tmp_path):
     from dcae.pipelines.sana import scheduler_defaults
 

@@ -189,6 +189,33 @@ def sana_tokenizer():
                                    unk_token="<unk>", padding_side="right")
 
 
+def gemma_style_tokenizer(directory):
+    """A tokenizer.json shaped like Gemma's (the normalizer replacing spaces by "▁", no pre-tokenizer, BPE with byte
+    fallback over <0x00>..<0xFF>, <bos> prepended by the post-processor; <pad> 0, <eos> 1, <bos> 2), trained by
+    `tokenizers` on a few sentences (a vocabulary of 400), with a tokenizer_config.json naming GemmaTokenizer."""
+    import json
+    from pathlib import Path
+
+    from tokenizers import Tokenizer, decoders, models, normalizers, processors, trainers
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    specials = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>"] + [f"<0x{b:02X}>" for b in range(256)]
+    tok = Tokenizer(models.BPE(unk_token="<unk>", byte_fallback=True, fuse_unk=True))
+    tok.normalizer = normalizers.Replace(" ", "▁")
+    tok.decoder = decoders.Sequence([decoders.Replace("▁", " "), decoders.ByteFallback(), decoders.Fuse()])
+    corpus = ["a photo of a red cat on the sea", "A dog, under the blue sky!", "green hills over the sea",
+              "small large cat dog", "given a user prompt, generate an enhanced prompt"] * 20
+    tok.train_from_iterator(corpus, trainers.BpeTrainer(vocab_size=400, special_tokens=specials, show_progress=False))
+    tok.post_processor = processors.TemplateProcessing(single="<bos> $A", pair="<bos> $A $B",
+                                                       special_tokens=[("<bos>", 2)])
+    tok.save(str(directory / "tokenizer.json"))
+    (directory / "tokenizer_config.json").write_text(json.dumps({
+        "tokenizer_class": "GemmaTokenizer", "bos_token": "<bos>", "eos_token": "<eos>", "pad_token": "<pad>",
+        "unk_token": "<unk>", "add_bos_token": True, "add_eos_token": False, "padding_side": "right"}))
+    return directory
+
+
 # Sana_600M_512px_diffusers' transformer/config.json and Gemma-2-2B's text_encoder/config.json (the full sizes)
 SANA_600M_512PX = dict(in_channels=32, out_channels=32, num_attention_heads=36, attention_head_dim=32, num_layers=28,
                        num_cross_attention_heads=16, cross_attention_head_dim=72, cross_attention_dim=1152,
