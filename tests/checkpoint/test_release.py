@@ -23,7 +23,7 @@ from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
 from dcae.models.dit import get_config as dit_config
 from support.releases import write_release
-from support.served import cpu_triton, gateway, images_of
+from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -64,10 +64,7 @@ def converted(release):
 
 @pytest.fixture(scope="module")
 def release_repository(converted):
-    from export.repository import export_repository
-
-    export_repository(converted.parent / "repo", generator=converted, log=lambda *a: None)
-    return converted.parent / "repo"
+    return repository_beside(converted)
 
 
 @pytest.fixture(scope="module")

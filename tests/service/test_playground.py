@@ -7,7 +7,6 @@ against the shipped models)."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from pathlib import Path

@@ -11,7 +11,7 @@ import pytest
 
 from dcae.contract.pixels import to_uint8
 from support.releases import write_sana_release
-from support.served import cpu_triton, gateway, images_of
+from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -27,10 +27,7 @@ def sana15_release(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sana15_repository(sana15_release):
-    from export.repository import export_repository
-
-    export_repository(sana15_release.parent / "repo", generator=sana15_release, log=lambda *a: None)
-    return sana15_release.parent / "repo"
+    return repository_beside(sana15_release)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from PIL import Image
 from dcae.contract.cpu import bf16_matrix, cpu_flags
 from dcae.contract.pixels import to_uint8
 from support.releases import write_sana_release
-from support.served import cpu_triton, gateway, images_of
+from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -40,10 +40,7 @@ def sana_release(tmp_path_factory):
 @pytest.fixture(scope="module")
 def sana_repository(sana_release):
     """The GPU repository; the release lies beside it (DCAE_WEIGHTS for the torch runtime: the parent)."""
-    from export.repository import export_repository
-
-    export_repository(sana_release.parent / "repo", generator=sana_release, log=lambda *a: None)
-    return sana_release.parent / "repo"
+    return repository_beside(sana_release)
 
 
 @pytest.fixture(scope="module")

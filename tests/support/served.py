@@ -71,6 +71,15 @@ def cpu_triton(repository: Path, generator: Path, log_dir: Path):
         yield server
 
 
+def repository_beside(generator: Path) -> Path:
+    """`generator` (our checkpoint or a release folder) exported to the model repository `repo` beside it, so that
+    the torch runtime finds the generator in the repository's parent (DCAE_WEIGHTS)."""
+    from export.repository import export_repository
+
+    export_repository(generator.parent / "repo", generator=generator, log=lambda *a: None)
+    return generator.parent / "repo"
+
+
 def runtime_env(runtime: str, repository: Path | None = None, triton=None) -> dict[str, str]:
     """The settings of one of RUNTIMES (or "torch"): the embedded runtime over `repository`, the torch runtime
     over it and the checkpoints beside it, or Triton's over `triton`."""
