@@ -143,7 +143,7 @@ def _sana_info(directory: str) -> dict:
 
     from dcae.checkpoint import read_checkpoint
     from dcae.models.sana import SanaConfig, SanaTransformer
-    from dcae.pipelines.sana import read_release, scheduler_defaults
+    from dcae.pipelines.sana import family, read_release, scheduler_defaults
 
     read_release(directory)
     root = Path(directory)
@@ -153,7 +153,8 @@ def _sana_info(directory: str) -> dict:
     ae_cfg, _ = read_checkpoint(root / "vae")
     text = json.loads((root / "text_encoder" / "config.json").read_text())
     objective, sampling = scheduler_defaults(root)
-    return {"name": cfg.name, "kind": "sana", "params": params, "conditioning": "text",
+    return {"name": cfg.name, "kind": "sana", "family": family(cfg), "params": params, "conditioning": "text",
+            "guidance": "embedded" if cfg.guidance_embeds else "classifier-free",
             "text_encoder": {"architecture": (text.get("architectures") or ["?"])[0],
                              "layers": text.get("num_hidden_layers"), "hidden_size": text.get("hidden_size")},
             "objective": dataclasses.asdict(objective), "sampling": sampling,
@@ -288,8 +289,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     output = _output_path(args.output, image=True)
     if args.model and is_sana_release(args.model):
         return _generate_sana(args, output)
-    if args.height or args.width or args.latents:
-        raise SystemExit("error: --height, --width and --latents are for SANA releases (a DiT generator has one size)")
+    if args.height or args.width or args.latents or args.step_noise or args.image:
+        raise SystemExit("error: --height, --width, --latents, --step-noise and --image are for SANA releases (a DiT "
+                         "generator has one size)")
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
@@ -337,12 +339,22 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
 
     if args.prompt is None:
         raise SystemExit("error: SANA is text-conditioned: give --prompt")
-    latents = None
+    latents = step_noise = image = None
     if args.latents:
         latents = np.load(args.latents, allow_pickle=False)
         if latents.ndim != 4:
             raise SystemExit(f"error: --latents {args.latents}: expected (n, C, h, w) start noise, got shape "
                              f"{latents.shape}")
+    if args.step_noise:
+        step_noise = np.load(args.step_noise, allow_pickle=False)
+        if step_noise.ndim != 5:
+            raise SystemExit(f"error: --step-noise {args.step_noise}: expected (steps, n, C, h, w) noise, got shape "
+                             f"{step_noise.shape}")
+    if args.image:
+        from dcae.data.files import load_image
+        from dcae.data.tensors import to_tensor
+
+        image = to_tensor(load_image(args.image))[None]
     pipe = SanaPipeline.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
@@ -357,7 +369,8 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
     t0 = time.perf_counter()
     with autocast(args.device, args.precision):
         images = pipe(args.prompt, n=args.n, seed=args.seed, negative_prompt=args.negative_prompt, height=height,
-                      width=width, latents=latents, callback=lambda done, total: bar.update(1), **sampling).float()
+                      width=width, latents=latents, callback=lambda done, total: bar.update(1), step_noise=step_noise,
+                      image=image, strength=args.strength, **sampling).float()
     bar.close()
     if args.resolution_binning and tuple(images.shape[2:]) != asked:  # resized and center-cropped to the size asked
         fitted = np.stack([fit(image, *asked) for image in to_uint8(images.numpy())])
@@ -460,6 +473,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--latents", default=None, metavar="FILE.npy",
                    help="SANA: the start noise, (n, C, h, w) float in the model's latent space (e.g. another "
                         "implementation's, to reproduce its images); sets n and the size")
+    p.add_argument("--step-noise", default=None, metavar="FILE.npy",
+                   help="SANA-Sprint: the fresh noise of each step run, (steps, n, C, h, w) (e.g. another "
+                        "implementation's, to reproduce its images; default: from the seed)")
+    p.add_argument("--image", default=None, metavar="FILE",
+                   help="SANA: image-to-image from this image (generated at its size; sides multiples of the "
+                        "autoencoder's compression)")
+    p.add_argument("--strength", type=finite_float, default=0.6,
+                   help="with --image: how much of the image is re-generated, 0 to 1 (default 0.6)")
     p.add_argument("--resolution-binning", action="store_true",
                    help="SANA: generate at the native area with the aspect ratio of --height/--width (any sizes), "
                         "then resize and center-crop to them")

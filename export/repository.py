@@ -31,6 +31,7 @@ from pathlib import Path
 from dcae.contract.generation import sampling_defaults
 from dcae.contract.imagenet_classes import CLASS_TABLE_FILE, NUM_CLASSES, ClassTable
 from dcae.contract.metadata import METADATA_KEY, GeneratorInfo, Int8Info, RepositoryMetadata, read_metadata
+from dcae.contract.sampling import fitting_samplers
 from export.precision import convert_to_fp16
 from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoencoder
 from export.to_onnx import check_signature, export_onnx
@@ -67,15 +68,9 @@ def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
         "default_steps": int(defaults["steps"]),
         "default_guidance": float(defaults["guidance"]),
         "default_sampler": defaults["sampler"],
-        "samplers": _fitting_samplers(objective.kind),
+        "samplers": fitting_samplers(objective.kind),
         "max_images": MAX_BATCH_DIT // 2,
     }
-
-
-def _fitting_samplers(kind: str) -> list[str]:
-    from dcae.contract.sampling import SAMPLERS
-
-    return [s for s in SAMPLERS if not (s == "euler" and kind != "flow") and not (s == "ddpm" and kind != "ddpm")]
 
 
 def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, dict, dict]:
@@ -105,7 +100,7 @@ def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, d
         "out_channels": cfg.out_channels or cfg.in_channels, "text_len": prompting.max_sequence_length,
         "null_class": None, "null_context": "the negative prompt's caption (default: the empty prompt)",
         "class_names": None, "default_steps": defaults["steps"], "default_guidance": defaults["guidance"],
-        "default_sampler": defaults["sampler"], "samplers": _fitting_samplers(objective.kind),
+        "default_sampler": defaults["sampler"], "samplers": fitting_samplers(objective.kind),
         "max_images": MAX_BATCH_DIT // 2, "weights_sha256": weights_digest(release / "transformer"),
         "family": "sana", "max_image_size": max_side * f}
     te = text.model.config

@@ -7,6 +7,7 @@ The one rule, used by the gateway, Triton's generate model and the PyTorch pipel
   - SANA (`negative_caption`): otherwise the default negative prompt's (the empty prompt's caption, as
     diffusers' `SanaPipeline`), always encoded by SANA's rule for negative prompts;
   - otherwise "no prompt": an all-False mask, for which the DiT substitutes its learned null context;
+  - a generator that embeds the guidance (SANA-Sprint, `embedded_guidance`): none; it takes no negative prompt;
 - class generators: the label, and the null class (`num_classes`) for the unconditional half; a prompt is
   mapped to a class by the caller before (`prompt_classes`), since that needs the text encoder;
 - unconditional generators: nothing in either half.
@@ -39,6 +40,7 @@ class Conditioning:
     num_classes: int = 0  # class: labels 0 .. num_classes - 1; num_classes is the null class
     negative_caption: bool = False  # text: the unconditional half is always a negative prompt's caption (SANA)
     prompt_classes: bool = False  # class: prompts map to classes (ImageNet generators; says so in errors)
+    embedded_guidance: bool = False  # text: guidance is the network's input (SANA-Sprint): no unconditional half
 
     def __post_init__(self) -> None:
         if self.kind not in ("text", "class", "none"):
@@ -50,6 +52,11 @@ class Conditioning:
 
     def negative(self, negative_prompt: str | None) -> str | None:
         """The text of the unconditional half (text generators), or None for "no prompt"."""
+        if self.embedded_guidance:
+            if negative_prompt:
+                raise ConditioningError("this generator embeds the guidance (SANA-Sprint: one pass per step, no "
+                                        "unconditional half): it takes no negative prompt")
+            return None
         if self.negative_caption:
             return negative_prompt or DEFAULT_NEGATIVE_PROMPT
         return negative_prompt or None
@@ -69,8 +76,9 @@ class Conditioning:
             if _missing(prompt):
                 raise ConditioningError("this generator is text-conditioned: give a prompt")
             negative = self.negative(negative_prompt)
-            return text_conditions(*encode(prompt, False), n,
-                                   negative=None if negative is None else encode(negative, self.negative_caption))
+            cond, uncond = text_conditions(*encode(prompt, False), n,
+                                           negative=None if negative is None else encode(negative, self.negative_caption))
+            return (cond, {}) if self.embedded_guidance else (cond, uncond)
         if negative_prompt:
             raise ConditioningError("negative prompts are for text-conditioned generators")
         if self.kind == "class":

@@ -68,7 +68,8 @@ def start_noise(latent_shape: tuple[int, ...], seed: int, n: int) -> np.ndarray:
 class GuidedDenoising:
     """One request's sampling loop with classifier-free guidance: both halves in one model call of
     batch 2n (conditional first) when guided, the conditional half alone when not (guidance 1, or an
-    unconditional generator)."""
+    unconditional generator). A generator that embeds the guidance (SANA-Sprint) gets it as an input,
+    `guidance` (n,) float32, in one call of batch n: no unconditional half."""
 
     state: SamplerState
     cond: dict[str, np.ndarray]
@@ -77,31 +78,33 @@ class GuidedDenoising:
     latent_channels: int
 
     first: int = 0  # the first step run: > 0 when starting from an image (img2img)
+    embedded_guidance: bool = False
 
     @classmethod
     def start(cls, objective: Objective, sampler: str, steps: int, latent_shape: tuple[int, ...], seed: int, n: int,
               cond: dict, uncond: dict, guidance: float, init_latent: np.ndarray | None = None,
-              strength: float = 1.0, noise: np.ndarray | None = None) -> GuidedDenoising:
+              strength: float = 1.0, noise: np.ndarray | None = None, embedded_guidance: bool = False,
+              step_noise: np.ndarray | None = None) -> GuidedDenoising:
         """From the seed's noise; or, given `init_latent` (an image's diffusion-space latent, (1 or n, C, h, w))
-        and `strength` in [0, 1], SDEdit: the image noised to the level of step `steps - round(strength *
-        steps)` with the same noise, and only the steps from there run. Strength 1 is plain generation
+        and `strength` in [0, 1], SDEdit: the image noised to the level of step `objective.first_step(steps,
+        strength)` with the same noise, and only the steps from there run. Strength 1 is plain generation
         (the image unused), strength 0 runs no step and gives the image's latent back. `noise` (n, *latent_shape):
-        the start noise given (another implementation's, to reproduce its images) instead of the seed's."""
+        the start noise given (another implementation's, to reproduce its images) instead of the seed's;
+        `step_noise`: the scm sampler's fresh noise of each step run, likewise (else from the seed).
+        `embedded_guidance`: the generator takes the guidance as an input (SANA-Sprint)."""
         if noise is None:
             noise = start_noise(latent_shape, seed, n)
         elif noise.shape != (n, *latent_shape):
             raise ValueError(f"start noise of shape {tuple(noise.shape)}; this generation needs {(n, *latent_shape)}")
         state = SamplerState.start(sampler, objective, steps, noise,
-                                   rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET))
+                                   rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET), step_noise=step_noise)
         first = 0
         if init_latent is not None and strength < 1.0:
-            if not 0.0 <= strength <= 1.0:
-                raise ValueError(f"strength must be in [0, 1], got {strength}")
-            first = steps - int(round(strength * steps))
+            first = objective.first_step(steps, strength)
             a, s = state.schedule.alphas[first], state.schedule.sigmas[first]
             init = np.broadcast_to(init_latent.astype(np.float64), state.x.shape)
             state.x = (a * init + s * state.x.astype(np.float64)).astype(np.float32)
-        return cls(state, cond, uncond, guidance, latent_shape[0], first)
+        return cls(state, cond, uncond, guidance, latent_shape[0], first, embedded_guidance)
 
     @property
     def steps(self) -> range:
@@ -110,7 +113,8 @@ class GuidedDenoising:
 
     @property
     def guided(self) -> bool:
-        return bool(self.cond) and self.guidance != 1.0
+        """Classifier-free guidance: two halves per model call."""
+        return bool(self.cond) and self.guidance != 1.0 and not self.embedded_guidance
 
     @property
     def x(self) -> np.ndarray:
@@ -122,7 +126,10 @@ class GuidedDenoising:
 
     def inputs(self, i: int) -> dict[str, np.ndarray]:
         """The DiT's inputs at step i: latent, timestep (N,) and the conditioning."""
-        x, t = self.state.x, self.state.timestep(i)
+        x, t = self.state.model_input(i), self.state.timestep(i)
+        if self.embedded_guidance:
+            return {"latent": x, "timestep": t, **self.cond,
+                    "guidance": np.full((x.shape[0],), self.guidance, dtype=np.float32)}
         if not self.guided:
             return {"latent": x, "timestep": t, **self.cond}
         return {"latent": np.concatenate([x, x]), "timestep": np.concatenate([t, t]),

@@ -11,7 +11,9 @@ those evaluations across concurrent requests); noise comes in from the caller:
     latent = state.x
 
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
-variance) and "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction). `dcae/training/objective.py` adds
+variance), "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction) and "trigflow" (SANA-Sprint's sCM:
+alpha = cos theta, sigma = sin theta, in units of the data's deviation sigma_d, which cancels: the state here is
+the pipeline's divided by sigma_d; its only sampler, "scm", draws fresh noise after every step but the last). `dcae/training/objective.py` adds
 what training needs in torch (the forward process and the loss) to the same `Objective`.
 `tests/contract/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
 """
@@ -22,8 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler")
-DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler"}
+SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "scm")
+DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler", "trigflow": "scm"}
+OBJECTIVES = ("ddpm", "flow", "trigflow")
 
 
 @dataclass(frozen=True)
@@ -43,10 +46,14 @@ class Objective:
     # flow: None visits sigma_max down to sigma_max / steps; a number visits sigma_max down to it, both ends
     # included (diffusers' FlowMatchEulerDiscreteScheduler: sigma_min = the shifted 1 / 1000), before the shift.
     sigma_min: float | None = None
+    # trigflow: the angles visited, theta from max_timestep (pi / 2: pure noise) to 0; 2 steps visit
+    # intermediate_timestep between them, other counts (or None) an even spacing (SanaSprintPipeline's defaults).
+    max_timestep: float = 1.5708
+    intermediate_timestep: float | None = 1.3
 
     def __post_init__(self) -> None:
-        if self.kind not in ("ddpm", "flow"):
-            raise ValueError(f"unknown objective {self.kind!r}; expected 'ddpm' or 'flow'")
+        if self.kind not in OBJECTIVES:
+            raise ValueError(f"unknown objective {self.kind!r}; expected one of {', '.join(OBJECTIVES)}")
         if not (self.flow_shift > 0 and 0 < self.sigma_max <= 1):
             raise ValueError(f"flow_shift must be > 0 and sigma_max in (0, 1], got {self.flow_shift}, {self.sigma_max}")
         if self.sigma_min is not None and not 0 < self.sigma_min < self.sigma_max:
@@ -68,6 +75,13 @@ class Objective:
             t = np.array(sorted({round(i * stride) for i in range(steps)}, reverse=True), dtype=np.int64)
             ab = self.alphas_cumprod()[t]
             a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
+        elif self.kind == "trigflow":  # the model's time is SCM's t' = sin / (cos + sin) of the angle
+            if steps == 2 and self.intermediate_timestep is not None:
+                theta = np.array([self.max_timestep, self.intermediate_timestep, 0.0])
+            else:
+                theta = np.linspace(self.max_timestep, 0.0, steps + 1)
+            a, s = np.cos(theta[:-1]), np.sin(theta[:-1])
+            model_t = s / (a + s)
         else:
             if self.sigma_min is not None:
                 t = np.linspace(self.sigma_max, self.sigma_min, steps, dtype=np.float64)
@@ -81,12 +95,34 @@ class Objective:
                 model_t = np.floor(model_t)
         return Schedule(model_t.astype(np.float32), np.append(a, 1.0), np.append(s, 0.0))
 
+    def first_step(self, steps: int, strength: float) -> int:
+        """Image-to-image: the first of `steps` steps that runs at `strength` in [0, 1] (1: all of them). SDEdit's
+        rounding; trigflow: SanaSprintImg2ImgPipeline's (the whole steps of steps x (1 - strength), rounded down)."""
+        if not 0.0 <= strength <= 1.0:
+            raise ValueError(f"strength must be in [0, 1], got {strength}")
+        if self.kind == "trigflow":
+            return int(max(steps - steps * strength, 0))
+        return steps - int(round(strength * steps))
+
+    def model_scale(self, alpha: float, sigma: float) -> float:
+        """What the state is multiplied by before the network sees it: 1, except trigflow's sqrt(t'^2 + (1 - t')^2)
+        with t' = sigma / (alpha + sigma)."""
+        if self.kind != "trigflow":
+            return 1.0
+        t = sigma / (alpha + sigma)
+        return float(np.sqrt(t * t + (1 - t) ** 2))
+
     def predict(self, out: np.ndarray, x: np.ndarray, alpha: float, sigma: float):
-        """Network output -> (x0, eps, var_frac or None)."""
+        """Network output -> (x0, eps, var_frac or None); trigflow: eps None (its sampler draws fresh noise)."""
         c = x.shape[1]
         if self.kind == "ddpm":
             eps = out[:, :c]
             return (x - sigma * eps) / alpha, eps, (out[:, c:] if self.learn_sigma else None)
+        if self.kind == "trigflow":  # the network's output -> the TrigFlow velocity F, then x0 = cos x - sin F
+            t = sigma / (alpha + sigma)
+            scale = self.model_scale(alpha, sigma)
+            velocity = ((1 - 2 * t) * (x * scale) + (1 - 2 * t + 2 * t * t) * out[:, :c]) / scale
+            return alpha * x - sigma * velocity, None, None
         v = out[:, :c]
         return x - sigma * v, x + (1 - sigma) * v, None
 
@@ -128,10 +164,18 @@ def from_diffusers_scheduler(config: dict) -> tuple[Objective, str]:
         sampler = "euler"
         objective = Objective("flow", num_timesteps=n_train, flow_shift=shift,
                               sigma_min=shift_sigma(1 / n_train, shift))
+    elif name == "SCMScheduler":  # SANA-Sprint: the angles are SanaSprintPipeline's defaults, not the config's
+        expected = {"prediction_type": "trigflow", "max_timesteps": 1.5708, "intermediate_timesteps": 1.3}
+        sampler = "scm"
+        objective = Objective("trigflow", num_timesteps=n_train)
+        if not float(config.get("sigma_data", 0.5)) > 0:
+            raise ValueError(f"SCMScheduler with sigma_data={config['sigma_data']!r}: must be > 0")
     else:
-        raise ValueError(f"scheduler {name!r}: not implemented (flow-matching releases: "
-                         "DPMSolverMultistepScheduler with use_flow_sigmas, FlowMatchEulerDiscreteScheduler)")
-    wrong = {k: config[k] for k, v in expected.items() if k in config and config[k] != v}
+        raise ValueError(f"scheduler {name!r}: not implemented (flow-matching releases: DPMSolverMultistepScheduler "
+                         "with use_flow_sigmas, FlowMatchEulerDiscreteScheduler; SANA-Sprint: SCMScheduler)")
+    wrong = {k: config[k] for k, v in expected.items()
+             if k in config and config[k] != v
+             and not (isinstance(v, float) and isinstance(config[k], (int, float)) and abs(config[k] - v) < 1e-4)}
     if wrong:
         raise ValueError(f"{name} with {', '.join(f'{k}={v!r}' for k, v in wrong.items())}: not implemented "
                          f"(implemented: {', '.join(f'{k}={v!r}' for k, v in expected.items() if k in wrong)})")
@@ -161,24 +205,47 @@ class SamplerState:
     schedule: Schedule
     x: np.ndarray  # (N, C, s, s) float32, diffusion-space latent
     rng: np.random.Generator | None = None
+    # scm: the fresh noise of each step run, in order ((steps run, N, C, h, w), another implementation's, to
+    # reproduce its images); None draws it from rng
+    step_noise: np.ndarray | None = None
     x0: np.ndarray | None = None  # the clean-latent estimate of the last step (previews), float32
     _prev_x0: np.ndarray | None = field(default=None, repr=False)
     _prev_h: float | None = field(default=None, repr=False)
+    _steps_run: int = field(default=0, repr=False)
 
     @classmethod
     def start(cls, sampler: str, objective: Objective, steps: int, noise: np.ndarray,
-              rng: np.random.Generator | None = None) -> SamplerState:
+              rng: np.random.Generator | None = None, step_noise: np.ndarray | None = None) -> SamplerState:
         if sampler not in SAMPLERS:
             raise ValueError(f"unknown sampler {sampler!r}; known: {', '.join(SAMPLERS)}")
-        sched = objective.schedule(steps)
-        if sampler == "euler" and objective.kind != "flow":
+        fitting = fitting_samplers(objective.kind)
+        if sampler == "euler" and objective.kind == "ddpm":
             raise ValueError("the euler sampler is for flow-matching models; use ddim, dpmpp_2m or ddpm")
-        if sampler == "ddpm" and objective.kind != "ddpm":
+        if sampler == "ddpm" and objective.kind == "flow":
             raise ValueError("the ddpm sampler needs a ddpm model; use euler, ddim or dpmpp_2m")
-        return cls(sampler, objective, sched, noise.astype(np.float32), rng)
+        if sampler not in fitting:
+            raise ValueError(f"the {sampler} sampler does not fit a {objective.kind} model; use {', '.join(fitting)}")
+        sched = objective.schedule(steps)
+        if step_noise is not None and (step_noise.ndim != noise.ndim + 1 or step_noise.shape[1:] != noise.shape
+                                       or len(step_noise) < steps - 1):
+            raise ValueError(f"step noise of shape {tuple(step_noise.shape)}; {steps} steps of {tuple(noise.shape)} "
+                             f"need ({steps - 1} or {steps}, {', '.join(map(str, noise.shape))})")
+        return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise)
 
     def timestep(self, i: int) -> np.ndarray:
         return np.full((self.x.shape[0],), self.schedule.timesteps[i], dtype=np.float32)
+
+    def model_input(self, i: int) -> np.ndarray:
+        """The latent the network sees at step i: the state, scaled for trigflow."""
+        scale = self.objective.model_scale(self.schedule.alphas[i], self.schedule.sigmas[i])
+        return self.x if scale == 1.0 else (self.x * np.float32(scale)).astype(np.float32)
+
+    def _fresh_noise(self, shape: tuple[int, ...]) -> np.ndarray:
+        k = self._steps_run
+        if self.step_noise is not None and k < len(self.step_noise):
+            return self.step_noise[k].astype(np.float64)
+        rng = self.rng if self.rng is not None else np.random.default_rng()
+        return rng.standard_normal(shape)
 
     def step(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """Advance from noise level i to i + 1 given the (guided) network output at level i."""
@@ -189,6 +256,8 @@ class SamplerState:
         self.x0 = x0.astype(np.float32)
         if self.sampler in ("ddim", "euler"):  # equal on flow paths (DDIM is exact Euler there)
             x = a[i + 1] * x0 + s[i + 1] * eps
+        elif self.sampler == "scm":  # to the next angle with fresh noise (none needed on the last step: sin 0 = 0)
+            x = x0 if s[i + 1] == 0 else a[i + 1] * x0 + s[i + 1] * self._fresh_noise(x.shape)
         elif self.sampler == "dpmpp_2m":
             if s[i + 1] == 0:
                 x = x0
@@ -215,7 +284,16 @@ class SamplerState:
                 rng = self.rng if self.rng is not None else np.random.default_rng()
                 x = x + np.exp(0.5 * logvar) * rng.standard_normal(x.shape)
         self.x = x.astype(np.float32)
+        self._steps_run += 1
         return self.x
+
+
+def fitting_samplers(kind: str) -> list[str]:
+    """The samplers that run a model of this objective kind."""
+    if kind == "trigflow":
+        return ["scm"]
+    return [s for s in SAMPLERS if s != "scm" and not (s == "euler" and kind != "flow")
+            and not (s == "ddpm" and kind != "ddpm")]
 
 
 def initial_noise(shape: tuple[int, ...], seeds: list[int]) -> np.ndarray:

@@ -47,10 +47,17 @@ class SanaConfig:
     patch_size: int = 1
     norm_elementwise_affine: bool = False
     norm_eps: float = 1e-6
-    interpolation_scale: float | None = None
-    guidance_embeds: bool = False
+    interpolation_scale: float | None = None  # 2K/4K releases: sin-cos position embeddings (1.0 at 2K, 2.0 at 4K)
+    guidance_embeds: bool = False  # SANA-Sprint: guidance is an input of the network (an embedding), not CFG
+    guidance_embeds_scale: float = 0.1  # the guidance embedded is guidance x this
     qk_norm: str | None = None
     timestep_scale: float = 1.0  # the model's time input is the sampler's timestep x this (1 in SANA 1.0)
+
+    @property
+    def time_input_scale(self) -> float:
+        """What the sampler's timestep is multiplied by before its embedding: `timestep_scale` (diffusers'
+        SanaPipeline applies it), 1 for a guidance-embedding model (SanaSprintPipeline passes the SCM time as is)."""
+        return 1.0 if self.guidance_embeds else self.timestep_scale
 
     @property
     def dim(self) -> int:
@@ -66,14 +73,13 @@ class SanaConfig:
         refused by name rather than loaded wrong."""
         known = {f.name for f in fields(cls)}
         cfg = cls(**{k: v for k, v in config.items() if k in known})
-        unsupported = {"interpolation_scale": cfg.interpolation_scale is not None,  # sin-cos position embedding
-                       "guidance_embeds": cfg.guidance_embeds,  # SANA-Sprint's guidance embedding
-                       "qk_norm": cfg.qk_norm not in QK_NORMS}
+        unsupported = {"qk_norm": cfg.qk_norm not in QK_NORMS,
+                       "interpolation_scale": cfg.interpolation_scale is not None and not cfg.interpolation_scale > 0}
         named = [k for k, v in unsupported.items() if v]
         if named:
             raise ValueError(f"SANA transformer config with {', '.join(f'{k}={config.get(k)!r}' for k in named)}: "
-                             "not implemented (SANA 1.0 and 1.5 releases: no position embedding, no guidance "
-                             f"embedding, qk_norm one of {sorted(map(str, QK_NORMS))})")
+                             f"not implemented (qk_norm one of {sorted(map(str, QK_NORMS))}; interpolation_scale "
+                             "None or > 0)")
         return cfg
 
 
@@ -84,6 +90,26 @@ def timestep_features(t: torch.Tensor, channels: int = 256) -> torch.Tensor:
     freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32, device=t.device) / half)
     args = t.float()[:, None] * freqs[None]
     return torch.cat([torch.cos(args), torch.sin(args)], dim=-1)
+
+
+def sincos_position_embedding(height: int, width: int, dim: int, base_size: int, scale: float,
+                               device: torch.device | None = None) -> torch.Tensor:
+    """(height * width, dim) float32 sin-cos embeddings of a token grid, row-major, for the 2K/4K releases
+    (diffusers' `get_2d_sincos_pos_embed`): token (i, j) gets [sin, cos](w_j omega) then [sin, cos](h_i omega),
+    with positions h_i = i / (height / base_size) / scale (the grid spans base_size / scale whatever its size)
+    and omega = 10000^(-k / (dim / 4)). Positions in float32, the sinusoids in float64, as diffusers computes them."""
+    quarter = dim // 4
+    omega = 1.0 / 10000 ** (torch.arange(quarter, dtype=torch.float64, device=device) / quarter)
+    ys = torch.arange(height, dtype=torch.float32, device=device) / (height / base_size) / scale
+    xs = torch.arange(width, dtype=torch.float32, device=device) / (width / base_size) / scale
+
+    def embed(pos: torch.Tensor) -> torch.Tensor:
+        args = pos.double()[:, None] * omega[None]
+        return torch.cat([torch.sin(args), torch.cos(args)], dim=-1)
+
+    ex, ey = embed(xs), embed(ys)  # (W, dim/2), (H, dim/2)
+    grid = torch.cat([ex[None].expand(height, -1, -1), ey[:, None].expand(-1, width, -1)], dim=-1)
+    return grid.reshape(height * width, 2 * ex.shape[-1]).float()
 
 
 class RMSNorm(nn.Module):
@@ -122,8 +148,28 @@ class AdaLayerNormSingle(nn.Module):
         self.emb = TimestepEmbedder(dim)
         self.linear = nn.Linear(dim, 6 * dim)
 
-    def forward(self, t: torch.Tensor, dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward(self, t: torch.Tensor, dtype: torch.dtype, guidance: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
         emb = self.emb.timestep_embedder(timestep_features(t).to(dtype))
+        return self.linear(F.silu(emb)), emb
+
+
+class TimestepGuidanceEmbedding(nn.Module):
+    """SANA-Sprint's: the timestep's embedding plus the guidance's (the same sinusoid, its own MLP), then the
+    6 x D modulation (diffusers' `SanaCombinedTimestepGuidanceEmbeddings` names)."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.timestep_embedder = Mlp(256, dim, nn.SiLU())
+        self.guidance_embedder = Mlp(256, dim, nn.SiLU())
+        self.linear = nn.Linear(dim, 6 * dim)
+
+    def forward(self, t: torch.Tensor, dtype: torch.dtype, guidance: torch.Tensor | None = None
+                ) -> tuple[torch.Tensor, torch.Tensor]:
+        if guidance is None:
+            raise ValueError("this SANA transformer embeds the guidance (SANA-Sprint): give `guidance`")
+        emb = (self.timestep_embedder(timestep_features(t).to(dtype))
+               + self.guidance_embedder(timestep_features(guidance).to(dtype)))
         return self.linear(F.silu(emb)), emb
 
 
@@ -223,15 +269,17 @@ class PatchEmbed(nn.Module):
 
 
 class SanaTransformer(nn.Module):
-    """latent (N, C, H, W), timestep (N,) in [0, 1000], caption (N, L, caption_channels) with mask (N, L)
-    True on real tokens -> (N, out_channels, H, W), the flow velocity."""
+    """latent (N, C, H, W), timestep (N,) in [0, 1000] (SANA-Sprint: the SCM time in [0, 1]), caption
+    (N, L, caption_channels) with mask (N, L) True on real tokens, and for a guidance-embedding model (SANA-Sprint)
+    guidance (N,) as asked (e.g. 4.5; embedded x guidance_embeds_scale) -> (N, out_channels, H, W), the flow
+    velocity (SANA-Sprint: the TrigFlow network output)."""
 
     def __init__(self, cfg: SanaConfig) -> None:
         super().__init__()
         self.config = cfg
         d = cfg.dim
         self.patch_embed = PatchEmbed(cfg)
-        self.time_embed = AdaLayerNormSingle(d)
+        self.time_embed = TimestepGuidanceEmbedding(d) if cfg.guidance_embeds else AdaLayerNormSingle(d)
         self.caption_projection = Mlp(cfg.caption_channels, d, nn.GELU(approximate="tanh"))
         self.caption_norm = RMSNorm(d, eps=1e-5)
         self.transformer_blocks = nn.ModuleList([SanaBlock(cfg) for _ in range(cfg.num_layers)])
@@ -240,12 +288,19 @@ class SanaTransformer(nn.Module):
         self.proj_out = nn.Linear(d, cfg.patch_size**2 * (cfg.out_channels or cfg.in_channels))
 
     def forward(self, latent: torch.Tensor, timestep: torch.Tensor, caption: torch.Tensor,
-                caption_mask: torch.Tensor | None = None) -> torch.Tensor:
+                caption_mask: torch.Tensor | None = None, guidance: torch.Tensor | None = None) -> torch.Tensor:
         n, _, h, w = latent.shape
-        p = self.config.patch_size
+        cfg = self.config
+        p = cfg.patch_size
         grid = (h // p, w // p)
         x = self.patch_embed.proj(latent).flatten(2).transpose(1, 2)  # (N, T, D)
-        mod, emb = self.time_embed(timestep * self.config.timestep_scale, x.dtype)
+        if cfg.interpolation_scale is not None:  # computed for the grid at hand: any size is served
+            pos = sincos_position_embedding(grid[0], grid[1], x.shape[-1], cfg.sample_size // p,
+                                            cfg.interpolation_scale, x.device)
+            x = (x + pos[None]).to(x.dtype)
+        if guidance is not None:
+            guidance = guidance * cfg.guidance_embeds_scale
+        mod, emb = self.time_embed(timestep * cfg.time_input_scale, x.dtype, guidance)
         context = self.caption_norm(self.caption_projection(caption))
         bias = None
         if caption_mask is not None:  # padding tokens: -10000 before the softmax, as the releases were trained

@@ -31,26 +31,44 @@ def rel_err(a: torch.Tensor, b: torch.Tensor) -> float:
     return ((a - b).abs().max() / b.abs().max()).item()
 
 
-@pytest.mark.parametrize("overrides", [{"patch_size": 1}, {"patch_size": 2},
-                                       {"qk_norm": "rms_norm_across_heads"}],  # SANA 1.5
-                         ids=["sana-1.0", "patch-2", "sana-1.5-qk-norm"])
-def test_equals_diffusers_on_the_same_weights(tmp_path, overrides):
+SPRINT = {"qk_norm": "rms_norm_across_heads", "guidance_embeds": True}
+
+
+@pytest.mark.parametrize("overrides,size", [
+    ({"patch_size": 1}, (8, 6)), ({"patch_size": 2}, (8, 6)),
+    ({"qk_norm": "rms_norm_across_heads"}, (8, 6)),  # SANA 1.5
+    ({**SPRINT}, (8, 6)), ({**SPRINT, "guidance_embeds_scale": 0.3}, (8, 6)),  # SANA-Sprint: guidance embedded
+    ({"interpolation_scale": 1.0}, (8, 8)),  # 2K: sin-cos positions at the native grid (diffusers' stored table)
+    ({"interpolation_scale": 1.0}, (8, 6)), ({"interpolation_scale": 2.0}, (12, 10)),  # 4K; other grids: recomputed
+    ({"interpolation_scale": 2.0, "patch_size": 2}, (12, 8)),
+], ids=["sana-1.0", "patch-2", "sana-1.5-qk-norm", "sprint", "sprint-scale", "2k-native", "2k-other-size", "4k",
+        "4k-patch-2"])
+def test_equals_diffusers_on_the_same_weights(tmp_path, overrides, size):
     ref = reference(tmp_path, **overrides)
     ours = load_sana_transformer(tmp_path / "transformer")
     g = torch.Generator().manual_seed(1)
-    x = torch.randn(3, 8, 8, 6, generator=g)  # not square: the token grid keeps its shape
-    t = torch.tensor([999.0, 500.0, 3.0])
+    x = torch.randn(3, 8, *size, generator=g)  # not square: the token grid keeps its shape
+    sprint = overrides.get("guidance_embeds", False)
+    t = torch.tensor([1.0, 0.6, 0.01]) if sprint else torch.tensor([999.0, 500.0, 3.0])
     caption = torch.randn(3, 5, 24, generator=g)
     mask = torch.ones(3, 5, dtype=torch.long)
     mask[1, 3:] = 0  # padded caption tokens
+    guidance = torch.tensor([4.5, 1.0, 7.0]) if sprint else None
     with torch.no_grad():
-        expected = ref(x, encoder_hidden_states=caption, timestep=t, encoder_attention_mask=mask).sample
-        got = ours(x, t, caption, mask.bool())
-    assert got.shape == expected.shape == (3, 8, 8, 6)
+        extra = {"guidance": guidance * ref.config.guidance_embeds_scale} if sprint else {}  # as SanaSprintPipeline
+        expected = ref(x, encoder_hidden_states=caption, timestep=t, encoder_attention_mask=mask, **extra).sample
+        got = ours(x, t, caption, mask.bool(), guidance=guidance)
+        if sprint:  # the guidance reaches the output
+            assert rel_err(ours(x, t, caption, mask.bool(), guidance=guidance + 2), expected) > 1e-3
+        if "interpolation_scale" in overrides:  # the positions reach the output
+            without = type(ours)(ours.config.__class__(**{**ours.config.__dict__, "interpolation_scale": None}))
+            without.load_state_dict(ours.state_dict())
+            assert rel_err(without(x, t, caption, mask.bool()), expected) > 1e-3
+    assert got.shape == expected.shape == (3, 8, *size)
     assert rel_err(got, expected) <= 1e-4
     assert expected.abs().max() > 0.1  # random weights everywhere: a non-trivial output
     with torch.no_grad():  # the mask matters: unmasked padding gives another answer
-        assert rel_err(ours(x, t, caption, None), expected) > 1e-3
+        assert rel_err(ours(x, t, caption, None, guidance=guidance), expected) > 1e-3
 
 
 def test_strict_loading_names_what_does_not_match(tmp_path):
@@ -68,8 +86,7 @@ def test_strict_loading_names_what_does_not_match(tmp_path):
 
 
 def test_configurations_not_implemented_are_refused_by_name(tmp_path):
-    for overrides, name in (({"guidance_embeds": True}, "guidance_embeds"), ({"qk_norm": "rms_norm"}, "qk_norm"),
-                            ({"interpolation_scale": 1.0}, "interpolation_scale")):
+    for overrides, name in (({"qk_norm": "rms_norm"}, "qk_norm"), ({"interpolation_scale": 0}, "interpolation_scale")):
         config = {**TINY, **overrides}
         with pytest.raises(ValueError, match=f"{name}=.*not implemented"):
             SanaConfig.from_diffusers(json.loads(json.dumps(config)))
@@ -219,8 +236,8 @@ def test_incomplete_and_unimplemented_releases_are_named(sana_release, tmp_path)
     with pytest.raises(FileNotFoundError, match="lacks text_encoder/"):
         SanaPipeline.from_pretrained(broken)
     index = json.loads((broken / "model_index.json").read_text())
-    (broken / "model_index.json").write_text(json.dumps({**index, "_class_name": "SanaSprintPipeline"}))
-    with pytest.raises(ValueError, match="'SanaSprintPipeline' is not implemented"):
+    (broken / "model_index.json").write_text(json.dumps({**index, "_class_name": "SanaControlNetPipeline"}))
+    with pytest.raises(ValueError, match="'SanaControlNetPipeline' is not implemented"):
         SanaPipeline.from_pretrained(broken)
 
 
@@ -275,3 +292,116 @@ def test_resolution_binning_gives_diffusers_sizes_for_most_of_its_table(sana_rel
     expected = fit(to_uint8(SanaPipeline.from_pretrained(directory)("a cat", seed=5, steps=2, height=32,
                                                                        width=96).numpy())[0], 50, 130)
     assert np.array_equal(np.asarray(Image.open(tmp_path / "b.png")), expected)
+
+
+# ---- SANA-Sprint: guidance embedded, the SCM sampler, fresh noise per step --------------------------------------
+
+@pytest.fixture(scope="module")
+def sprint_release(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("sprint") / "Sana_Sprint_tiny_diffusers"
+    return directory, write_sana_release(directory, seed=7, scheduler="scm")
+
+
+def _sprint_noise(shape, steps: int, seed: int) -> tuple[torch.Generator, np.ndarray]:
+    """The generator SanaSprintPipeline draws its fresh noise from, and the same draws (one per step, as
+    SCMScheduler.step draws them) for ours."""
+    g = torch.Generator().manual_seed(seed)
+    return torch.Generator().manual_seed(seed), np.stack([torch.randn(shape, generator=g).numpy() for _ in range(steps)])
+
+
+@pytest.mark.parametrize("steps,guidance", [(1, 4.5), (2, 4.5), (4, 2.0)])
+def test_sprint_images_equal_sana_sprint_pipelines(sprint_release, steps, guidance):
+    """Given the same start noise and the same fresh noise per step: 1 step (deterministic), the 2-step recipe
+    (angles 1.5708, 1.3, 0) and 4 evenly spaced steps."""
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    directory, pipe = sprint_release
+    ours = SanaPipeline.from_pretrained(directory)
+    assert ours.sampling == {"sampler": "scm", "steps": 2, "guidance": 4.5}
+    assert ours.rule.embedded_guidance and ours.objective.kind == "trigflow"
+    noise = np.random.default_rng(3).standard_normal((2, 32, 2, 3)).astype(np.float32)
+    generator, step_noise = _sprint_noise(noise.shape, steps, seed=11)
+    kwargs = {} if steps == 2 else {"intermediate_timesteps": None}
+    expected = _diffusers_images(pipe, "a red cat", noise, num_inference_steps=steps, guidance_scale=guidance,
+                                 generator=generator, **kwargs)
+    got = to_uint8(ours("a red cat", steps=steps, guidance=guidance, latents=noise, step_noise=step_noise).numpy())
+    assert got.shape == expected.shape == (2, 64, 96, 3)
+    assert np.abs(got.astype(int) - expected).max() <= 2
+    assert got.std() > 5 and not np.array_equal(got[0], got[1])
+    # the guidance is the network's input: another guidance gives another image, still one pass per step
+    other = to_uint8(ours("a red cat", steps=steps, guidance=guidance + 3, latents=noise, step_noise=step_noise).numpy())
+    assert np.abs(other.astype(int) - got).max() > 2
+    if steps > 1:  # the fresh noise reaches the image (a 1-step run is deterministic given the start noise)
+        again = to_uint8(ours("a red cat", steps=steps, guidance=guidance, latents=noise, step_noise=-step_noise).numpy())
+        assert np.abs(again.astype(int) - got).max() > 2
+
+
+def test_sprint_takes_no_negative_prompt_and_runs_one_pass_per_step(sprint_release):
+    from dcae.contract.conditioning import ConditioningError
+    from dcae.pipelines.sana import SanaPipeline
+
+    ours = SanaPipeline.from_pretrained(sprint_release[0])
+    calls = []
+    denoise = ours.denoise
+    ours.denoise = lambda inputs: calls.append({k: v.shape for k, v in inputs.items()}) or denoise(inputs)
+    ours.sample_latents("a dog", n=3, steps=2)
+    assert len(calls) == 2 and calls[0]["latent"][0] == 3 and calls[0]["guidance"] == (3,)
+    with pytest.raises(ConditioningError, match="no negative prompt"):
+        ours.sample_latents("a dog", negative_prompt="sky")
+
+
+@pytest.mark.parametrize("steps,strength", [(2, 0.5), (4, 0.6), (2, 0.6)])
+def test_sprint_image_to_image_equals_sana_sprint_img2img(sprint_release, steps, strength):
+    """SanaSprintImg2ImgPipeline's: the image's latent noised to the first angle run (its rounding: 2 steps at
+    0.6 start from pure noise), given its start noise and fresh noise."""
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    directory, pipe = sprint_release
+    img2img = diffusers.SanaSprintImg2ImgPipeline(**pipe.components)
+    image = torch.from_numpy(np.random.default_rng(4).uniform(-1, 1, (1, 3, 64, 96)).astype(np.float32))
+    noise = np.random.default_rng(6).standard_normal((1, 32, 2, 3)).astype(np.float32)
+    run = steps - int(max(steps - steps * strength, 0))
+    kwargs = {} if steps == 2 else {"intermediate_timesteps": None}
+    g = torch.Generator().manual_seed(21)
+    torch_noise = torch.randn(noise.shape, generator=g)  # prepare_latents' start noise, drawn first
+    step_noise = np.stack([torch.randn(noise.shape, generator=g).numpy() for _ in range(run)])
+    with torch.no_grad():
+        out = img2img("a red cat", image=(image + 1) / 2, strength=strength, num_inference_steps=steps,
+                      generator=torch.Generator().manual_seed(21), height=64, width=96, use_resolution_binning=False,
+                      output_type="np", **kwargs)
+    expected = (out.images * 255).round().astype(np.uint8)
+    ours = SanaPipeline.from_pretrained(directory)
+    got = to_uint8(ours("a red cat", steps=steps, image=image, strength=strength, latents=torch_noise.numpy(),
+                        step_noise=step_noise).numpy())
+    assert got.shape == expected.shape == (1, 64, 96, 3)
+    assert np.abs(got.astype(int) - expected).max() <= 2
+
+
+def test_dcae_generate_sprint_from_diffusers_noise(sprint_release, tmp_path, capsys):
+    """`dcae generate --latents --step-noise` writes SanaSprintPipeline's image; `dcae info` names the family."""
+    from PIL import Image
+
+    from dcae.cli import main
+
+    directory, pipe = sprint_release
+    noise = np.random.default_rng(8).standard_normal((1, 32, 2, 2)).astype(np.float32)
+    generator, step_noise = _sprint_noise(noise.shape, 2, seed=5)
+    np.save(tmp_path / "noise.npy", noise)
+    np.save(tmp_path / "steps.npy", step_noise)
+    assert main(["generate", "--model", str(directory), "--prompt", "a small dog", "--latents",
+                 str(tmp_path / "noise.npy"), "--step-noise", str(tmp_path / "steps.npy"), "-o",
+                 str(tmp_path / "dog.png")]) == 0
+    got = np.asarray(Image.open(tmp_path / "dog.png"))
+    expected = _diffusers_images(pipe, "a small dog", noise, generator=generator)[0]  # its defaults: 2 steps, 4.5
+    assert np.abs(got.astype(int) - expected).max() <= 2
+    capsys.readouterr()
+    assert main(["info", str(directory), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert (info["family"], info["guidance"]) == ("sana-sprint", "embedded")
+    assert info["sampling"] == {"sampler": "scm", "steps": 2, "guidance": 4.5}
+    np.save(tmp_path / "bad.npy", step_noise[0])
+    assert main(["generate", "--model", str(directory), "--prompt", "a dog", "--step-noise", str(tmp_path / "bad.npy"),
+                 "-o", str(tmp_path / "x.png")]) == 2
+    assert "expected (steps, n, C, h, w)" in capsys.readouterr().err

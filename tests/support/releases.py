@@ -233,6 +233,7 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
     `full_size`: Sana-600M at 512 px, Gemma-2-2B (stored in bfloat16, as the releases store it) and
     dc-ae-f32c32-sana-1.0, with the tokenizer above (the real Gemma tokenizer is not available offline).
     `transformer`: overrides of the transformer's config (SANA 1.5: qk_norm="rms_norm_across_heads").
+    scheduler "scm": a SANA-Sprint release (SanaSprintPipeline, SCMScheduler, qk_norm and the guidance embedded).
     -> the diffusers pipeline (eval)."""
     from pathlib import Path
 
@@ -260,14 +261,21 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
         in_channels=32, out_channels=32, num_attention_heads=2, attention_head_dim=8, num_layers=2,
         num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16, caption_channels=24,
         mlp_ratio=2.5, sample_size=sample_size, patch_size=1)
-    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape, **(transformer or {})), seed=seed + 2).eval()
-    if scheduler == "dpm":
+    overrides = dict(transformer or {})
+    if scheduler == "scm":
+        overrides = {"qk_norm": "rms_norm_across_heads", "guidance_embeds": True, **overrides}
+    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape, **overrides), seed=seed + 2).eval()
+    pipeline = diffusers.SanaPipeline
+    if scheduler == "scm":
+        sched, pipeline = diffusers.SCMScheduler(num_train_timesteps=1000, prediction_type="trigflow",
+                                                 sigma_data=0.5), diffusers.SanaSprintPipeline
+    elif scheduler == "dpm":
         sched = diffusers.DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++",
                                                       solver_order=2, prediction_type="flow_prediction",
                                                       use_flow_sigmas=True, flow_shift=3.0)
     else:
         sched = diffusers.FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=3.0)
-    pipe = diffusers.SanaPipeline(tokenizer=sana_tokenizer(), text_encoder=text_encoder, vae=vae,
-                                  transformer=transformer, scheduler=sched)
+    pipe = pipeline(tokenizer=sana_tokenizer(), text_encoder=text_encoder, vae=vae, transformer=transformer,
+                    scheduler=sched)
     pipe.save_pretrained(str(Path(directory)))
     return pipe
