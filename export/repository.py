@@ -77,7 +77,7 @@ def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, d
     """A SANA release's transformer (as `dit`) and Gemma-2 (as `text_encoder`), with their metadata entries;
     -> (networks, tokenizer folder, generator entry, text encoder entry)."""
     from dcae.checkpoint import load_sana_transformer
-    from dcae.pipelines.sana import SanaTextEncoder, read_release, scheduler_defaults
+    from dcae.pipelines.sana import SanaTextEncoder, family, read_release, scheduler_defaults
     from export.wrappers import GemmaTextEncoderExport, SanaTransformerExport
 
     read_release(release)
@@ -98,11 +98,13 @@ def _sana_networks(release: Path, ae) -> tuple[dict[str, ExportWrapper], Path, d
         "dit": {"name": cfg.name, **asdict(cfg)}, "objective": asdict(objective), "conditioning": "text",
         "latent_shape": [cfg.in_channels, cfg.sample_size, cfg.sample_size], "image_size": cfg.sample_size * f,
         "out_channels": cfg.out_channels or cfg.in_channels, "text_len": prompting.max_sequence_length,
-        "null_class": None, "null_context": "the negative prompt's caption (default: the empty prompt)",
+        "null_class": None, "null_context": ("none: the guidance is the input `guidance`" if cfg.guidance_embeds
+                                             else "the negative prompt's caption (default: the empty prompt)"),
         "class_names": None, "default_steps": defaults["steps"], "default_guidance": defaults["guidance"],
         "default_sampler": defaults["sampler"], "samplers": fitting_samplers(objective.kind),
-        "max_images": MAX_BATCH_DIT // 2, "weights_sha256": weights_digest(release / "transformer"),
-        "family": "sana", "max_image_size": max_side * f}
+        "max_images": MAX_BATCH_DIT if cfg.guidance_embeds else MAX_BATCH_DIT // 2,
+        "weights_sha256": weights_digest(release / "transformer"),
+        "family": family(cfg), "max_image_size": max_side * f, "embedded_guidance": cfg.guidance_embeds}
     te = text.model.config
     text_entry = {"name": f"{(te.architectures or ['Gemma2Model'])[0]} ({te.num_hidden_layers} x {te.hidden_size})",
                   "width": te.hidden_size, "max_length": prompting.encoder_length(),

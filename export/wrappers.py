@@ -294,11 +294,13 @@ class TextEncoderExport(_TokenEncoderExport):
 
 class SanaTransformerExport(ExportWrapper):
     """latent (N, C, h, w) float32 diffusion-space, any h and w (SANA has no position table: its tokens see
-    each other through linear attention and the Mix-FFN's convolution); timestep (N,) float32 model time;
-    context (N, L, caption_channels) float32, the selected Gemma-2 states (L = 300), context_mask (N, L) bool,
-    True on real tokens -> model_output (N, C, h, w) float32, the flow velocity. Same names as the DiT's, so
-    the gateway's and Triton's loops call it as they call a DiT; the unconditional rows carry the negative
-    prompt's caption (there is no null context)."""
+    each other through linear attention and the Mix-FFN's convolution; the 2K/4K releases' sin-cos positions are
+    computed in the graph for the grid at hand); timestep (N,) float32 model time; context (N, L,
+    caption_channels) float32, the selected Gemma-2 states (L = 300), context_mask (N, L) bool, True on real
+    tokens; SANA-Sprint also guidance (N,) float32 as asked (embedded in the graph) -> model_output (N, C, h, w)
+    float32, the flow velocity (Sprint: the TrigFlow output). Same names as the DiT's, so the gateway's and
+    Triton's loops call it as they call a DiT; the unconditional rows carry the negative prompt's caption
+    (there is no null context)."""
 
     role = "dit"
     max_batch_size = MAX_BATCH_DIT
@@ -309,33 +311,38 @@ class SanaTransformerExport(ExportWrapper):
         c = transformer.config
         self.text_len, self.max_side, self.sample_size = text_len, max_side, c.sample_size
         self.channels, self.caption_channels = c.in_channels, c.caption_channels
+        self.embedded_guidance = c.guidance_embeds
         self.inputs = (TensorSpec("latent", "float32", ("N", c.in_channels, "h", "w")),
                        TensorSpec("timestep", "float32", ("N",)),
                        TensorSpec("context", "float32", ("N", text_len, c.caption_channels)),
-                       TensorSpec("context_mask", "bool", ("N", text_len)))
+                       TensorSpec("context_mask", "bool", ("N", text_len)),
+                       *((TensorSpec("guidance", "float32", ("N",)),) if self.embedded_guidance else ()))
         self.outputs = (TensorSpec("model_output", "float32", ("N", c.out_channels or c.in_channels, "h", "w")),)
 
     def forward(self, latent: torch.Tensor, timestep: torch.Tensor, context: torch.Tensor,
-                context_mask: torch.Tensor) -> torch.Tensor:
-        return self.transformer(latent, timestep, context, context_mask)
+                context_mask: torch.Tensor, guidance: torch.Tensor | None = None) -> torch.Tensor:
+        return self.transformer(latent, timestep, context, context_mask, guidance)
 
     def example_inputs(self) -> tuple[torch.Tensor, ...]:
         mask = torch.ones(2, self.text_len, dtype=torch.bool)
         mask[1, 5:] = False
-        return (torch.randn(2, self.channels, 2, 3), torch.tensor([999.0, 500.0]),
-                torch.randn(2, self.text_len, self.caption_channels), mask)
+        guidance = (torch.tensor([4.5, 2.0]),) if self.embedded_guidance else ()
+        t = torch.tensor([1.0, 0.5]) if self.embedded_guidance else torch.tensor([999.0, 500.0])
+        return (torch.randn(2, self.channels, 2, 3), t, torch.randn(2, self.text_len, self.caption_channels), mask,
+                *guidance)
 
     def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
         n = _batch_dim(self.max_batch_size)
         h, w = torch.export.Dim("h", min=1, max=self.max_side), torch.export.Dim("w", min=1, max=self.max_side)
-        return ({0: n, 2: h, 3: w}, {0: n}, {0: n}, {0: n})
+        return ({0: n, 2: h, 3: w}, {0: n}, {0: n}, {0: n}, *(({0: n},) if self.embedded_guidance else ()))
 
     def profile(self) -> Profile:
         c, s, big, b = self.channels, self.sample_size, self.max_side, self.max_batch_size
         return {"latent": ((1, c, 1, 1), (2, c, s, s), (b, c, big, big)), "timestep": ((1,), (2,), (b,)),
                 "context": ((1, self.text_len, self.caption_channels), (2, self.text_len, self.caption_channels),
                             (b, self.text_len, self.caption_channels)),
-                "context_mask": ((1, self.text_len), (2, self.text_len), (b, self.text_len))}
+                "context_mask": ((1, self.text_len), (2, self.text_len), (b, self.text_len)),
+                **({"guidance": ((1,), (2,), (b,))} if self.embedded_guidance else {})}
 
 
 class GemmaTextEncoderExport(_TokenEncoderExport):

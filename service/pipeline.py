@@ -96,8 +96,10 @@ class Pipelines:
         self.class_table = (ClassTable.load(table) if self.generator is not None
                             and self.generator.conditioning == "class" and table.is_file() else None)
         self.conditioning_rule = (Conditioning(self.generator.conditioning, self.generator.null_class or 0,
-                                               negative_caption=self.prompting is not None,
-                                               prompt_classes=self.class_table is not None)
+                                               negative_caption=self.prompting is not None
+                                               and not self.generator.embedded_guidance,
+                                               prompt_classes=self.class_table is not None,
+                                               embedded_guidance=self.generator.embedded_guidance)
                                   if self.generator is not None else None)
         # DCAE_GENERATE_LOOP=triton: the whole generation is one call of Triton's `generate` model.
         self.loop_in_model_server = settings.runtime == "triton" and settings.generate_loop == "triton"
@@ -210,7 +212,8 @@ class Pipelines:
             init = self.latent_space.to_diffusion(await self.encode(params.image))
         return generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, params.steps,
                                                 self.latent_shape(params), params.seed, params.n, cond, uncond,
-                                                params.guidance, init_latent=init, strength=params.strength)
+                                                params.guidance, init_latent=init, strength=params.strength,
+                                                embedded_guidance=gen.embedded_guidance)
 
     async def step(self, loop: generation.GuidedDenoising, i: int) -> None:
         """Denoising step i: one `dit` call on the loop's inputs (batched across requests by the runtime)."""
@@ -297,8 +300,11 @@ class Pipelines:
                         np.zeros((1, gen.text_len, tokens.shape[-1]), np.float32), mask, 1)
                 else:
                     cond, uncond = await self.conditioning(params)
+                if gen.embedded_guidance:
+                    uncond = {}
                 loop = generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, 1,
-                                                        self.latent_shape(params), 0, 1, cond, uncond, 1.0)
+                                                        self.latent_shape(params), 0, 1, cond, uncond, 1.0,
+                                                        embedded_guidance=gen.embedded_guidance)
                 for i in loop.steps:
                     await self.step(loop, i)
                 outs.append(loop.x)

@@ -85,7 +85,7 @@ class TorchRunner(EmbeddedRunner):
         gen = repo.generator
         if gen is not None and "dit" in repo.networks:
             gen_dir = find_checkpoint(checkpoints, weights, gen.weights_sha256, "generator")
-            if gen.family == "sana":  # a SANA release's transformer/ folder
+            if gen.family.startswith("sana"):  # a SANA release's transformer/ folder
                 from dcae.checkpoint import load_sana_transformer
                 from export.wrappers import SanaTransformerExport
 

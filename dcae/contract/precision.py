@@ -34,10 +34,12 @@ FP32_MODULES = frozenset({
     # the sinusoidal timestep embedding, and the text encoder's masking and mean pooling
     "dcae.models.dit.TimestepEmbedder",
     "dcae.models.text_encoder.BertTextEncoder",
-    # SANA: its linear and cross attention cores, the caption's RMS norm, the timestep embedding's sinusoid
+    # SANA: its linear and cross attention cores, the caption's RMS norm, the timestep embedding's sinusoid,
     "dcae.models.sana.Attention",
     "dcae.models.sana.RMSNorm",
     "dcae.models.sana.AdaLayerNormSingle",
+    "dcae.models.sana.TimestepGuidanceEmbedding",  # SANA-Sprint: the timestep's and the guidance's sinusoids
+    "dcae.models.sana.PatchEmbed",  # the 2K/4K releases' sin-cos positions
     # Gemma-2 (SANA's text encoder), where it runs in bfloat16: its norms, attention cores and rotary sinusoid
     "transformers.models.gemma2.modeling_gemma2.Gemma2RMSNorm",
     "transformers.models.gemma2.modeling_gemma2.Gemma2Attention",

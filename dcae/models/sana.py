@@ -263,9 +263,22 @@ class SanaBlock(nn.Module):
 
 
 class PatchEmbed(nn.Module):
+    """latent (N, C, H, W) -> tokens (N, T, D), row-major, with the sin-cos positions of the 2K/4K releases added,
+    computed for the grid at hand (so that any size is served); a float32 region in 16-bit graphs."""
+
     def __init__(self, cfg: SanaConfig) -> None:
         super().__init__()
         self.proj = nn.Conv2d(cfg.in_channels, cfg.dim, cfg.patch_size, stride=cfg.patch_size)
+        self.base_size, self.interpolation_scale = cfg.sample_size // cfg.patch_size, cfg.interpolation_scale
+
+    def forward(self, latent: torch.Tensor) -> torch.Tensor:
+        x = self.proj(latent)
+        h, w = x.shape[-2:]
+        x = x.flatten(2).transpose(1, 2)
+        if self.interpolation_scale is None:
+            return x
+        pos = sincos_position_embedding(h, w, x.shape[-1], self.base_size, self.interpolation_scale, x.device)
+        return (x.float() + pos[None]).to(x.dtype)
 
 
 class SanaTransformer(nn.Module):
@@ -293,11 +306,7 @@ class SanaTransformer(nn.Module):
         cfg = self.config
         p = cfg.patch_size
         grid = (h // p, w // p)
-        x = self.patch_embed.proj(latent).flatten(2).transpose(1, 2)  # (N, T, D)
-        if cfg.interpolation_scale is not None:  # computed for the grid at hand: any size is served
-            pos = sincos_position_embedding(grid[0], grid[1], x.shape[-1], cfg.sample_size // p,
-                                            cfg.interpolation_scale, x.device)
-            x = (x + pos[None]).to(x.dtype)
+        x = self.patch_embed(latent)  # (N, T, D)
         if guidance is not None:
             guidance = guidance * cfg.guidance_embeds_scale
         mod, emb = self.time_embed(timestep * cfg.time_input_scale, x.dtype, guidance)

@@ -58,6 +58,7 @@ class TritonPythonModel:
         self.latent_space = LatentSpace(self.meta.autoencoder.scaling_factor)
         self.default_sampler = gen.default_sampler
         self.max_images = gen.max_images
+        self.embedded_guidance = gen.embedded_guidance
         self.batch = {name: network.max_batch_size for name, network in self.meta.networks.items()}
         self.tokenizer_path = os.path.join(self.here, "tokenizer.json")
         table = os.path.join(self.here, CLASS_TABLE_FILE)
@@ -71,8 +72,9 @@ class TritonPythonModel:
             from dcae_contract.text_tokenize import tokenize
 
             self.tokenize = tokenize
-        self.rule = Conditioning(self.conditioning, self.num_classes or 0, negative_caption=self.prompting is not None,
-                                 prompt_classes=self.class_table is not None)
+        self.rule = Conditioning(self.conditioning, self.num_classes or 0,
+                                 negative_caption=self.prompting is not None and not self.embedded_guidance,
+                                 prompt_classes=self.class_table is not None, embedded_guidance=self.embedded_guidance)
 
     # -- BLS
 
@@ -183,7 +185,8 @@ class TritonPythonModel:
         latent_shape = (self.latent_shape[0], size[0] // self.compression, size[1] // self.compression)
         try:
             loop = generation.GuidedDenoising.start(self.objective, sampler, steps, latent_shape, seed, n, cond,
-                                                    uncond, guidance, init_latent=init, strength=strength)
+                                                    uncond, guidance, init_latent=init, strength=strength,
+                                                    embedded_guidance=self.embedded_guidance)
         except ValueError as e:
             raise RequestError(str(e)) from e
         cancellable = hasattr(request, "is_cancelled")  # Triton >= 23.10
@@ -191,7 +194,9 @@ class TritonPythonModel:
             if cancellable and request.is_cancelled():  # once per step: a cancelled generation stops here
                 raise Cancelled(f"generate cancelled by the client after {i} of {steps} steps")
             feeds = loop.inputs(i)
-            feeds["timestep"] = feeds["timestep"][:, None]  # (N, 1): a per-item scalar, as Triton clients send it
+            for name in ("timestep", "guidance"):  # (N, 1): per-item scalars, as Triton clients send them
+                if name in feeds:
+                    feeds[name] = feeds[name][:, None]
             loop.advance(i, self._infer("dit", feeds, "model_output"))
         latent = self.latent_space.from_diffusion(loop.x).astype(np.float32)
         images = to_uint8(self._infer("decoder", {"latent": latent}, "image"))  # (n, H, W, 3)

@@ -167,6 +167,10 @@ def _generate_params(body: GenerateRequest, gen: GeneratorInfo, settings: Settin
     if body.negative_prompt and cond != "text":
         raise APIError(422, "invalid_request", "negative_prompt: this model is not text-conditioned",
                        "negative_prompt")
+    if body.negative_prompt and gen.embedded_guidance:
+        raise APIError(422, "invalid_request", "negative_prompt: this model embeds the guidance (SANA-Sprint: one pass "
+                                               "per step, no unconditional half); it takes no negative prompt",
+                       "negative_prompt")
     if body.class_label is not None and cond != "class":
         raise APIError(422, "invalid_request", f"class_label: this model is {cond}-conditioned, not class-conditioned",
                        "class_label")

@@ -27,7 +27,8 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
                      "details": {k: getattr(gen, k) for k in ("family", "conditioning", "latent_shape", "image_size",
                                                               "max_image_size", "default_steps", "default_guidance",
                                                               "default_sampler", "samplers")}
-                     | {"objective": gen.objective["kind"], "max_steps": max_steps(gen, settings)}
+                     | {"objective": gen.objective["kind"], "max_steps": max_steps(gen, settings),
+                        "guidance": "embedded" if gen.embedded_guidance else "classifier-free"}
                      | ({"prompts": "mapped to the nearest ImageNet class"} if pipes.class_table is not None else {})
                      | ({"loaded": loaded["dit"]} if "dit" in loaded else {})})
     te = pipes.repo.metadata.text_encoder

@@ -78,3 +78,35 @@ def test_attention_with_a_zero_normaliser_stays_finite(tmp_path):
     y_onnx = dec.run(None, {"latent": z.numpy()})[0]
     assert np.isfinite(y_onnx).all()
     assert max_rel_err(y_onnx, y.numpy()) <= 1e-4
+
+
+@pytest.mark.parametrize("overrides", [{"interpolation_scale": 2.0}, {"qk_norm": "rms_norm_across_heads",
+                                                                        "guidance_embeds": True}],
+                         ids=["4k-positions", "sprint-guidance"])
+def test_sana_transformer_graphs_compute_positions_and_guidance_for_any_grid(overrides, tmp_path):
+    """The 2K/4K releases' sin-cos positions are computed in the graph from the latent's grid (one graph serves
+    every size), and SANA-Sprint's graph takes the guidance as an input; both equal PyTorch at several sizes."""
+    import onnxruntime as ort
+
+    from dcae.models.random_init import randomize_
+    from dcae.models.sana import SanaConfig, SanaTransformer
+    from export.to_onnx import export_onnx
+    from export.wrappers import SanaTransformerExport
+
+    cfg = SanaConfig(in_channels=8, out_channels=8, num_attention_heads=2, attention_head_dim=8, num_layers=2,
+                     num_cross_attention_heads=2, cross_attention_head_dim=8, cross_attention_dim=16,
+                     caption_channels=24, sample_size=4, **overrides)
+    model = randomize_(SanaTransformer(cfg), seed=0).eval()
+    wrapper = SanaTransformerExport(model, text_len=5, max_side=8)
+    session = ort.InferenceSession(str(export_onnx(wrapper, tmp_path / "dit.onnx")), providers=["CPUExecutionProvider"])
+    g = torch.Generator().manual_seed(0)
+    for n, (h, w) in ((1, (4, 4)), (2, (6, 3)), (3, (8, 8))):
+        feeds = {"latent": torch.randn(n, 8, h, w, generator=g), "timestep": torch.rand(n, generator=g),
+                 "context": torch.randn(n, 5, 24, generator=g), "context_mask": torch.ones(n, 5, dtype=torch.bool)}
+        if cfg.guidance_embeds:
+            feeds["guidance"] = torch.full((n,), 4.5)
+        with torch.no_grad():
+            expected = wrapper(*feeds.values()).numpy()
+        got = session.run(None, {k: v.numpy() for k, v in feeds.items()})[0]
+        assert got.shape == expected.shape == (n, 8, h, w)
+        assert max_rel_err(got, expected) <= 1e-4
