@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from dcae.contract.tiling import MAX_UNTILED_PIXELS
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DCAE_", protected_namespaces=())
@@ -56,7 +58,7 @@ class Settings(BaseSettings):
                                           "whole request head within this (on opening, and after each response)")
     max_connections: int = Field(64, ge=1, description="`python -m service`: open connections at once; beyond "
                                  "them 503 (uvicorn's limit_concurrency); bounds memory held by bodies in flight")
-    max_untiled_pixels: int = Field(2048 * 2048, ge=1, description="larger images (and latents of larger images) "
+    max_untiled_pixels: int = Field(MAX_UNTILED_PIXELS, ge=1, description="larger images (and latents of larger images) "
                                     "are encoded and decoded in tiles, whatever `tile` says: bounded memory")
     image_decode_workers: int = Field(2, ge=1, description="processes decoding uploaded images (stopped, and "
                                       "replaced, when their request's deadline passes or its client leaves)")

@@ -15,6 +15,11 @@ from typing import Callable, Iterator
 import numpy as np
 
 
+# Images larger than this (pixels) are decoded and encoded in tiles unless asked otherwise: the gateway's default
+# (DCAE_MAX_UNTILED_PIXELS) and the SANA pipeline's (a 4K image's activations in one piece are tens of GB).
+MAX_UNTILED_PIXELS = 2048 * 2048
+
+
 @dataclass(frozen=True)
 class TileSpec:
     """Tiles of `tile_pixels` per side overlapping by `overlap_pixels`, in image pixels (both

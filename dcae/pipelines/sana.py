@@ -24,7 +24,9 @@ from dcae.checkpoint import load_pretrained, load_sana_transformer
 from dcae.contract import generation, sampling
 from dcae.contract.conditioning import Conditioning
 from dcae.contract.sana_prompt import SanaPrompting
+from dcae.contract.tiling import MAX_UNTILED_PIXELS, TileSpec
 from dcae.models.sana import SanaConfig
+from dcae.pipelines.autoencoder import decode_latent
 
 # The pipelines implemented, with their defaults (the releases' recipes): steps, guidance
 PIPELINE_DEFAULTS = {"SanaPipeline": (20, 4.5), "SanaSprintPipeline": (2, 4.5)}
@@ -172,9 +174,12 @@ class SanaPipeline:
                  sampler: str | None = None, negative_prompt: str | None = None, height: int | None = None,
                  width: int | None = None, latents: np.ndarray | None = None,
                  callback: Callable[[int, int], None] | None = None, step_noise: np.ndarray | None = None,
-                 image: torch.Tensor | None = None, strength: float = 1.0) -> torch.Tensor:
+                 image: torch.Tensor | None = None, strength: float = 1.0,
+                 tile: bool | TileSpec | None = None) -> torch.Tensor:
         """Images (n, 3, H, W) in [-1, 1] (not clamped). `image` (1, 3, H, W) in [-1, 1] with `strength` < 1:
-        image-to-image at the image's size (SanaSprintImg2ImgPipeline's for SANA-Sprint)."""
+        image-to-image at the image's size (SanaSprintImg2ImgPipeline's for SANA-Sprint). `tile`: decode in
+        overlapping tiles (True: the contract's default TileSpec); None: for images over MAX_UNTILED_PIXELS (the 4K
+        releases)."""
         ae = self.autoencoder
         init = None
         if image is not None and strength < 1.0:

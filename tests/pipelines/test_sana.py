@@ -211,6 +211,27 @@ def test_a_sana_1_5_release_equals_its_pipeline(tmp_path):
     assert np.abs(got.astype(int) - expected.astype(int)).max() <= 2
 
 
+@pytest.mark.parametrize("size", [(2, 2), (3, 2)], ids=["native", "other-size"])
+def test_a_4k_style_release_equals_its_pipeline(tmp_path, size):
+    """The 4K recipe (sin-cos positions with interpolation_scale 2, flow shift 6) at the native grid and another,
+    from the same noise; decoding in tiles (as the 4K releases' images are) gives the same image or nearly."""
+    from dcae.contract.pixels import to_uint8
+    from dcae.pipelines.sana import SanaPipeline
+
+    pipe = write_sana_release(tmp_path / "Sana_4K_tiny", seed=9, transformer={"interpolation_scale": 2.0}, flow_shift=6.0)
+    noise = np.random.default_rng(3).standard_normal((1, 32, *size)).astype(np.float32)
+    expected = _diffusers_images(pipe, "a red cat", noise, num_inference_steps=3)
+    ours = SanaPipeline.from_pretrained(tmp_path / "Sana_4K_tiny")
+    assert ours.objective.flow_shift == 6.0 and ours.transformer.config.interpolation_scale == 2.0
+    got = to_uint8(ours("a red cat", latents=noise, steps=3).numpy())
+    assert np.abs(got.astype(int) - expected.astype(int)).max() <= 2
+    if size == (3, 2):
+        from dcae.contract.tiling import TileSpec
+
+        tiled = to_uint8(ours("a red cat", latents=noise, steps=3, tile=TileSpec(64, 32)).numpy()).astype(int)
+        assert tiled.shape == got.shape and np.abs(tiled - got).mean() < 10  # two tiles, blended
+
+
 def test_a_flow_euler_release_equals_its_pipeline(tmp_path):
     from dcae.contract.pixels import to_uint8
     from dcae.pipelines.sana import SanaPipeline

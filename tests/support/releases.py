@@ -226,13 +226,14 @@ GEMMA_2_2B = dict(vocab_size=256000, hidden_size=2304, intermediate_size=9216, n
 
 
 def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_size: int = 2,
-                       full_size: bool = False, transformer: dict | None = None):
+                       full_size: bool = False, transformer: dict | None = None, flow_shift: float = 3.0):
     """A SANA release in diffusers' layout with random weights, written by diffusers' own SanaPipeline.save_pretrained:
     a 2-layer transformer, a 2-layer Gemma-2 (hidden 24), the tokenizer above, dc-ae-f32c32-tiny as the VAE
     (scaling factor 0.37) and the releases' flow DPM-Solver (flow shift 3) or a flow Euler scheduler.
     `full_size`: Sana-600M at 512 px, Gemma-2-2B (stored in bfloat16, as the releases store it) and
     dc-ae-f32c32-sana-1.0, with the tokenizer above (the real Gemma tokenizer is not available offline).
-    `transformer`: overrides of the transformer's config (SANA 1.5: qk_norm="rms_norm_across_heads").
+    `transformer`: overrides of the transformer's config (SANA 1.5: qk_norm="rms_norm_across_heads"; 4K:
+    interpolation_scale=2.0, with flow_shift=6).
     scheduler "scm": a SANA-Sprint release (SanaSprintPipeline, SCMScheduler, qk_norm and the guidance embedded).
     -> the diffusers pipeline (eval)."""
     from pathlib import Path
@@ -272,7 +273,7 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
     elif scheduler == "dpm":
         sched = diffusers.DPMSolverMultistepScheduler(num_train_timesteps=1000, algorithm_type="dpmsolver++",
                                                       solver_order=2, prediction_type="flow_prediction",
-                                                      use_flow_sigmas=True, flow_shift=3.0)
+                                                      use_flow_sigmas=True, flow_shift=flow_shift)
     else:
         sched = diffusers.FlowMatchEulerDiscreteScheduler(num_train_timesteps=1000, shift=3.0)
     pipe = pipeline(tokenizer=sana_tokenizer(), text_encoder=text_encoder, vae=vae, transformer=transformer,
