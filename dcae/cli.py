@@ -289,9 +289,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     output = _output_path(args.output, image=True)
     if args.model and is_sana_release(args.model):
         return _generate_sana(args, output)
-    if args.height or args.width or args.latents or args.step_noise or args.image:
-        raise SystemExit("error: --height, --width, --latents, --step-noise and --image are for SANA releases (a DiT "
-                         "generator has one size)")
+    if args.height or args.width or args.latents or args.step_noise or args.image or args.decoder:
+        raise SystemExit("error: --height, --width, --latents, --step-noise, --image and --decoder are for SANA "
+                         "releases (a DiT generator has one size)")
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
@@ -355,7 +355,8 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
         from dcae.data.tensors import to_tensor
 
         image = to_tensor(load_image(args.image))[None]
-    pipe = SanaPipeline.from_pretrained(args.model, use_instruction=not args.no_instruction).to(args.device)
+    pipe = SanaPipeline.from_pretrained(args.model, use_instruction=not args.no_instruction,
+                                        decoder=args.decoder).to(args.device)
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
     height, width, facts = args.height, args.width, dict(sampling)
@@ -481,6 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "autoencoder's compression)")
     p.add_argument("--strength", type=finite_float, default=0.6,
                    help="with --image: how much of the image is re-generated, 0 to 1 (default 0.6)")
+    p.add_argument("--decoder", default=None, metavar="DIR",
+                   help="SANA: decode with another autoencoder's decoder on the same latents (e.g. DC-AE-Lite's)")
     p.add_argument("--resolution-binning", action="store_true",
                    help="SANA: generate at the native area with the aspect ratio of --height/--width (any sizes), "
                         "then resize and center-crop to them")

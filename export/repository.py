@@ -156,7 +156,8 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                       text_encoder: bool | str | Path = False, fp16: bool = False,
                       cpu_python_backend: bool = False, reuse_onnx: str | Path | None = None,
                       generate_instances: int = 1, int8: bool | str | Path = False,
-                      cpu_openvino_backend: bool = False, log=print) -> dict[str, Path]:
+                      cpu_openvino_backend: bool = False, decoder: str | Path | None = None,
+                      log=print) -> dict[str, Path]:
     """Export the given checkpoints into a model repository at `output`; returns {model: dir}.
 
     `autoencoder` defaults to the generator's own. `text_encoder`: True for the packaged
@@ -167,7 +168,9 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     how many generations it runs at once (each its own python process; their `dit` requests are
     batched together by Triton); further requests queue. `int8`: also write int8 graphs of the
     encoder and decoder for the embedded CPU runtime (export/quantize.py), calibrated on the images in
-    the given folder, or for True the `calibration/` folder beside the autoencoder's weights.
+    the given folder, or for True the `calibration/` folder beside the autoencoder's weights. `decoder`:
+    another autoencoder checkpoint whose decoder is served instead of the autoencoder's own (DC-AE-Lite's with a
+    SANA release: the same latents, decoded faster); it must take the same latents (compression, channels).
     """
     import torch
 
@@ -209,7 +212,11 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
         text_entry = ({"name": TEXT_ENCODER_NAME, "width": networks["text_encoder"].width,
                        "max_length": networks["text_encoder"].max_length, "weights_sha256": weights_digest(te_dir)}
                       if "text_encoder" in networks else None)
-    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, variant)
+    decoder_entry = None
+    if decoder is not None:
+        networks["decoder"], decoder_entry = _paired_decoder(ae, Path(decoder))
+        log(f"decoder: {decoder_entry['name']} from {decoder}")
+    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, variant, decoder_entry)
 
     reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
     output = Path(output)
@@ -256,8 +263,22 @@ def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, Expor
     return networks, te_dir
 
 
+def _paired_decoder(ae, directory: Path) -> tuple[DecoderExport, dict]:
+    """Another checkpoint's decoder for the autoencoder's latents, and its metadata entry; refused, naming both,
+    when it does not take them."""
+    from dcae.checkpoint import load_pretrained
+
+    other = load_pretrained(directory)
+    a, b = ae.config, other.config
+    if (a.compression, a.latent_channels) != (b.compression, b.latent_channels):
+        raise ValueError(f"--decoder {directory}: {b.name} decodes f{b.compression}c{b.latent_channels} latents; "
+                         f"the encoder {a.name} makes f{a.compression}c{a.latent_channels}")
+    return DecoderExport(other), {"name": b.name, "weights_sha256": weights_digest(directory),
+                                  "scaling_factor": b.scaling_factor}
+
+
 def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: dict | None, text_encoder: dict | None,
-              fp16: bool, variant: str) -> RepositoryMetadata:
+              fp16: bool, variant: str, decoder: dict | None = None) -> RepositoryMetadata:
     """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
@@ -266,7 +287,8 @@ def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: d
         "precision": "float16" if fp16 else "float32",
         "int8": None,
         "autoencoder": {"name": cfg.name, "compression": cfg.compression, "latent_channels": cfg.latent_channels,
-                        "scaling_factor": cfg.scaling_factor, "weights_sha256": weights_digest(ae_dir)},
+                        "scaling_factor": cfg.scaling_factor, "weights_sha256": weights_digest(ae_dir),
+                        "decoder": decoder},
         "generator": generator,
         "text_encoder": text_encoder,
         "networks": {name: {"max_batch_size": w.max_batch_size, "inputs": [asdict(s) for s in w.inputs],

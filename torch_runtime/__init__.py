@@ -82,6 +82,10 @@ class TorchRunner(EmbeddedRunner):
         ae_dir = find_checkpoint(checkpoints, weights, repo.autoencoder.weights_sha256, "autoencoder")
         ae = load_pretrained(ae_dir)
         modules = {"encoder": EncoderExport(ae), "decoder": DecoderExport(ae)}
+        dec_dir = ae_dir
+        if repo.autoencoder.decoder is not None:  # another checkpoint's decoder on these latents (dcae export --decoder)
+            dec_dir = find_checkpoint(checkpoints, weights, repo.autoencoder.decoder["weights_sha256"], "decoder")
+            modules["decoder"] = DecoderExport(load_pretrained(dec_dir))
         gen = repo.generator
         if gen is not None and "dit" in repo.networks:
             gen_dir = find_checkpoint(checkpoints, weights, gen.weights_sha256, "generator")
@@ -103,7 +107,7 @@ class TorchRunner(EmbeddedRunner):
             served = GraphedModule(module, [s.name for s in module.inputs], device, dtype,
                                    max_batch=module.max_batch_size, graphs=graphs and name == "dit")
             calls[name] = _named(served, module.outputs[0].name)
-            source = gen_dir if name == "dit" else ae_dir
+            source = gen_dir if name == "dit" else dec_dir if name == "decoder" else ae_dir
             self.loaded[name] = {"graph": f"PyTorch on {device}: {source}", "engine": "torch", "precision": dtype_name}
         for name in repo.networks:  # the text encoder: ONNX Runtime, once per request
             if name not in calls:

@@ -25,6 +25,9 @@ class AutoencoderInfo:
     latent_channels: int
     scaling_factor: float  # diffusion-space latent = raw latent x scaling_factor (LatentSpace)
     weights_sha256: str  # first 16 hex digits over the checkpoint's weight files
+    # another checkpoint's decoder served on these latents (`dcae export --decoder`, e.g. DC-AE-Lite's):
+    # {name, weights_sha256, scaling_factor}; None: the autoencoder's own
+    decoder: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -99,21 +99,33 @@ class SanaPipeline:
     """Prompt -> images with a SANA release: `SanaPipeline.from_pretrained(directory)(prompt, ...)`."""
 
     def __init__(self, transformer, autoencoder, text_encoder: SanaTextEncoder, objective: sampling.Objective,
-                 sampling_defaults: dict) -> None:
+                 sampling_defaults: dict, decoder=None) -> None:
         self.transformer, self.autoencoder, self.text_encoder = transformer, autoencoder, text_encoder
         self.objective, self.sampling = objective, sampling_defaults
         self.rule = conditioning(transformer.config)
+        self.decoder = autoencoder if decoder is None else decoder  # whose decoder makes the images
 
     @classmethod
-    def from_pretrained(cls, directory: str | Path, use_instruction: bool = True) -> SanaPipeline:
+    def from_pretrained(cls, directory: str | Path, use_instruction: bool = True,
+                        decoder: str | Path | None = None) -> SanaPipeline:
+        """`decoder`: another autoencoder checkpoint whose decoder makes the images (DC-AE-Lite's: the same
+        latents, decoded ~1.8x faster); its compression and latent channels must be the release's VAE's."""
         read_release(directory)
         directory = Path(directory)
         objective, defaults = scheduler_defaults(directory)
-        return cls(load_sana_transformer(directory / "transformer"), load_pretrained(directory / "vae"),
-                   SanaTextEncoder(directory, use_instruction), objective, defaults)
+        vae = load_pretrained(directory / "vae")
+        other = None
+        if decoder is not None:
+            other = load_pretrained(decoder)
+            a, b = vae.config, other.config
+            if (a.compression, a.latent_channels) != (b.compression, b.latent_channels):
+                raise ValueError(f"decoder {decoder}: {b.name} decodes f{b.compression}c{b.latent_channels} latents; "
+                                 f"the release's VAE makes f{a.compression}c{a.latent_channels}")
+        return cls(load_sana_transformer(directory / "transformer"), vae, SanaTextEncoder(directory, use_instruction),
+                   objective, defaults, other)
 
     def to(self, device: str | torch.device) -> SanaPipeline:
-        for module in (self.transformer, self.autoencoder, self.text_encoder.model):
+        for module in (self.transformer, self.autoencoder, self.decoder, self.text_encoder.model):
             module.to(device)
         return self
 
@@ -188,5 +200,8 @@ class SanaPipeline:
             init = ae.latent_space.to_diffusion(ae.encode(image.to(p.device, p.dtype)).float().cpu().numpy())
         z = self.sample_latents(prompt, n, seed, steps, guidance, sampler, negative_prompt, height, width, latents,
                                 callback, step_noise, init, strength)
-        p = next(ae.parameters())
-        return ae.decode(torch.from_numpy(ae.latent_space.from_diffusion(z)).to(p.device, p.dtype))
+        p = next(self.decoder.parameters())
+        z = torch.from_numpy(ae.latent_space.from_diffusion(z)).to(p.device, p.dtype)  # raw: any decoder of them
+        if tile is None:
+            tile = z.shape[-2] * z.shape[-1] * self.compression ** 2 > MAX_UNTILED_PIXELS
+        return decode_latent(self.decoder, z, tile=tile if isinstance(tile, TileSpec) else TileSpec() if tile else None)
