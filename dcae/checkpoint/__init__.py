@@ -18,13 +18,14 @@ from dcae.checkpoint.generator import (
     PUBLISHED, Release, convert_release, load_generator, load_published, load_sana_transformer,
     read_generator_config, release, save_generator,
 )
+from dcae.checkpoint.preview import load_tiny_decoder
 from dcae.models.dc_ae import count_parameters
 
 __all__ = [
     "CONFIG_FILE", "DIFFUSERS_WEIGHTS_FILE", "FORMAT_NAME", "FORMAT_VERSION", "GENERATOR_FORMAT", "PUBLISHED",
     "RELEASE_FORMAT", "WEIGHTS_FILE", "CheckpointError", "Release", "convert", "convert_autoencoder", "convert_release",
     "detect_format", "diffusers_config", "diffusers_config_dict", "diffusers_key", "efficientvit_key",
-    "load_generator", "load_pretrained", "load_published", "load_sana_transformer", "load_state_strict", "read_checkpoint", "read_config",
+    "load_generator", "load_pretrained", "load_published", "load_sana_transformer", "load_state_strict", "load_tiny_decoder", "read_checkpoint", "read_config",
     "read_generator_config", "release", "rename_state", "save_diffusers", "save_generator", "save_pretrained",
     "to_diffusers_state", "write_safetensors",
 ]

@@ -180,7 +180,8 @@ def load_state_strict(model: torch.nn.Module, state: dict[str, torch.Tensor], so
             shown = ", ".join(keys[:12]) + (f", ... ({len(keys)} in all)" if len(keys) > 12 else "")
             problems.append(f"{title}: {shown}")
     if problems:
-        raise CheckpointError(f"{source} does not match {model.config.name}: " + "; ".join(problems))
+        what = model.config.name if hasattr(model, "config") else type(model).__name__
+        raise CheckpointError(f"{source} does not match {what}: " + "; ".join(problems))
     # A model built on the meta device takes the checkpoint's tensors themselves (assign): loading holds
     # one copy of the weights, not two (the full-size f32c32 model peaked at 2.7 GB, now ~1.3).
     meta = any(v.is_meta for v in expected.values())

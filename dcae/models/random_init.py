@@ -23,3 +23,23 @@ def randomize_(module: torch.nn.Module, seed: int = 0) -> torch.nn.Module:
                 fan_in = t[0].numel()
                 t.copy_(torch.randn(t.shape, generator=g) / fan_in**0.5)
     return module
+
+
+def randomize_by_name_(module: torch.nn.Module, seed: int = 0) -> torch.nn.Module:
+    """As `randomize_`, each tensor from its own generator seeded by its name (and `seed`): two modules with the
+    same names and shapes get the same values whatever order they register them in (a reference implementation
+    run elsewhere, and ours: `tests/data/taesana/`)."""
+    import zlib
+
+    with torch.no_grad():
+        for name, t in module.state_dict().items():
+            if not t.is_floating_point():
+                continue
+            g = torch.Generator().manual_seed(zlib.crc32(name.encode()) + seed)
+            if name.endswith("bias"):
+                t.copy_(torch.randn(t.shape, generator=g) * 0.1)
+            elif t.dim() == 1:
+                t.copy_(1 + torch.randn(t.shape, generator=g) * 0.1)
+            else:
+                t.copy_(torch.randn(t.shape, generator=g) / t[0].numel() ** 0.5)
+    return module
