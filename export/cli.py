@@ -16,6 +16,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"--int8 {args.int8}: no such folder of calibration images")
     written = export_repository(args.output, autoencoder=args.autoencoder, generator=args.generator,
                                 text_encoder=text_encoder, fp16=args.fp16, decoder=args.decoder,
+                                preview_decoder=args.preview_decoder,
                                 cpu_python_backend=args.cpu_python_backend, reuse_onnx=args.reuse_onnx,
                                 cpu_openvino_backend=args.cpu_openvino_backend,
                                 generate_instances=args.generate_instances,
@@ -43,6 +44,9 @@ def register_cli(subparsers) -> None:
     p.add_argument("--decoder", type=Path, metavar="DIR",
                    help="serve another autoencoder's decoder on the same latents (e.g. DC-AE-Lite's, ~1.8x faster, "
                         "with a SANA release): its compression and latent channels must match the encoder's")
+    p.add_argument("--preview-decoder", type=Path, metavar="FILE",
+                   help="a tiny decoder for streaming previews at every step (TAESANA's taesana_decoder.pth, or a "
+                        "safetensors copy): exported as preview_decoder")
     p.add_argument("--text-encoder", nargs="?", const="", default=None, metavar="DIR",
                    help="also export the text encoder (all-MiniLM-L6-v2 from its package, or DIR); "
                         "implied by a text-conditioned generator")

@@ -37,7 +37,7 @@ from export.quantize import CALIBRATION_DIR, calibration_images, quantize_autoen
 from export.to_onnx import check_signature, export_onnx
 from export.triton_config import ModelConfig, TritonTensor, tensors_from_onnx, write
 from export.wrappers import (
-    DecoderExport, EncoderExport, ExportWrapper, TextEncoderExport, dit_wrapper, MAX_BATCH_DIT,
+    DecoderExport, EncoderExport, ExportWrapper, PreviewDecoderExport, TextEncoderExport, dit_wrapper, MAX_BATCH_DIT,
 )
 
 FORMAT = "dcae-triton"
@@ -157,7 +157,7 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
                       cpu_python_backend: bool = False, reuse_onnx: str | Path | None = None,
                       generate_instances: int = 1, int8: bool | str | Path = False,
                       cpu_openvino_backend: bool = False, decoder: str | Path | None = None,
-                      log=print) -> dict[str, Path]:
+                      preview_decoder: str | Path | None = None, log=print) -> dict[str, Path]:
     """Export the given checkpoints into a model repository at `output`; returns {model: dir}.
 
     `autoencoder` defaults to the generator's own. `text_encoder`: True for the packaged
@@ -171,6 +171,8 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     the given folder, or for True the `calibration/` folder beside the autoencoder's weights. `decoder`:
     another autoencoder checkpoint whose decoder is served instead of the autoencoder's own (DC-AE-Lite's with a
     SANA release: the same latents, decoded faster); it must take the same latents (compression, channels).
+    `preview_decoder`: a tiny decoder's weights (TAESANA's `taesana_decoder.pth`) for streaming previews at every
+    step, exported as `preview_decoder`.
     """
     import torch
 
@@ -216,7 +218,11 @@ def export_repository(output: str | Path, autoencoder: str | Path | None = None,
     if decoder is not None:
         networks["decoder"], decoder_entry = _paired_decoder(ae, Path(decoder))
         log(f"decoder: {decoder_entry['name']} from {decoder}")
-    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, variant, decoder_entry)
+    preview_entry = None
+    if preview_decoder is not None:
+        networks["preview_decoder"], preview_entry = _preview_decoder(ae, Path(preview_decoder))
+    metadata = _metadata(networks, ae, ae_dir, generator_entry, text_entry, fp16, variant, decoder_entry,
+                         preview_entry)
 
     reused = _reusable(reuse_onnx, metadata) if reuse_onnx is not None else None
     output = Path(output)
@@ -277,8 +283,23 @@ def _paired_decoder(ae, directory: Path) -> tuple[DecoderExport, dict]:
                                   "scaling_factor": b.scaling_factor}
 
 
+def _preview_decoder(ae, path: Path) -> tuple[PreviewDecoderExport, dict]:
+    """A tiny preview decoder for the autoencoder's latents, and its metadata entry."""
+    from dcae.checkpoint import load_tiny_decoder
+
+    tiny = load_tiny_decoder(path)
+    a = ae.config
+    if (tiny.upscale, tiny.latent_channels) != (a.compression, a.latent_channels):
+        raise ValueError(f"--preview-decoder {path}: decodes f{tiny.upscale}c{tiny.latent_channels} latents; the "
+                         f"autoencoder {a.name} makes f{a.compression}c{a.latent_channels}")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return PreviewDecoderExport(tiny), {"name": f"tiny decoder ({path.name})", "weights_sha256": digest,
+                                        "params": sum(p.numel() for p in tiny.parameters())}
+
+
 def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: dict | None, text_encoder: dict | None,
-              fp16: bool, variant: str, decoder: dict | None = None) -> RepositoryMetadata:
+              fp16: bool, variant: str, decoder: dict | None = None,
+              preview_decoder: dict | None = None) -> RepositoryMetadata:
     """What the repository records about its models (dcae.contract.metadata carries it to every reader)."""
     cfg = ae.config
     metadata = {
@@ -291,6 +312,7 @@ def _metadata(networks: dict[str, ExportWrapper], ae, ae_dir: Path, generator: d
                         "decoder": decoder},
         "generator": generator,
         "text_encoder": text_encoder,
+        "preview_decoder": preview_decoder,
         "networks": {name: {"max_batch_size": w.max_batch_size, "inputs": [asdict(s) for s in w.inputs],
                             "outputs": [asdict(s) for s in w.outputs]} for name, w in networks.items()},
     }

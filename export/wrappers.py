@@ -126,6 +126,38 @@ class DecoderExport(ExportWrapper):
         return {"latent": ((1, c, 1, 1), (1, c, opt, opt), (self.max_batch_size, c, big, big))}
 
 
+class PreviewDecoderExport(ExportWrapper):
+    """latent (N, C, h, w) float32, *diffusion space* (what the sampler holds) -> image (N, 3, h*f, w*f) float32 in
+    about [-1, 1], like the decoder's: a tiny preview decoder (TAESANA, `dcae.models.taesd.TinyDecoder`) for the
+    previews of a streaming generation. Its own [0, 1] output is mapped to [-1, 1] here."""
+
+    role = "preview_decoder"
+    max_batch_size = MAX_BATCH_AUTOENCODER
+
+    def __init__(self, decoder: nn.Module) -> None:
+        super().__init__()
+        self.decoder = decoder
+        self.compression, self.latent_channels = decoder.upscale, decoder.latent_channels
+        self.inputs = (TensorSpec("latent", "float32", ("N", self.latent_channels, "h", "w")),)
+        self.outputs = (TensorSpec("image", "float32", ("N", 3, "H", "W")),)
+
+    def forward(self, latent: torch.Tensor) -> torch.Tensor:
+        return self.decoder(latent) * 2 - 1
+
+    def example_inputs(self) -> tuple[torch.Tensor, ...]:
+        return (torch.randn(2, self.latent_channels, 2, 3),)
+
+    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
+        side = MAX_IMAGE_PIXELS_SIDE * 8 // self.compression
+        h, w = torch.export.Dim("h", min=1, max=side), torch.export.Dim("w", min=1, max=side)
+        return ({0: _batch_dim(self.max_batch_size), 2: h, 3: w},)
+
+    def profile(self) -> Profile:
+        f, c = self.compression, self.latent_channels
+        opt, big = OPT_IMAGE_PIXELS_SIDE // f, MAX_IMAGE_PIXELS_SIDE // f
+        return {"latent": ((1, c, 1, 1), (1, c, opt, opt), (self.max_batch_size, c, big, big))}
+
+
 # ----------------------------------------------------------------------------------------------
 # DiT: one denoiser evaluation. Fixed latent size (the position embedding is fixed to the training
 # resolution), dynamic batch. Guidance batching (cond + uncond) is the caller's.

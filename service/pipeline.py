@@ -142,6 +142,18 @@ class Pipelines:
                 return await blend_tiles(run, latent.astype(np.float32), t.tile_pixels, t.overlap_pixels, f)
             return await run(latent.astype(np.float32))
 
+    @property
+    def has_preview_decoder(self) -> bool:
+        return "preview_decoder" in self.repo.networks
+
+    async def preview(self, estimate: np.ndarray) -> np.ndarray:
+        """A step's clean-latent estimate (diffusion space) -> (N, 3, H, W) in [-1, 1]: through the tiny preview
+        decoder when the repository has one (`dcae export --preview-decoder`), else the full decoder."""
+        if not self.has_preview_decoder:
+            return await self.decode(self.latent_space.from_diffusion(estimate))
+        with stage("preview_decoder"):
+            return (await self.infer("preview_decoder", {"latent": estimate.astype(np.float32)}))["image"]
+
     # -- generate
     def size(self, params: GenerateParams) -> tuple[int, int]:
         """(height, width) in pixels of a request's images."""
@@ -219,24 +231,26 @@ class Pipelines:
         """Denoising step i: one `dit` call on the loop's inputs (batched across requests by the runtime)."""
         loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
 
-    async def generate_stream(self, params: GenerateParams, partial_images: int = 0) -> AsyncIterator[Progress | Preview | Done]:
+    async def generate_stream(self, params: GenerateParams, partial_images: int = 0, every_step: bool = False
+                              ) -> AsyncIterator[Progress | Preview | Done]:
         """The generation as events: `Progress` after each denoising step, `partial_images` `Preview`s
-        spread over the steps, then `Done` with the images. The gateway's loop only: with the loop in
-        Triton's generate model (DCAE_GENERATE_LOOP=triton) the one event is `Done`."""
+        spread over the steps (`every_step`: one after every step but the last), then `Done` with the images.
+        Previews come from the preview decoder when the repository has one, else from the full decoder. The
+        gateway's loop only: with the loop in Triton's generate model (DCAE_GENERATE_LOOP=triton) the one event
+        is `Done`."""
         if self.loop_in_model_server:
             images = await self.generate_in_model_server(params)
         else:
             loop = await self.start_loop(params)
             run, t_loop = loop.steps, time.perf_counter()
-            previews = preview_steps(len(run), partial_images)
+            previews = list(range(1, len(run))) if every_step else preview_steps(len(run), partial_images)
             for done, i in enumerate(run, 1):
                 t_step = time.perf_counter()
                 await self.step(loop, i)
                 STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
                 yield Progress(done, len(run))
                 if done in previews:
-                    estimate = self.latent_space.from_diffusion(loop.state.x0)
-                    yield Preview(previews.index(done), self.fitted(to_uint8(await self.decode(estimate)), params))
+                    yield Preview(previews.index(done), self.fitted(to_uint8(await self.preview(loop.state.x0)), params))
             STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
             images = to_uint8(await self.decode(self.latent_space.from_diffusion(loop.x)))
         IMAGES_GENERATED.inc(params.n)

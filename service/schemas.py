@@ -91,7 +91,10 @@ class GenerateRequest(BaseModel):
     stream: bool = Field(False, description="Server-Sent Events: progress after each step, `partial_images` "
                          "previews, then each image")
     partial_images: int = Field(0, ge=0, le=3, description="with `stream`: previews decoded from the current "
-                                "estimate of the clean latent")
+                                "estimate of the clean latent (by the preview decoder when the deployment has one)")
+    preview_every_step: bool = Field(False, description="with `stream`: a preview after every step but the last, "
+                                     "from the deployment's tiny preview decoder (`dcae export --preview-decoder`, "
+                                     "TAESANA); 422 without one")
 
 
 class GeneratedImage(BaseModel):

@@ -102,6 +102,9 @@ class RepositoryMetadata:
     generator: GeneratorInfo | None
     text_encoder: TextEncoderInfo | None
     networks: dict[str, NetworkInfo]
+    # a tiny decoder for streaming previews (`dcae export --preview-decoder`, TAESANA): {name, weights_sha256,
+    # params}; its network `preview_decoder` takes diffusion-space latents
+    preview_decoder: dict | None = None
     model: str | None = None  # the config.pbtxt's own model, and its role
     role: str | None = None
 

@@ -43,7 +43,14 @@ async def generate(body: GenerateRequest, pipes: PipelinesDep,
         if body.response_format == "png":
             raise APIError(422, "invalid_request", "response_format: png does not stream; use b64_json",
                            "response_format")
-        return event_stream(pipes, params, chosen, body.partial_images, "image_generation", "png", 95)
+        if body.preview_every_step and not pipes.has_preview_decoder:
+            raise APIError(422, "invalid_request", "preview_every_step: this deployment has no preview decoder "
+                                                   "(dcae export --preview-decoder); use partial_images",
+                           "preview_every_step")
+        return event_stream(pipes, params, chosen, body.partial_images, "image_generation", "png", 95,
+                            every_step=body.preview_every_step)
+    if body.preview_every_step:
+        raise APIError(422, "invalid_request", "preview_every_step: previews need stream: true", "preview_every_step")
     images = await pipes.generate(params)
     encoded = await encode_images(images)
     if body.response_format == "png":
@@ -87,7 +94,7 @@ def sse(event: dict) -> bytes:
 
 
 def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial_images: int, kind: str, fmt: str,
-                 quality: int, progress: bool = True) -> StreamingResponse:
+                 quality: int, progress: bool = True, every_step: bool = False) -> StreamingResponse:
     """The generation as Server-Sent Events in OpenAI's image-streaming shape: `{kind}.progress` after
     each step when `progress` (ours: step, steps), `{kind}.partial_image` previews, `{kind}.completed`
     per image (each with image_index and seed beside OpenAI's fields); an
@@ -99,7 +106,7 @@ def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial
 
     async def events():
         try:
-            async for event in pipes.generate_stream(params, partial_images):
+            async for event in pipes.generate_stream(params, partial_images, every_step):
                 now = int(time.time())
                 if isinstance(event, Progress):
                     if progress:

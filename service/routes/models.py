@@ -35,6 +35,10 @@ async def models(request: Request, pipes: PipelinesDep, settings: SettingsDep):
     if te is not None:
         data.append({"name": te.name, "kind": "text_encoder",
                      "details": asdict(te) | ({"loaded": loaded["text_encoder"]} if "text_encoder" in loaded else {})})
+    preview = pipes.repo.metadata.preview_decoder
+    if preview is not None:
+        data.append({"name": preview["name"], "kind": "preview_decoder",
+                     "details": preview | ({"loaded": loaded["preview_decoder"]} if "preview_decoder" in loaded else {})})
     started = int(request.app.state.started_at)
     for item in data:  # OpenAI's model objects too (`client.models.list()`): id, object, created, owned_by
         item.update({"id": item["name"], "object": "model", "created": started, "owned_by": "dcae"})

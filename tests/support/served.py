@@ -59,14 +59,15 @@ def triton_gateway_env(triton, generate_loop: str = "gateway") -> dict[str, str]
 
 
 @contextmanager
-def cpu_triton(repository: Path, generator: Path, log_dir: Path):
+def cpu_triton(repository: Path, generator: Path, log_dir: Path, **export):
     """A tritonserver over the CPU python-backend variant of `repository` (written beside it, as repo_cpu, from
-    `generator` with the repository's float32 graphs reused), stopped on exit."""
+    `generator` and `export`'s other arguments, with the repository's float32 graphs reused), stopped on exit."""
     from export.repository import export_repository
     from export.triton_env import TritonServer
 
     cpu = repository.parent / "repo_cpu"
-    export_repository(cpu, generator=generator, cpu_python_backend=True, reuse_onnx=repository, log=lambda *a: None)
+    export_repository(cpu, generator=generator, cpu_python_backend=True, reuse_onnx=repository, log=lambda *a: None,
+                      **export)
     with TritonServer(cpu, log_path=log_dir / "tritonserver.log") as server:
         yield server
 
