@@ -656,10 +656,10 @@ def _header(results: list[dict]) -> list[str]:
 
 def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
-    ae, prof, svc, eng, sana = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service",
-                                                            "cpu-engines", "cpu-sana"))
+    ae, prof, svc, eng, sana, prev = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service",
+                                                                  "cpu-engines", "cpu-sana", "cpu-previews"))
     present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc),
-                                                      ("engines", eng), ("sana", sana)) if r]
+                                                      ("engines", eng), ("sana", sana), ("previews", prev)) if r]
     lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
     plots = doc.parent / PLOTS.name
     plots.mkdir(parents=True, exist_ok=True)
@@ -679,6 +679,8 @@ def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
         lines += engines_section(eng)
     if sana:
         lines += sana_section(sana)
+    if prev:
+        lines += previews_section(prev)
     lines += gpu_section(results)
     doc.write_text("\n".join(lines).rstrip() + "\n")
     return doc
@@ -747,6 +749,30 @@ def sana_section(sana: dict) -> list[str]:
                  else f"{dtype} failed" for dtype, r in peers.items()]
         lines += ["diffusers' SanaPipeline on the same release, one image at the same recipe: " + "; ".join(cells) + ".", ""]
     return lines
+
+
+def previews_section(prev: dict) -> list[str]:
+    """What a streaming preview costs: the tiny preview decoder against a full decode."""
+    m = prev["machine"]
+    lines = ["## What a preview costs", "",
+             f"`python -m bench --only previews,report` ({prev['started']} – {prev['finished']}, commit "
+             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores): one latent, batch 1, "
+             f"decoded by {prev['full_decoder']}'s decoder and by the preview decoder ({prev['preview_decoder']}), "
+             "random weights, each in its own process (median of the timed calls).", "",
+             "| image | engine | full decode ms | preview ms | preview / full | peak memory MiB (full / preview) |",
+             "|---|---|---:|---:|---:|---:|"]
+    for row in prev["rows"]:
+        full, tiny = row.get("full", {}), row.get("preview", {})
+        a, b = full.get("median_seconds"), tiny.get("median_seconds")
+        if a is None or b is None:
+            error = (full.get("error") or tiny.get("error") or "no result")[-200:]
+            lines.append(f"| {row['size']} px | {row['engine']} {row['precision']} | failed: {error} | | | |")
+            continue
+        lines.append(f"| {row['size']} px | {row['engine']} {row['precision']} | {_ms(a)} | {_ms(b)} | "
+                     f"{b / a:.1%} ({a / b:.0f}× cheaper) | {full['peak_rss_mib']:.0f} / {tiny['peak_rss_mib']:.0f} |")
+    return lines + ["", "With a preview decoder in the repository (`dcae export --preview-decoder`), "
+                        "`preview_every_step` streams one after every step; without one, previews are full decodes.",
+                    ""]
 
 
 def _limits_section(ae: dict | None, svc: dict | None, prof: dict | None) -> list[str]:

@@ -5,6 +5,7 @@ const keyInput = $("key");
 keyInput.addEventListener("change", () => loadModels());
 const auth = () => keyInput.value ? {"X-API-Key": keyInput.value} : {};
 let generator = null;
+let previewDecoder = false;  // the repository has a tiny preview decoder (dcae export --preview-decoder)
 
 function figure(src, caption) {
   const f = document.createElement("figure");
@@ -22,6 +23,7 @@ async function errorText(r) {
 }
 
 async function loadModels() {
+  previewDecoder = false;
   const r = await fetch("/v1/models", {headers: auth()});
   const table = $("models");
   if (!r.ok) { table.innerHTML = ""; table.insertRow().insertCell().textContent = await errorText(r); return; }
@@ -36,13 +38,15 @@ async function loadModels() {
     code.textContent = Object.entries(d).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(" · ");
     row.insertCell().append(code);
     if (m.kind === "generator") generator = m.details;
+    if (m.kind === "preview_decoder") previewDecoder = true;
   }
   if (generator) {
     $("steps").placeholder = generator.default_steps;
     $("guidance").placeholder = generator.default_guidance;
     const classes = generator.conditioning === "class";
     $("class-box").hidden = !classes;
-    $("negative-box").hidden = generator.conditioning !== "text";
+    // a model that embeds the guidance (SANA-Sprint) takes no negative prompt
+    $("negative-box").hidden = generator.conditioning !== "text" || generator.guidance === "embedded";
     $("prompt-label").textContent = classes ? "Prompt (mapped to the nearest class)" : "Prompt";
   } else {
     $("go").disabled = true;
@@ -69,7 +73,9 @@ async function* events(response) {
 }
 
 $("go").addEventListener("click", async () => {
-  const body = {n: Number($("n").value) || 1, seed: Number($("seed").value) || 0, stream: true, partial_images: 2};
+  // with a tiny preview decoder in the repository, a preview after every step; else two full-decode previews
+  const body = {n: Number($("n").value) || 1, seed: Number($("seed").value) || 0, stream: true,
+                ...(previewDecoder ? {preview_every_step: true} : {partial_images: 2})};
   const prompt = $("prompt").value.trim();
   if (prompt) body.prompt = prompt;
   if ($("class-label").value !== "" && !$("class-box").hidden) body.class_label = Number($("class-label").value);
@@ -96,7 +102,7 @@ $("go").addEventListener("click", async () => {
       const src = `data:image/${e.output_format || "png"};base64,${e.b64_json}`;
       const caption = e.type === "image_generation.completed"
         ? `seed ${e.seed}` + (e.class_name ? ` · ${e.class_name}` : "")
-        : `preview ${e.partial_image_index + 1}`;
+        : previewDecoder ? `preview after step ${e.partial_image_index + 1}` : `preview ${e.partial_image_index + 1}`;
       if (!slots[i]) { slots[i] = figure(src, caption); out.append(slots[i]); }
       else { slots[i].querySelector("img").src = src; slots[i].querySelector("figcaption").textContent = caption; }
       if (e.type === "image_generation.completed") slots[i].dataset.done = "true";

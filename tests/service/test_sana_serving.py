@@ -190,12 +190,21 @@ def _peak_rss_gib(pid: int) -> float:
     return float("nan")
 
 
+FULL_SIZE = {  # release folder name, write_sana_release's arguments, family, image size, the recipe's steps
+    "sana-600m": ("Sana_600M_512px_diffusers", {}, "sana", 512, 20),
+    "sprint-0.6b": ("Sana_Sprint_0.6B_1024px_diffusers", {"scheduler": "scm", "transformer": {"sample_size": 32}},
+                    "sana-sprint", 1024, 2),
+}
+
+
 @pytest.mark.slow
-def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
-    """The full-size release (diffusers' layout, random weights) -> dcae info -> dcae generate -> dcae export (the
-    transformer's ONNX graph equals PyTorch within 1e-4; Gemma-2-2B's graph past 2 GB in external data) -> the
-    embedded gateway: its image equals `dcae generate`'s for the same seed within 2 levels. Prints each stage's
-    time and peak memory, and a request at the release's defaults (20 steps, guidance 4.5)."""
+@pytest.mark.parametrize("release_name", FULL_SIZE)
+def test_full_size_release_to_a_served_image(tmp_path, release_name):
+    """A full-size release (diffusers' layout, random weights: Sana-600M at 512 px, or Sana-Sprint-0.6B at 1024 px)
+    -> dcae info -> dcae generate -> dcae export (the transformer's ONNX graph equals PyTorch within 1e-4;
+    Gemma-2-2B's graph past 2 GB in external data) -> the embedded gateway: its image equals `dcae generate`'s for
+    the same seed within 2 levels. Prints each stage's time and peak memory, and a request at the release's
+    defaults (Sana: 20 steps, guidance 4.5; Sprint: 2 steps, guidance 4.5 embedded)."""
     import json
     import os
     import resource
@@ -209,11 +218,13 @@ def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
 
     from support.served import free_port, runtime_env, start_server
 
-    release, report = tmp_path / "Sana_600M_512px_diffusers", {}
+    folder, options, family, size, recipe_steps = FULL_SIZE[release_name]
+    release, report = tmp_path / folder, {}
     here = Path(__file__).parents[1]  # tests/, which holds the support package
-    subprocess.run([sys.executable, "-c", "import sys; sys.path.insert(0, sys.argv[1]); from support.releases import "
-                    "write_sana_release; write_sana_release(sys.argv[2], seed=1, full_size=True)", str(here),
-                    str(release)], check=True)  # in its own process: its memory is given back
+    subprocess.run([sys.executable, "-c", "import sys, json; sys.path.insert(0, sys.argv[1]); from support.releases "
+                    "import write_sana_release; write_sana_release(sys.argv[2], seed=1, full_size=True, "
+                    "**json.loads(sys.argv[3]))", str(here), str(release), json.dumps(options)],
+                   check=True)  # in its own process: its memory is given back
 
     def run(name, *argv):
         t0 = time.perf_counter()
@@ -226,7 +237,7 @@ def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
         return out.stdout
 
     info = json.loads(run("info", "info", str(release), "--json"))
-    assert 0.55e9 < info["params"] < 0.65e9 and info["image_size"] == 512, info
+    assert 0.55e9 < info["params"] < 0.65e9 and (info["image_size"], info["family"]) == (size, family), info
     run("generate", "generate", "--model", str(release), "--prompt", PROMPT, "--seed", "3", "--steps", "2",
         "-o", str(tmp_path / "cli.png"))
     expected = np.asarray(Image.open(tmp_path / "cli.png"))
@@ -240,15 +251,19 @@ def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
 
     transformer = load_sana_transformer(release / "transformer")
     g = torch.Generator().manual_seed(0)
-    x, t = torch.randn(2, 32, 16, 16, generator=g), torch.tensor([999.0, 421.0])
+    sprint = transformer.config.guidance_embeds
+    x = torch.randn(2, 32, size // 32, size // 32, generator=g)
+    t = torch.tensor([1.0, 0.42]) if sprint else torch.tensor([999.0, 421.0])
     caption, mask = torch.randn(2, 300, 2304, generator=g), torch.ones(2, 300, dtype=torch.bool)
     mask[1, 40:] = False
+    feeds = {"latent": x, "timestep": t, "context": caption, "context_mask": mask}
+    if sprint:
+        feeds["guidance"] = torch.tensor([4.5, 2.0])
     with torch.no_grad():
-        want = transformer(x, t, caption, mask).numpy()
+        want = transformer(x, t, caption, mask, feeds.get("guidance")).numpy()
     del transformer
     session = ort.InferenceSession(str(tmp_path / "repo" / "dit" / "1" / "model.onnx"))
-    got = session.run(None, {"latent": x.numpy(), "timestep": t.numpy(), "context": caption.numpy(),
-                             "context_mask": mask.numpy()})[0]
+    got = session.run(None, {k: v.numpy() for k, v in feeds.items()})[0]
     del session
     report["dit_onnx_relative_error"] = float(np.abs(got - want).max() / np.abs(want).max())
     assert report["dit_onnx_relative_error"] <= 1e-4
@@ -265,14 +280,14 @@ def test_full_size_sana_600m_from_release_to_a_served_image(tmp_path):
         diff = np.abs(np.asarray(Image.open(io.BytesIO(r.content))).astype(int) - expected.astype(int))
         assert diff.max() <= 2, diff.max()
         t0 = time.perf_counter()
-        r = httpx.post(f"{url}/v1/generate", json={"prompt": PROMPT, "seed": 4}, timeout=3600)  # 20 steps, 4.5
+        r = httpx.post(f"{url}/v1/generate", json={"prompt": PROMPT, "seed": 4}, timeout=3600)  # the recipe
         assert r.status_code == 200, r.text
-        report["gateway_defaults_seconds_per_image"] = round(time.perf_counter() - t0, 1)
+        report[f"gateway_defaults_{recipe_steps}_steps_seconds_per_image"] = round(time.perf_counter() - t0, 1)
         report["gateway_peak_rss_gib"] = round(_peak_rss_gib(proc.pid), 2)
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-    print("\nfull-size SANA:", json.dumps(report, indent=1))
+    print(f"\nfull-size {release_name}:", json.dumps(report, indent=1))
 
 
 def _graph_feeds() -> dict[str, dict[str, np.ndarray]]:

@@ -265,7 +265,7 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
     overrides = dict(transformer or {})
     if scheduler == "scm":
         overrides = {"qk_norm": "rms_norm_across_heads", "guidance_embeds": True, **overrides}
-    transformer = randomize_(diffusers.SanaTransformer2DModel(**shape, **overrides), seed=seed + 2).eval()
+    transformer = randomize_(diffusers.SanaTransformer2DModel(**{**shape, **overrides}), seed=seed + 2).eval()
     pipeline = diffusers.SanaPipeline
     if scheduler == "scm":
         sched, pipeline = diffusers.SCMScheduler(num_train_timesteps=1000, prediction_type="trigflow",
