@@ -100,6 +100,8 @@ class GuidedDenoising:
                                    rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET), step_noise=step_noise)
         first = 0
         if init_latent is not None and strength < 1.0:
+            if sampler == "dpmpp_fast":  # its evaluations are not noise levels one can start from
+                raise ValueError("image-to-image with the dpmpp_fast sampler is not implemented; use dpmpp_2m or ddim")
             first = objective.first_step(steps, strength)
             a, s = state.schedule.alphas[first], state.schedule.sigmas[first]
             init = np.broadcast_to(init_latent.astype(np.float64), state.x.shape)

@@ -24,7 +24,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "scm")
+from .dpm_solver import FastPlan
+
+SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "scm", "dpmpp_fast")
 DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler", "trigflow": "scm"}
 OBJECTIVES = ("ddpm", "flow", "trigflow")
 
@@ -36,6 +38,10 @@ class Objective:
     num_timesteps: int = 1000
     beta_start: float = 1e-4
     beta_end: float = 0.02
+    # ddpm: "linear" betas from beta_start to beta_end, or "scaled_linear" (their square roots linear: U-ViT's
+    # 0.00085 ... 0.012); time_offset: the model's time of level k is k + time_offset (U-ViT counts from 1)
+    beta_schedule: str = "linear"
+    time_offset: float = 0.0
     # flow: the noise levels visited. sigma_max is the first (1: pure noise); flow_shift > 1 spends more steps
     # at high noise (sigma -> shift sigma / (1 + (shift - 1) sigma), SD3/SANA); integer_timesteps truncates
     # the model's time input (1000 sigma) to integers. SANA's releases, through diffusers' flow DPM-Solver:
@@ -58,9 +64,14 @@ class Objective:
             raise ValueError(f"flow_shift must be > 0 and sigma_max in (0, 1], got {self.flow_shift}, {self.sigma_max}")
         if self.sigma_min is not None and not 0 < self.sigma_min < self.sigma_max:
             raise ValueError(f"sigma_min must be in (0, sigma_max), got {self.sigma_min}")
+        if self.beta_schedule not in ("linear", "scaled_linear"):
+            raise ValueError(f"beta_schedule {self.beta_schedule!r}: expected 'linear' or 'scaled_linear'")
 
     def alphas_cumprod(self) -> np.ndarray:
-        betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
+        if self.beta_schedule == "scaled_linear":
+            betas = np.linspace(self.beta_start ** 0.5, self.beta_end ** 0.5, self.num_timesteps, dtype=np.float64) ** 2
+        else:
+            betas = np.linspace(self.beta_start, self.beta_end, self.num_timesteps, dtype=np.float64)
         return np.cumprod(1 - betas)
 
     def schedule(self, steps: int) -> Schedule:
@@ -74,7 +85,7 @@ class Objective:
             stride = (self.num_timesteps - 1) / max(steps - 1, 1)
             t = np.array(sorted({round(i * stride) for i in range(steps)}, reverse=True), dtype=np.int64)
             ab = self.alphas_cumprod()[t]
-            a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64)
+            a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64) + self.time_offset
         elif self.kind == "trigflow":  # the model's time is SCM's t' = sin / (cos + sin) of the angle
             if steps == 2 and self.intermediate_timestep is not None:
                 theta = np.array([self.max_timestep, self.intermediate_timestep, 0.0])
@@ -212,6 +223,8 @@ class SamplerState:
     _prev_x0: np.ndarray | None = field(default=None, repr=False)
     _prev_h: float | None = field(default=None, repr=False)
     _steps_run: int = field(default=0, repr=False)
+    _plan: FastPlan | None = field(default=None, repr=False)  # dpmpp_fast: its updates and evaluations
+    _x0s: list = field(default_factory=list, repr=False)  # dpmpp_fast: the x0 of the current update's evaluations
 
     @classmethod
     def start(cls, sampler: str, objective: Objective, steps: int, noise: np.ndarray,
@@ -230,13 +243,24 @@ class SamplerState:
                                        or len(step_noise) < steps - 1):
             raise ValueError(f"step noise of shape {tuple(step_noise.shape)}; {steps} steps of {tuple(noise.shape)} "
                              f"need ({steps - 1} or {steps}, {', '.join(map(str, noise.shape))})")
-        return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise)
+        plan = None
+        if sampler == "dpmpp_fast":
+            plan = FastPlan.make(objective.alphas_cumprod(), steps)
+            vp, times = plan.schedule, [t for u in plan.updates for t in u.times] + [1.0 / objective.num_timesteps]
+            sched = Schedule(plan.model_times().astype(np.float32), np.array([vp.alpha(t) for t in times]),
+                             np.array([vp.sigma(t) for t in times]))
+        return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise, _plan=plan)
 
     def timestep(self, i: int) -> np.ndarray:
         return np.full((self.x.shape[0],), self.schedule.timesteps[i], dtype=np.float32)
 
     def model_input(self, i: int) -> np.ndarray:
-        """The latent the network sees at step i: the state, scaled for trigflow."""
+        """The latent the network sees at step i: the state, scaled for trigflow; dpmpp_fast: the input of its
+        evaluation i (the update's start state, or an intermediate point made from it)."""
+        if self._plan is not None:
+            u, j = self._plan.evaluations()[i]
+            x = self._plan.eval_input(self._plan.updates[u], j, self.x.astype(np.float64), self._x0s)
+            return x.astype(np.float32)
         scale = self.objective.model_scale(self.schedule.alphas[i], self.schedule.sigmas[i])
         return self.x if scale == 1.0 else (self.x * np.float32(scale)).astype(np.float32)
 
@@ -249,6 +273,8 @@ class SamplerState:
 
     def step(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """Advance from noise level i to i + 1 given the (guided) network output at level i."""
+        if self._plan is not None:
+            return self._fast_step(i, model_output)
         a, s = self.schedule.alphas, self.schedule.sigmas
         x0, eps, var_frac = self.objective.predict(model_output.astype(np.float64), self.x.astype(np.float64),
                                                    a[i], s[i])
@@ -288,12 +314,27 @@ class SamplerState:
         return self.x
 
 
+    def _fast_step(self, i: int, model_output: np.ndarray) -> np.ndarray:
+        """dpmpp_fast: evaluation i's x0 kept; after an update's last evaluation, the state moves to its end."""
+        u, j = self._plan.evaluations()[i]
+        update = self._plan.updates[u]
+        x_in = self.model_input(i).astype(np.float64)
+        eps = model_output[:, :self.x.shape[1]].astype(np.float64)
+        self._x0s.append(self._plan.x0(update, j, x_in, eps))
+        self.x0 = self._x0s[-1].astype(np.float32)
+        if j == update.order - 1:
+            self.x = self._plan.finish(update, self.x.astype(np.float64), self._x0s).astype(np.float32)
+            self._x0s = []
+        self._steps_run += 1
+        return self.x
+
+
 def fitting_samplers(kind: str) -> list[str]:
     """The samplers that run a model of this objective kind."""
     if kind == "trigflow":
         return ["scm"]
     return [s for s in SAMPLERS if s != "scm" and not (s == "euler" and kind != "flow")
-            and not (s == "ddpm" and kind != "ddpm")]
+            and not (s in ("ddpm", "dpmpp_fast") and kind != "ddpm")]
 
 
 def initial_noise(shape: tuple[int, ...], seeds: list[int]) -> np.ndarray:
