@@ -112,17 +112,17 @@ def _generator_info(directory: str) -> dict:
     import torch
 
     from dcae.checkpoint import CheckpointError, read_checkpoint, read_generator_config
+    from dcae.checkpoint.generator import build_generator, generator_config
     from dcae.contract.generation import sampling_defaults
-    from dcae.models.dit import DiT, DiTConfig
 
     config = read_generator_config(directory)
     missing = [k for k in ("dit", "objective", "autoencoder") if k not in config]
     if missing:
         raise CheckpointError(f"{directory}/config.json lacks {', '.join(map(repr, missing))}: not a complete "
                               "generator checkpoint")
-    cfg = DiTConfig.from_dict(config["dit"])
+    cfg = generator_config(config)
     with torch.device("meta"):
-        params = sum(p.numel() for p in DiT(cfg).parameters())
+        params = sum(p.numel() for p in build_generator(cfg).parameters())
     ae_dir = (Path(directory) / config["autoencoder"]).resolve()
     ae_cfg, _ = read_checkpoint(ae_dir)
     sampling = sampling_defaults(config["objective"]["kind"], config.get("sampling"))
@@ -289,9 +289,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
     output = _output_path(args.output, image=True)
     if args.model and is_sana_release(args.model):
         return _generate_sana(args, output)
-    if args.height or args.width or args.latents or args.step_noise or args.image or args.decoder:
-        raise SystemExit("error: --height, --width, --latents, --step-noise, --image and --decoder are for SANA "
-                         "releases (a DiT generator has one size)")
+    if args.height or args.width or args.step_noise or args.image or args.decoder:
+        raise SystemExit("error: --height, --width, --step-noise, --image and --decoder are for SANA releases (a DiT "
+                         "or U-ViT generator has one size)")
     pipe = LatentDiffusionPipeline.from_pretrained(args.model or SHIPPED_GENERATOR)
     pipe.dit.to(args.device)
     pipe.autoencoder.to(args.device)
@@ -304,12 +304,37 @@ def cmd_generate(args: argparse.Namespace) -> int:
                                                        ("sampler", args.sampler)) if v is not None}}
     bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
     t0 = time.perf_counter()
+    latents = _start_noise(args, pipe.latent_shape)
+    final: list = []
     with autocast(args.device, args.precision):
         images = pipe(prompt=args.prompt, class_label=args.class_label, n=args.n, seed=args.seed,
-                      negative_prompt=args.negative_prompt, callback=lambda done, total: bar.update(1), **sampling)
+                      negative_prompt=args.negative_prompt, callback=lambda done, total: bar.update(1),
+                      latents=latents, final_latents=final, **sampling)
     bar.close()
+    _save_latents(args, final)
     _save_generated(images.float(), output, args, {**chosen, **sampling}, time.perf_counter() - t0)
     return 0
+
+
+def _start_noise(args: argparse.Namespace, shape: tuple[int, ...] | None = None):
+    """--latents: the start noise (n, C, h, w), checked against the generator's latent shape when it has one."""
+    import numpy as np
+
+    if not args.latents:
+        return None
+    latents = np.load(args.latents, allow_pickle=False)
+    if latents.ndim != 4 or (shape is not None and tuple(latents.shape[1:]) != tuple(shape)):
+        want = "(n, C, h, w)" if shape is None else f"(n, {', '.join(map(str, shape))})"
+        raise SystemExit(f"error: --latents {args.latents}: expected {want} start noise, got shape {latents.shape}")
+    return latents
+
+
+def _save_latents(args: argparse.Namespace, final: list) -> None:
+    """--save-latents: the final diffusion-space latents, before decoding."""
+    import numpy as np
+
+    if args.save_latents and final:
+        np.save(args.save_latents, final[0])
 
 
 def _save_generated(images, output: Path, args: argparse.Namespace, facts: dict, seconds: float) -> None:
@@ -339,12 +364,8 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
 
     if args.prompt is None:
         raise SystemExit("error: SANA is text-conditioned: give --prompt")
-    latents = step_noise = image = None
-    if args.latents:
-        latents = np.load(args.latents, allow_pickle=False)
-        if latents.ndim != 4:
-            raise SystemExit(f"error: --latents {args.latents}: expected (n, C, h, w) start noise, got shape "
-                             f"{latents.shape}")
+    step_noise = image = None
+    latents = _start_noise(args)
     if args.step_noise:
         step_noise = np.load(args.step_noise, allow_pickle=False)
         if step_noise.ndim != 5:
@@ -368,11 +389,13 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
         facts["generated_size"] = [height, width]
     bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
     t0 = time.perf_counter()
+    final: list = []
     with autocast(args.device, args.precision):
         images = pipe(args.prompt, n=args.n, seed=args.seed, negative_prompt=args.negative_prompt, height=height,
                       width=width, latents=latents, callback=lambda done, total: bar.update(1), step_noise=step_noise,
-                      image=image, strength=args.strength, **sampling).float()
+                      image=image, strength=args.strength, final_latents=final, **sampling).float()
     bar.close()
+    _save_latents(args, final)
     if args.resolution_binning and tuple(images.shape[2:]) != asked:  # resized and center-cropped to the size asked
         fitted = np.stack([fit(image, *asked) for image in to_uint8(images.numpy())])
         images = torch.from_numpy(fitted.transpose(0, 3, 1, 2).astype(np.float32) / 127.5 - 1)
@@ -472,8 +495,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "--resolution-binning (default: the release's size)")
     p.add_argument("--width", type=positive_int, default=None, help="SANA: image width (as --height)")
     p.add_argument("--latents", default=None, metavar="FILE.npy",
-                   help="SANA: the start noise, (n, C, h, w) float in the model's latent space (e.g. another "
-                        "implementation's, to reproduce its images); sets n and the size")
+                   help="the start noise, (n, C, h, w) float in the model's latent space (e.g. another "
+                        "implementation's, to reproduce its images); sets n (and SANA's size)")
+    p.add_argument("--save-latents", default=None, metavar="FILE.npy",
+                   help="also write the final diffusion-space latents (n, C, h, w), before decoding")
     p.add_argument("--step-noise", default=None, metavar="FILE.npy",
                    help="SANA-Sprint: the fresh noise of each step run, (steps, n, C, h, w) (e.g. another "
                         "implementation's, to reproduce its images; default: from the seed)")

@@ -50,6 +50,8 @@ TEXT_ENCODER_NAME = "all-MiniLM-L6-v2"
 
 
 def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
+    from dcae.checkpoint.generator import architecture
+
     defaults = sampling_defaults(objective.kind, gen_config.get("sampling"))
     conditioning = "text" if dit_cfg.text_dim > 0 else "class" if dit_cfg.num_classes > 0 else "none"
     if dit_cfg.in_channels != ae_cfg.latent_channels:
@@ -70,6 +72,7 @@ def _generator_metadata(dit_cfg, objective, gen_config: dict, ae_cfg) -> dict:
         "default_sampler": defaults["sampler"],
         "samplers": fitting_samplers(objective.kind),
         "max_images": MAX_BATCH_DIT // 2,
+        "family": architecture(dit_cfg),
     }
 
 

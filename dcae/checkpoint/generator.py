@@ -1,7 +1,8 @@
 """Generator weights on disk: our format, and the published efficientvit single-file releases.
 
 Our format is a directory with
-    config.json        {"format": "dcae-generator", "dit": {...DiTConfig...}, "objective": {...},
+    config.json        {"format": "dcae-generator", "architecture": "dit" (default) or "uvit",
+                        "dit": {...DiTConfig or UViTConfig...}, "objective": {...},
                         "autoencoder": its autoencoder checkpoint, relative to this directory,
                         "text_encoder": null or "all-MiniLM-L6-v2",
                         "sampling": {"sampler", "steps", "guidance"} (optional: the defaults of
@@ -33,12 +34,24 @@ from dcae.contract.sampling import Objective
 from dcae.models.dc_ae import DCAE, get_config
 from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
 from dcae.models.sana import SanaConfig, SanaTransformer
+from dcae.models.uvit import PRESETS as UVIT_PRESETS, UViT, UViTConfig
+
+GeneratorConfig = DiTConfig | UViTConfig
+ARCHITECTURES = {"dit": (DiTConfig, DiT), "uvit": (UViTConfig, UViT)}  # our format's "architecture" -> classes
+
+
+def architecture(cfg: GeneratorConfig) -> str:
+    return "uvit" if isinstance(cfg, UViTConfig) else "dit"
+
+
+def build_generator(cfg: GeneratorConfig) -> DiT | UViT:
+    return ARCHITECTURES[architecture(cfg)][1](cfg)
 
 
 @dataclass(frozen=True)
 class Release:
     autoencoder: str  # the DC-AE preset its latents come from
-    dit: DiTConfig
+    dit: GeneratorConfig
     objective: Objective
     sampling: dict  # the recipe of the release's reported FID: sampler, steps, guidance
 
@@ -52,6 +65,18 @@ PUBLISHED = {
         {"sampler": "ddpm", "steps": 250, "guidance": 1.3},  # FID 2.84
     ),
 }
+# efficientvit's U-ViT releases (reference Sec. 8): eps prediction on the scaled-linear schedule, levels counted from
+# 1, sampled by DPM-Solver++ "fast" in 30 evaluations with guidance 1.5 (its `UViT.generate`).
+UVIT_OBJECTIVE = Objective("ddpm", beta_start=0.00085, beta_end=0.012, beta_schedule="scaled_linear", time_offset=1.0)
+UVIT_SAMPLING = {"sampler": "dpmpp_fast", "steps": 30, "guidance": 1.5}
+for _ae, _side, _sizes, _suffixes in (("dc-ae-f32c32-in-1.0", 16, ("s", "h", "2b"), ("",)),
+                                      ("dc-ae-f64c128-in-1.0", 8, ("h", "2b"), ("", "-train2000k"))):
+    for _size in _sizes:
+        for _suffix in _suffixes:
+            _cfg = UVIT_PRESETS[f"U-ViT-{_size.upper()}"]
+            PUBLISHED[f"{_ae}-uvit-{_size}-in-512px{_suffix}"] = Release(
+                _ae, _cfg.replace(in_channels=get_config(_ae).latent_channels, input_size=_side), UVIT_OBJECTIVE,
+                dict(UVIT_SAMPLING))
 _ARCHITECTURES = {"dit": "DiT", "uvit": "U-ViT", "usit": "USiT"}
 
 
@@ -60,13 +85,13 @@ def release(name: str) -> Release:
     if name in PUBLISHED:
         return PUBLISHED[name]
     match = RELEASE_NAME.match(name)
-    if match and match["arch"] != "dit":
-        raise CheckpointError(f"{name} is a {_ARCHITECTURES[match['arch']]} generator: only DiT generators are "
-                              f"implemented; releases that convert: {', '.join(PUBLISHED)}")
+    if match and match["arch"] == "usit":
+        raise CheckpointError(f"{name} is a {_ARCHITECTURES[match['arch']]} generator: not implemented (its "
+                              f"adaptive ODE sampler); releases that convert: {', '.join(PUBLISHED)}")
     raise CheckpointError(f"unknown generator release {name!r}; releases that convert: {', '.join(PUBLISHED)}")
 
 
-def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoencoder_path: str,
+def save_generator(dit: DiT | UViT, objective: Objective, directory: str | Path, autoencoder_path: str,
                    text_encoder: str | None = None, metadata: dict | None = None,
                    dtype: torch.dtype | None = None) -> Path:
     """`dtype` (e.g. torch.float16) sets the storage precision; loading casts back to float32."""
@@ -75,7 +100,8 @@ def save_generator(dit: DiT, objective: Objective, directory: str | Path, autoen
     state = {k: (v.to(dtype) if dtype is not None and v.is_floating_point() else v).detach().cpu().contiguous()
              for k, v in dit.state_dict().items()}
     write_safetensors(state, directory / WEIGHTS_FILE, metadata={"format": GENERATOR_FORMAT})
-    config = {"format": GENERATOR_FORMAT, "dit": dit.config.to_dict(), "objective": asdict(objective),
+    config = {"format": GENERATOR_FORMAT, "architecture": architecture(dit.config), "dit": dit.config.to_dict(),
+              "objective": asdict(objective),
               "autoencoder": autoencoder_path, "text_encoder": text_encoder, **(metadata or {})}
     (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n")
     return directory
@@ -91,12 +117,20 @@ def read_generator_config(directory: str | Path) -> dict:
     return config
 
 
+def generator_config(config: dict) -> GeneratorConfig:
+    """Our generator format's config.json -> the network's config, by its "architecture" (DiT when absent)."""
+    arch = config.get("architecture", "dit")
+    if arch not in ARCHITECTURES:
+        raise CheckpointError(f"generator architecture {arch!r}: expected one of {', '.join(ARCHITECTURES)}")
+    return ARCHITECTURES[arch][0].from_dict(config["dit"])
+
+
 def load_generator(directory: str | Path) -> tuple[DiT, Objective, DCAE, dict]:
     """Our generator format -> (DiT, objective, its autoencoder, config dict), in eval mode, float32."""
     directory = Path(directory)
     config = read_generator_config(directory)
     with torch.device("meta"):  # the weights are the file's tensors: one copy in memory
-        dit = DiT(DiTConfig.from_dict(config["dit"]))
+        dit = build_generator(generator_config(config))
     load_state_strict(dit, load_file(str(directory / WEIGHTS_FILE)), source=str(directory))
     autoencoder = load_pretrained((directory / config["autoencoder"]).resolve())
     return dit.float().eval(), Objective(**config["objective"]), autoencoder, config
@@ -127,7 +161,7 @@ def load_published(path: str | Path, name: str | None = None) -> tuple[DiT, Obje
                               + (f", ... ({len(stray)} in all)" if len(stray) > 8 else ""))
     ae_cfg = get_config(spec.autoencoder)
     with torch.device("meta"):
-        autoencoder, dit = DCAE(ae_cfg), DiT(spec.dit)
+        autoencoder, dit = DCAE(ae_cfg), build_generator(spec.dit)
     load_state_strict(autoencoder, rename_state(groups["autoencoder"], efficientvit_key(ae_cfg)),
                       source=f"{path} autoencoder.*")
     load_state_strict(dit, groups["diffusion_model"], source=f"{path} diffusion_model.*")

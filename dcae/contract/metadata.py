@@ -48,7 +48,8 @@ class GeneratorInfo:
     samplers: list[str]  # those that fit the objective
     max_images: int  # per request (both guidance halves fit one DiT batch)
     weights_sha256: str
-    family: str = "dit"  # "dit" (ours, the DiT-XL release) or a SANA release's: "sana", "sana-1.5", "sana-sprint"
+    family: str = "dit"  # "dit" (ours, the DiT-XL release), "uvit" (efficientvit's U-ViT releases) or a SANA
+    #                      release's: "sana", "sana-1.5", "sana-sprint"
     max_image_size: int | None = None  # sizes other than image_size: None, none; else up to this per side,
     #                                    multiples of the autoencoder's compression (SANA)
     embedded_guidance: bool = False  # the guidance is the DiT's input `guidance` (SANA-Sprint), not CFG

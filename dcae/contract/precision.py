@@ -33,6 +33,9 @@ FP32_MODULES = frozenset({
     "dcae.models.text_encoder.SelfAttention",
     # the sinusoidal timestep embedding, and the text encoder's masking and mean pooling
     "dcae.models.dit.TimestepEmbedder",
+    # U-ViT: its attention core and its time token (the raw sinusoid)
+    "dcae.models.uvit.Attention",
+    "dcae.models.uvit.TimeToken",
     "dcae.models.text_encoder.BertTextEncoder",
     # SANA: its linear and cross attention cores, the caption's RMS norm, the timestep embedding's sinusoid,
     "dcae.models.sana.Attention",

@@ -106,6 +106,18 @@ class Block(nn.Module):
         return x + self.mlp(self.norm2(x))
 
 
+class TimeToken(nn.Module):
+    """The time token: the raw sinusoid of the model time (no MLP); a module of its own so that 16-bit graphs keep
+    it in float32 (dcae.contract.precision)."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, t: torch.Tensor) -> torch.Tensor:
+        return timestep_embedding(t, self.dim)[:, None]  # (N, 1, D)
+
+
 class UViT(nn.Module):
     """latent (N, C, s, s) diffusion space, timestep (N,) the model time (fractional; 1 ... 1000 for the
     releases' discrete schedule), class_label (N,) int64 (num_classes: the null class) -> eps (N, C, s, s)."""
@@ -120,6 +132,7 @@ class UViT(nn.Module):
         self.patch_embed.proj = nn.Conv2d(cfg.in_channels, d, p, stride=p)
         self.label_emb = nn.Module()
         self.label_emb.embedding_table = nn.Embedding(cfg.num_classes + 1, d)
+        self.time_token = TimeToken(d)
         self.pos_embed = nn.Parameter(torch.zeros(1, 2 + cfg.num_tokens, d))
         self.in_blocks = nn.ModuleList(Block(d, cfg.num_heads, cfg.mlp_ratio) for _ in range(cfg.depth // 2))
         self.mid_block = Block(d, cfg.num_heads, cfg.mlp_ratio)
@@ -131,9 +144,9 @@ class UViT(nn.Module):
 
     def forward(self, x: torch.Tensor, t: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         n, c, h, w = x.shape
-        p, d = self.config.patch_size, self.config.hidden_size
+        p = self.config.patch_size
         tokens = self.patch_embed.proj(x).flatten(2).transpose(1, 2)  # (N, T, D)
-        time = timestep_embedding(t, d).to(tokens.dtype)[:, None]  # the raw sinusoid: no MLP
+        time = self.time_token(t).to(tokens.dtype)
         label = self.label_emb.embedding_table(y)[:, None]
         x = torch.cat([label, time, tokens], dim=1) + self.pos_embed  # (N, 2 + T, D)
         skips = []

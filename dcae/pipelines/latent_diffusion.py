@@ -95,23 +95,32 @@ class LatentDiffusionPipeline:
     def sample_latents(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
                        steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
                        callback: Callable[[int, int], None] | None = None,
-                       negative_prompt: str | None = None) -> torch.Tensor:
+                       negative_prompt: str | None = None, latents: np.ndarray | None = None) -> torch.Tensor:
         """Diffusion-space latents (n, C, s, s), sampled by the contract's guided loop (the gateway's and
         Triton's): the same seeding, sampler steps and guidance; `callback(done, total)` after each step.
-        steps, guidance, sampler: None takes `self.sampling`'s."""
+        steps, guidance, sampler: None takes `self.sampling`'s. `latents`: the start noise (n, C, s, s) (another
+        implementation's, to reproduce its latents) instead of the seed's; it sets n."""
+        if latents is not None:
+            n = latents.shape[0]
         cond, uncond = self.conditioning(n, prompt, class_label, negative_prompt)
         d = self.sampling
         loop = generation.GuidedDenoising.start(
             self.objective, sampler or d["sampler"], steps or d["steps"], self.latent_shape, seed, n, cond, uncond,
-            d["guidance"] if guidance is None else guidance)
+            d["guidance"] if guidance is None else guidance,
+            noise=None if latents is None else np.asarray(latents, np.float32))
         return torch.from_numpy(loop.run(self.denoise, callback)).to(next(self.dit.parameters()).device)
 
     @torch.no_grad()
     def __call__(self, prompt: str | None = None, class_label: int | None = None, n: int = 1, seed: int = 0,
                  steps: int | None = None, guidance: float | None = None, sampler: str | None = None,
                  callback: Callable[[int, int], None] | None = None,
-                 negative_prompt: str | None = None) -> torch.Tensor:
-        """Images (n, 3, H, W) in [-1, 1] (not clamped)."""
-        z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback, negative_prompt)
+                 negative_prompt: str | None = None, latents: np.ndarray | None = None,
+                 final_latents: list | None = None) -> torch.Tensor:
+        """Images (n, 3, H, W) in [-1, 1] (not clamped). `final_latents`: a list the diffusion-space latents are
+        appended to before decoding (`dcae generate --save-latents`)."""
+        z = self.sample_latents(prompt, class_label, n, seed, steps, guidance, sampler, callback, negative_prompt,
+                                latents)
+        if final_latents is not None:
+            final_latents.append(z.float().cpu().numpy())
         ae = self.autoencoder
         return ae.decode(ae.latent_space.from_diffusion(z).to(next(ae.parameters()).device))

@@ -187,7 +187,7 @@ class SanaPipeline:
                  width: int | None = None, latents: np.ndarray | None = None,
                  callback: Callable[[int, int], None] | None = None, step_noise: np.ndarray | None = None,
                  image: torch.Tensor | None = None, strength: float = 1.0,
-                 tile: bool | TileSpec | None = None) -> torch.Tensor:
+                 tile: bool | TileSpec | None = None, final_latents: list | None = None) -> torch.Tensor:
         """Images (n, 3, H, W) in [-1, 1] (not clamped). `image` (1, 3, H, W) in [-1, 1] with `strength` < 1:
         image-to-image at the image's size (SanaSprintImg2ImgPipeline's for SANA-Sprint). `tile`: decode in
         overlapping tiles (True: the contract's default TileSpec); None: for images over MAX_UNTILED_PIXELS (the 4K
@@ -200,6 +200,8 @@ class SanaPipeline:
             init = ae.latent_space.to_diffusion(ae.encode(image.to(p.device, p.dtype)).float().cpu().numpy())
         z = self.sample_latents(prompt, n, seed, steps, guidance, sampler, negative_prompt, height, width, latents,
                                 callback, step_noise, init, strength)
+        if final_latents is not None:  # diffusion space, before decoding (`dcae generate --save-latents`)
+            final_latents.append(np.asarray(z, np.float32))
         p = next(self.decoder.parameters())
         z = torch.from_numpy(ae.latent_space.from_diffusion(z)).to(p.device, p.dtype)  # raw: any decoder of them
         if tile is None:

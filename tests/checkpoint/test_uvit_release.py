@@ -1,0 +1,120 @@
+"""efficientvit's U-ViT releases (the paper's headline generators), from the downloaded directory to a served image,
+on a narrowed copy: the release's name and single-file layout (diffusion_model.* in efficientvit's U-ViT names,
+checked against the reference's own names in tests/data/uvit/), its recipe (DPM-Solver++ "fast", 30 evaluations,
+guidance 1.5), small widths and random weights. convert -> info -> dcae generate (--latents, --save-latents) ->
+export -> the gateway (embedded, Triton, Triton's generate model), equal to `dcae generate`. The model and the
+sampler equal efficientvit's own: tests/models/test_uvit.py, tests/contract/test_dpm_solver_fast.py."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import httpx
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from dcae.checkpoint import PUBLISHED
+from dcae.cli import main
+from dcae.contract.pixels import to_uint8
+from dcae.models import dc_ae
+from support.releases import diffusers_kwargs, diffusers_to_efficientvit
+from support.served import cpu_triton, gateway, images_of, repository_beside
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+NAME = "dc-ae-f32c32-in-1.0-uvit-s-in-512px"
+RECIPE = {"sampler": "dpmpp_fast", "steps": 30, "guidance": 1.5}
+NARROW_UVIT = PUBLISHED[NAME].dit.replace(depth=2, hidden_size=32, num_heads=2, input_size=2)
+NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
+
+
+@pytest.fixture(scope="module")
+def narrowed():
+    mp = pytest.MonkeyPatch()
+    mp.setitem(dc_ae.PRESETS, "dc-ae-f32c32-in-1.0", NARROW_AE)
+    mp.setitem(PUBLISHED, NAME, dataclasses.replace(PUBLISHED[NAME], dit=NARROW_UVIT))
+    yield
+    mp.undo()
+
+
+def write_uvit_release(directory, seed: int = 0) -> None:
+    """config.json {"model_name"} + model.safetensors: autoencoder.* (efficientvit names, from diffusers'
+    AutoencoderDC) and diffusion_model.* (a U-ViT's tensors under efficientvit's names)."""
+    import diffusers
+    from safetensors.torch import save_file
+
+    from dcae.models.random_init import randomize_, randomize_by_name_
+    from dcae.models.uvit import UViT
+
+    directory.mkdir(parents=True)
+    ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(NARROW_AE)), seed=seed).eval()
+    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ae.state_dict(), NARROW_AE).items()}
+    state.update({f"diffusion_model.{k}": v for k, v in randomize_by_name_(UViT(NARROW_UVIT), seed).state_dict().items()})
+    save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
+    (directory / "config.json").write_text(json.dumps({"model_name": NAME}) + "\n")
+
+
+@pytest.fixture(scope="module")
+def converted(narrowed, tmp_path_factory):
+    root = tmp_path_factory.mktemp("uvit")
+    write_uvit_release(root / NAME, seed=3)
+    assert main(["convert", str(root / NAME), str(root / "uvit-s"), "--json"]) == 0
+    return root / "uvit-s"
+
+
+@pytest.fixture(scope="module")
+def uvit_repository(converted):
+    return repository_beside(converted)
+
+
+@pytest.fixture(scope="module")
+def uvit_triton(triton_env, uvit_repository, tmp_path_factory):
+    with cpu_triton(uvit_repository, uvit_repository.parent / "uvit-s", tmp_path_factory.mktemp("triton")) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def pytorch_images(converted):
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+
+    pipe = LatentDiffusionPipeline.from_pretrained(converted)
+    return to_uint8(pipe(class_label=207, n=2, seed=9, steps=6).numpy())
+
+
+def test_convert_info_and_generate_with_the_releases_recipe(converted, tmp_path, capsys):
+    config = json.loads((converted / "config.json").read_text())
+    assert config["architecture"] == "uvit" and config["sampling"] == RECIPE
+    capsys.readouterr()
+    assert main(["info", str(converted), "--json"]) == 0
+    info = json.loads(capsys.readouterr().out)
+    assert info["name"] == "U-ViT-S" and info["sampling"] == RECIPE and info["conditioning"] == "class (1000)"
+    # --latents and --save-latents: the final latents are the pipeline's from that noise
+    noise = np.random.default_rng(0).standard_normal((1, 32, 2, 2)).astype(np.float32)
+    np.save(tmp_path / "noise.npy", noise)
+    assert main(["generate", "--model", str(converted), "--class", "3", "--latents", str(tmp_path / "noise.npy"),
+                 "--save-latents", str(tmp_path / "final.npy"), "-o", str(tmp_path / "x.png")]) == 0
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+
+    pipe = LatentDiffusionPipeline.from_pretrained(converted)
+    expected = pipe.sample_latents(class_label=3, latents=noise).numpy()
+    assert np.allclose(np.load(tmp_path / "final.npy"), expected, rtol=1e-5, atol=1e-5)
+    assert np.asarray(Image.open(tmp_path / "x.png")).shape == (64, 64, 3)
+    np.save(tmp_path / "bad.npy", noise[:, :8])
+    assert main(["generate", "--model", str(converted), "--class", "3", "--latents", str(tmp_path / "bad.npy"),
+                 "-o", str(tmp_path / "y.png")]) == 2
+    assert "expected (n, 32, 2, 2) start noise" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("runtime", ["embedded", "triton", "triton-loop"])
+def test_the_gateway_serves_the_release(request, gateways, runtime, pytorch_images):
+    served = gateway(request, gateways, runtime, repository="uvit_repository", triton="uvit_triton")
+    gen = next(m for m in httpx.get(f"{served.url}/v1/models", timeout=30).json()["data"] if m["kind"] == "generator")
+    assert (gen["name"], gen["details"]["family"], gen["details"]["default_sampler"]) == ("U-ViT-S", "uvit", "dpmpp_fast")
+    r = httpx.post(f"{served.url}/v1/generate", json={"class_label": 207, "n": 2, "seed": 9, "steps": 6}, timeout=120)
+    diff = np.abs(images_of(r).astype(int) - pytorch_images.astype(int))
+    assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())
+    r = httpx.post(f"{served.url}/v1/generate", json={"class_label": 1, "size": 128}, timeout=30)
+    assert r.status_code == 422 and "generates 64px images only" in r.json()["error"]["message"]  # a fixed grid
