@@ -1,4 +1,4 @@
-"""`python -m bench [--quick] [--only autoencoder,profile,service,engines,sana,previews,report]`: the CPU benchmarks, their
+"""`python -m bench [--quick] [--only autoencoder,profile,service,engines,sana,previews,headline,report]`: the CPU benchmarks, their
 raw results in bench/results/*.json, and docs/BENCHMARKS.md with its plots."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import signal
 import sys
 import time
 
-from bench import autoencoder, engines, previews, profile, report, sana, service
+from bench import autoencoder, engines, headline, previews, profile, report, sana, service
 from bench.common import Timing, log, machine, write_results
 
-SECTIONS = ("autoencoder", "profile", "service", "engines", "sana", "previews", "report")
+SECTIONS = ("autoencoder", "profile", "service", "engines", "sana", "previews", "headline", "report")
 
 # full: the numbers to quote (1-2 hours on 2 cores); quick: the same suite, shrunk (about 20 minutes).
 MODES = {
@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
         started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
         timing = Timing(warmup=1, repeats=5, budget_seconds=20.0) if not args.quick else Timing(1, 2, 2.0)
         log(f"wrote {write_results('cpu-previews', stamp(previews.run(timing), started))}")
+    if "headline" in only:
+        started, machine_at_start = time.strftime("%Y-%m-%d %H:%M"), machine()
+        log(f"wrote {write_results('cpu-headline', stamp(headline.run(steps=30 if not args.quick else 6), started))}")
     if "report" in only:
         log(f"wrote {report.write()}")
     return 0

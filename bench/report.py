@@ -656,10 +656,11 @@ def _header(results: list[dict]) -> list[str]:
 
 def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
     """Render `doc` (plots in a `benchmarks/` folder beside it) from the JSON files in `results`."""
-    ae, prof, svc, eng, sana, prev = (_load(results, n) for n in ("cpu-autoencoder", "cpu-profile", "cpu-service",
-                                                                  "cpu-engines", "cpu-sana", "cpu-previews"))
+    ae, prof, svc, eng, sana, prev, head = (_load(results, n) for n in (
+        "cpu-autoencoder", "cpu-profile", "cpu-service", "cpu-engines", "cpu-sana", "cpu-previews", "cpu-headline"))
     present = [{**r, "section": name} for name, r in (("autoencoder", ae), ("profiles", prof), ("service", svc),
-                                                      ("engines", eng), ("sana", sana), ("previews", prev)) if r]
+                                                      ("engines", eng), ("sana", sana), ("previews", prev),
+                                                      ("headline", head)) if r]
     lines = _header(present) if present else ["# Benchmarks", "", "No CPU results yet: run `make bench`.", ""]
     plots = doc.parent / PLOTS.name
     plots.mkdir(parents=True, exist_ok=True)
@@ -681,6 +682,8 @@ def write(results: Path = RESULTS_DIR, doc: Path = DOC) -> Path:
         lines += sana_section(sana)
     if prev:
         lines += previews_section(prev)
+    if head:
+        lines += headline_section(head)
     lines += gpu_section(results)
     doc.write_text("\n".join(lines).rstrip() + "\n")
     return doc
@@ -749,6 +752,36 @@ def sana_section(sana: dict) -> list[str]:
                  else f"{dtype} failed" for dtype, r in peers.items()]
         lines += ["diffusers' SanaPipeline on the same release, one image at the same recipe: " + "; ".join(cells) + ".", ""]
     return lines
+
+
+def headline_section(head: dict) -> list[str]:
+    """The paper's headline claim on this machine: U-ViT-H on DC-AE-f64c128 against SD-VAE-f8 latents."""
+    m = head["machine"]
+    rows = head["rows"]
+    lines = ["## The paper's headline: U-ViT-H on DC-AE-f64 against SD-VAE-f8", "",
+             f"`python -m bench --only headline,report` ({head['started']} – {head['finished']}, commit "
+             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores): one 512-px image of "
+             f"{head['model']}, {next(iter(rows.values())).get('steps', 30)} DPM-Solver++ evaluations with guidance "
+             f"{head['guidance']} (each a batch of 2), then the decoder; random weights, PyTorch eager, each in its "
+             "own process.", "",
+             "| latents | tokens | precision | a guided evaluation ms | denoising s | decode s | image s | peak memory MiB |",
+             "|---|---:|---|---:|---:|---:|---:|---:|"]
+    for name, r in rows.items():
+        if "error" in r:
+            lines.append(f"| {name} | | failed: {r['error'][-200:]} | | | | | |")
+            continue
+        lines.append(f"| {name} | {r['tokens']} | {r['precision']} | {_ms(r['step_seconds_median'])} | "
+                     f"{r['denoise_seconds']:.1f} | {r['decode_seconds']:.1f} | {r['total_seconds']:.1f} | "
+                     f"{r['peak_rss_mib']:.0f} |")
+    ok = [r for r in rows.values() if "error" not in r]
+    if len(ok) == 2:
+        fast, slow = ok
+        lines += ["", f"DC-AE-f64 makes the image {slow['total_seconds'] / fast['total_seconds']:.1f}× faster end to "
+                      f"end here, its denoising {slow['denoise_seconds'] / fast['denoise_seconds']:.1f}× faster; the "
+                      f"paper reports {head['paper_speedup']}× the inference throughput on an H100 with TensorRT in "
+                      "fp16. Why the two differ: [docs/published-models.md](published-models.md#the-papers-headline-"
+                      "on-this-machine)."]
+    return lines + [""]
 
 
 def previews_section(prev: dict) -> list[str]:
