@@ -13,8 +13,10 @@ those evaluations across concurrent requests); noise comes in from the caller:
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
 variance), "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction) and "trigflow" (SANA-Sprint's sCM:
 alpha = cos theta, sigma = sin theta, in units of the data's deviation sigma_d, which cancels: the state here is
-the pipeline's divided by sigma_d; its only sampler, "scm", draws fresh noise after every step but the last). `dcae/training/objective.py` adds
-what training needs in torch (the forward process and the loss) to the same `Objective`.
+the pipeline's divided by sigma_d; its only sampler, "scm", draws fresh noise after every step but the last).
+"dpmpp_fast" is efficientvit's DPM-Solver++ for its U-ViT releases (`dpm_solver.FastPlan`).
+`dcae/training/objective.py` adds what training needs in torch (the forward process and the loss) to the same
+`Objective`.
 `tests/contract/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
 """
 

@@ -11,8 +11,9 @@ step for a fraction of a full decode (measured: `python -m bench --only previews
 A block is x -> ReLU(conv(ReLU(conv(ReLU(conv(x))))) + x), 3x3 convolutions of one width.
 
 Parameter names are the reference's (a flat sequence: `1.weight`, `3.conv.0.weight`, ..., `29.bias`), so its
-`.pth` or a safetensors copy of it loads as it is (`dcae.checkpoint.load_tiny_decoder`). Equality with the reference on the
-same weights: `tests/models/test_taesd.py` against outputs the reference computed (`tests/data/taesana/`).
+`.pth` or a safetensors copy of it loads as it is (`dcae.checkpoint.load_tiny_decoder`). Equality with the
+reference on the same weights: `tests/models/test_taesd.py` against outputs the reference computed
+(`tests/data/taesana/`).
 """
 
 from __future__ import annotations

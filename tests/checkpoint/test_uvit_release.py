@@ -26,6 +26,8 @@ from support.served import cpu_triton, gateway, images_of, repository_beside
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 NAME = "dc-ae-f32c32-in-1.0-uvit-s-in-512px"
+HEADLINE = "dc-ae-f64c128-in-1.0-uvit-h-in-512px"
+FULL_SIZE = (PUBLISHED[HEADLINE], dc_ae.get_config(PUBLISHED[HEADLINE].autoencoder))  # before any narrowing
 RECIPE = {"sampler": "dpmpp_fast", "steps": 30, "guidance": 1.5}
 NARROW_UVIT = PUBLISHED[NAME].dit.replace(depth=2, hidden_size=32, num_heads=2, input_size=2)
 NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
@@ -40,7 +42,7 @@ def narrowed():
     mp.undo()
 
 
-def write_uvit_release(directory, seed: int = 0) -> None:
+def write_uvit_release(directory, seed: int = 0, name: str = NAME, ae_cfg=NARROW_AE, uvit_cfg=NARROW_UVIT) -> None:
     """config.json {"model_name"} + model.safetensors: autoencoder.* (efficientvit names, from diffusers'
     AutoencoderDC) and diffusion_model.* (a U-ViT's tensors under efficientvit's names)."""
     import diffusers
@@ -50,11 +52,12 @@ def write_uvit_release(directory, seed: int = 0) -> None:
     from dcae.models.uvit import UViT
 
     directory.mkdir(parents=True)
-    ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(NARROW_AE)), seed=seed).eval()
-    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ae.state_dict(), NARROW_AE).items()}
-    state.update({f"diffusion_model.{k}": v for k, v in randomize_by_name_(UViT(NARROW_UVIT), seed).state_dict().items()})
+    ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
+    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ae.state_dict(), ae_cfg).items()}
+    del ae
+    state.update({f"diffusion_model.{k}": v for k, v in randomize_by_name_(UViT(uvit_cfg), seed).state_dict().items()})
     save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
-    (directory / "config.json").write_text(json.dumps({"model_name": NAME}) + "\n")
+    (directory / "config.json").write_text(json.dumps({"model_name": name}) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +111,7 @@ def test_convert_info_and_generate_with_the_releases_recipe(converted, tmp_path,
     assert "expected (n, 32, 2, 2) start noise" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("runtime", ["embedded", "triton", "triton-loop"])
+@pytest.mark.parametrize("runtime", ["embedded", "torch", "triton", "triton-loop"])
 def test_the_gateway_serves_the_release(request, gateways, runtime, pytorch_images):
     served = gateway(request, gateways, runtime, repository="uvit_repository", triton="uvit_triton")
     gen = next(m for m in httpx.get(f"{served.url}/v1/models", timeout=30).json()["data"] if m["kind"] == "generator")
@@ -118,3 +121,60 @@ def test_the_gateway_serves_the_release(request, gateways, runtime, pytorch_imag
     assert diff.max() <= 2 and diff.mean() < 0.05, (diff.max(), diff.mean())
     r = httpx.post(f"{served.url}/v1/generate", json={"class_label": 1, "size": 128}, timeout=30)
     assert r.status_code == 422 and "generates 64px images only" in r.json()["error"]["message"]  # a fixed grid
+
+
+@pytest.mark.slow
+def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path):
+    """U-ViT-H on dc-ae-f64c128-in-1.0 (the paper's headline) at full size with random weights: convert -> dcae
+    generate -> dcae export -> the embedded gateway, whose image equals `dcae generate`'s for the same seed within
+    2 levels. Prints each stage's time and peak memory."""
+    import io
+    import os
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    from support.served import free_port, runtime_env, start_server
+
+    spec, ae_cfg = FULL_SIZE
+    write_uvit_release(tmp_path / HEADLINE, 0, HEADLINE, ae_cfg, spec.dit)
+    report = {}
+
+    def run(name, *argv):
+        t0 = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        out = subprocess.run([sys.executable, "-m", "dcae.cli", *argv], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr[-3000:]
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
+                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
+        return out.stdout
+
+    run("convert", "convert", str(tmp_path / HEADLINE), str(tmp_path / "uvit-h"), "--json")
+    gen = json.loads(run("generate", "generate", "--model", str(tmp_path / "uvit-h"), "--class", "207", "--seed", "3",
+                         "--steps", "3", "-o", str(tmp_path / "cli.png"), "--json"))
+    assert (gen["sampler"], gen["guidance"]) == ("dpmpp_fast", 1.5)
+    expected = np.asarray(Image.open(tmp_path / "cli.png"))
+    run("export", "export", "--generator", str(tmp_path / "uvit-h"), "-o", str(tmp_path / "repo"))
+    port = free_port()
+    proc = start_server({**os.environ, **runtime_env("embedded", tmp_path / "repo")}, port, timeout_s=600)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        t0 = time.perf_counter()
+        r = httpx.post(f"{url}/v1/generate", json={"class_label": 207, "seed": 3, "steps": 3,
+                                                   "response_format": "png"}, timeout=900)
+        report["gateway_3_steps_seconds"] = round(time.perf_counter() - t0, 1)
+        assert r.status_code == 200, r.text
+        diff = np.abs(np.asarray(Image.open(io.BytesIO(r.content))).astype(int) - expected.astype(int))
+        assert diff.max() <= 2, diff.max()
+        t0 = time.perf_counter()
+        r = httpx.post(f"{url}/v1/generate", json={"class_label": 1, "seed": 4}, timeout=1800)  # the recipe
+        assert r.status_code == 200, r.text
+        report["gateway_recipe_30_evaluations_seconds"] = round(time.perf_counter() - t0, 1)
+        status = open(f"/proc/{proc.pid}/status").read()
+        report["gateway_peak_rss_gib"] = round(int(status.split("VmHWM:")[1].split()[0]) / 2**20, 2)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    print("\nfull-size U-ViT-H f64c128:", json.dumps(report, indent=1))

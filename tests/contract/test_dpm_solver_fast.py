@@ -55,3 +55,28 @@ def test_the_plan_spends_the_evaluations_asked():
     assert len(times) == 30 and times[0] == pytest.approx(1000.0) and np.all(np.diff(times) < 0)
     # the intermediate evaluations fall on the uniform grid (through lambda and back, to interpolation accuracy)
     np.testing.assert_allclose(times, np.linspace(1000.0, 1.0, 31)[:-1], atol=1e-6)
+
+
+def test_where_diffusers_singlestep_solver_differs():
+    """diffusers' DPMSolverSinglestepScheduler configured to the same schedule (scaled-linear betas, order 3,
+    DPM-Solver++) groups its evaluations into the same updates (third-order updates, then one of second order and
+    one of first for 30), but it visits integer levels counted from 0 and ends at sigma 0; efficientvit's "fast"
+    solver visits fractional times on a uniform grid counted from 1 and ends at level 1 (t = 1/N), not denoised.
+    So the two agree on the plan to within one level and differ in those two places, and images from one are
+    not the other's."""
+    diffusers = pytest.importorskip("diffusers")
+    ref = diffusers.DPMSolverSinglestepScheduler(num_train_timesteps=1000, beta_schedule="scaled_linear",
+                                                 beta_start=0.00085, beta_end=0.012, solver_order=3,
+                                                 algorithm_type="dpmsolver++", lower_order_final=True)
+    ref.set_timesteps(30)
+    runs, run = [], 0  # diffusers' per-evaluation orders 1, 2, 3, 1, 2, ... grouped into updates
+    for order in ref.get_order_list(30):
+        if order == 1 and run:
+            runs.append(run)
+        run = order
+    runs.append(run)
+    assert runs == fast_orders(30)
+    ours = FastPlan.make(UVIT_OBJECTIVE.alphas_cumprod(), 30).model_times()
+    theirs = ref.timesteps.numpy().astype(float) + 1  # counted from 1, as U-ViT counts its levels
+    assert np.abs(ours - theirs).max() < 1.0 and not np.allclose(ours, theirs)  # fractional against rounded
+    assert ref.config.final_sigmas_type == "zero" and ours[-1] > 1.0  # they end at sigma 0; we at level 1
