@@ -76,8 +76,9 @@ class Conditioning:
             if _missing(prompt):
                 raise ConditioningError("this generator is text-conditioned: give a prompt")
             negative = self.negative(negative_prompt)
-            encoded_negative = None if negative is None else encode(negative, self.negative_caption)
-            cond, uncond = text_conditions(*encode(prompt, False), n, negative=encoded_negative)
+            tokens, mask = encode(prompt, False)  # the prompt first, then the negative: callers see that order
+            cond, uncond = text_conditions(tokens, mask, n, negative=None if negative is None
+                                           else encode(negative, self.negative_caption))
             return (cond, {}) if self.embedded_guidance else (cond, uncond)
         if negative_prompt:
             raise ConditioningError("negative prompts are for text-conditioned generators")

@@ -1,8 +1,9 @@
 """DPM-Solver++ "fast" (Lu et al. 2022) as efficientvit samples its U-ViT releases: singlestep updates of orders
 3, ..., 3, then 2 and/or 1 so that `steps` model evaluations are spent in all, on a grid uniform in continuous time
 from 1 to 1/N, data prediction (x0), over the discrete noise schedule read as DPM-Solver reads it (log alpha
-interpolated linearly between the N training levels, at t = 1/N ... 1). The model time of an evaluation at t is
-t x N (fractional: U-ViT is trained on the levels 1 ... N). The result is the state at t = 1/N, as the reference
+interpolated linearly between the N training levels, at t = 1/N ... 1). An evaluation at t sits at level t x N
+counted from 1 (fractional); the model's time is that level's 0-based index plus the objective's time_offset, so
+t x N for U-ViT (trained on the levels 1 ... N) and t x N - 1 for a DiT. The result is the state at t = 1/N, as the reference
 returns it (not a final denoising).
 
 `FastPlan` lists the evaluations: for each, its model time, and how its input is made from the update's start
@@ -100,6 +101,7 @@ class FastPlan:
         return [(u, j) for u, update in enumerate(self.updates) for j in range(update.order)]
 
     def model_times(self) -> np.ndarray:
+        """Each evaluation's t x N: the level it sits at, counted from 1 (fractional)."""
         return np.array([t * self.schedule.n for update in self.updates for t in update.times])
 
     def eval_input(self, update: Update, j: int, x: np.ndarray, x0s: list[np.ndarray]) -> np.ndarray:

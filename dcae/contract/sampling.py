@@ -249,7 +249,10 @@ class SamplerState:
         if sampler == "dpmpp_fast":
             plan = FastPlan.make(objective.alphas_cumprod(), steps)
             vp, times = plan.schedule, [t for u in plan.updates for t in u.times] + [1.0 / objective.num_timesteps]
-            sched = Schedule(plan.model_times().astype(np.float32), np.array([vp.alpha(t) for t in times]),
+            # continuous t x N is level t x N counted from 1 (DPM-Solver's discrete reading); the model's time of a
+            # level is its 0-based index + time_offset (U-ViT: + 1, so t x N; DiT: t x N - 1)
+            model_t = plan.model_times() - 1.0 + objective.time_offset
+            sched = Schedule(model_t.astype(np.float32), np.array([vp.alpha(t) for t in times]),
                              np.array([vp.sigma(t) for t in times]))
         return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise, _plan=plan)
 
