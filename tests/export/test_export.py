@@ -380,7 +380,8 @@ def test_metadata_carries_what_the_gateway_needs():
         assert meta["model"] == name
     digest = common["autoencoder"].pop("weights_sha256")
     assert common["autoencoder"] == {"name": "dc-ae-f32c32-tiny", "compression": 32, "latent_channels": 32,
-                                     "scaling_factor": 0.5}
+                                     "scaling_factor": 0.5, "decoder": None}  # None: its own decoder
+    assert common["preview_decoder"] is None
     assert len(digest) == 16 and digest != common["generator"]["weights_sha256"]
     gen = common["generator"]
     assert gen["dit"] == TEXT_DIT.to_dict() and gen["objective"]["kind"] == "flow"
