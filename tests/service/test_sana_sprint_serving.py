@@ -111,3 +111,29 @@ def test_models_edits_and_refusals(request, gateways, pytorch_images):
     assert r.status_code == 422 and "no negative prompt" in r.json()["error"]["message"]
     r = httpx.post(f"{served.url}/v1/generate", json={**BODY, "sampler": "euler"})
     assert r.status_code == 422 and "scm" in r.json()["error"]["message"]
+
+
+@pytest.mark.openvino
+def test_bfloat16_on_the_cpu_keeps_the_sprint_graph_close_to_float32(sprint_repository, tmp_path):
+    """OpenVINO's bfloat16 (the gateway's default on CPUs with bf16 matrix instructions) on Sprint's transformer
+    graph, with its guidance input and the timestep's and guidance's sinusoids kept in float32: finite, and within
+    bfloat16's accuracy of ONNX Runtime's float32, at the SCM times of the 2-step recipe."""
+    import onnx
+    import onnxruntime as ort
+    import openvino as ov
+
+    from dcae.contract.cpu import compile_openvino, openvino_call
+
+    rng = np.random.default_rng(0)
+    mask = np.arange(300)[None].repeat(2, 0) < np.array([[7], [1]])
+    feeds = {"latent": rng.standard_normal((2, 32, 2, 3)).astype(np.float32),
+             "timestep": np.array([1.0, 0.78], np.float32),
+             "context": rng.standard_normal((2, 300, 24)).astype(np.float32), "context_mask": mask,
+             "guidance": np.array([4.5, 2.0], np.float32)}
+    src = sprint_repository / "dit" / "1" / "model.onnx"
+    ref = ort.InferenceSession(str(src)).run(None, feeds)[0]
+    compiled, kept = compile_openvino(ov, src, "bfloat16", cache_dir=tmp_path,
+                                      read_nodes=lambda: onnx.load(str(src), load_external_data=False).graph.node)
+    got = openvino_call(compiled)(feeds)["model_output"]
+    assert kept > 0 and np.isfinite(got).all()
+    assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < 0.02
