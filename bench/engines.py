@@ -75,7 +75,9 @@ def _gemm(spec: dict) -> dict:
             "peak": {t: max(v for k, v in out.items() if k.endswith(t)) for t in ("float32", "bfloat16", "int8")}}
 
 
-def _engine_call(impl: str, graph: Path, precision: str = "bfloat16"):
+def engine_call(impl: str, graph: Path, precision: str = "bfloat16"):
+    """The graph as the gateway runs it: ONNX Runtime (`impl` "ort...") or OpenVINO in `precision`, with the
+    benchmarks' engine cache."""
     from service.runtimes.embedded import create_openvino, create_session, session_runner
     from service.settings import Settings
 
@@ -128,7 +130,7 @@ def _ae(spec: dict) -> dict:
         calls = _static_calls(paths["onnx"])
     elif impl.startswith(("ort", "openvino")):
         for op, network, name in (("encode", "encoder", "latent"), ("decode", "decoder", "image")):
-            run = _engine_call(impl, _ae_graph(paths["onnx"], impl, network),
+            run = engine_call(impl, _ae_graph(paths["onnx"], impl, network),
                                "float32" if impl == "openvino-int8" else "bfloat16")  # as the gateway runs int8
             key = "image" if op == "encode" else "latent"
             calls[op] = (lambda run, key, name: lambda x: run({key: x})[name])(run, key, name)
@@ -194,7 +196,7 @@ def _dit(spec: dict) -> dict:
                         rng.integers(0, 1000, shape).astype(np.int64) if dtype == "int64" else
                         rng.standard_normal(shape).astype(np.float32))
     if impl in ("ort", "openvino"):
-        run = _engine_call(impl, graph)
+        run = engine_call(impl, graph)
         call = (lambda: run(inputs))
     else:
         import torch

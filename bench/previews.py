@@ -47,13 +47,10 @@ def _graphs() -> dict[str, Path]:
 
 def _time(spec: dict) -> dict:
     """One graph on one engine at one size: per-call seconds and the process's peak memory."""
-    from service.runtimes.embedded import create_openvino, create_session, session_runner
-    from service.settings import Settings
+    from bench.engines import engine_call
 
-    settings = Settings(engine_cache=WORK_DIR / "openvino-cache")
-    graph = Path(spec["graph"])
-    call = (session_runner(create_session(graph, settings)) if spec["engine"] == "onnxruntime"
-            else create_openvino(graph, spec["precision"], settings)[0])
+    impl = "ort" if spec["engine"] == "onnxruntime" else "openvino"
+    call = engine_call(impl, Path(spec["graph"]), spec["precision"])
     side = spec["size"] // 32
     latent = np.random.default_rng(0).standard_normal((1, 32, side, side)).astype(np.float32)
     timing = Timing(**spec["timing"])

@@ -714,11 +714,16 @@ def sana_targets(sana: dict) -> list[str]:
     return lines
 
 
+def _provenance(result: dict, section: str) -> str:
+    """How and where a section's results were made: its command, when, the commit, how quiet the machine was."""
+    m = result["machine"]
+    return (f"`python -m bench --only {section},report` ({result['started']} – {result['finished']}, commit "
+            f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores)")
+
+
 def sana_section(sana: dict) -> list[str]:
-    m = sana["machine"]
     lines = ["## A full-size SANA on the CPU", "",
-             f"`python -m bench --only sana,report` ({sana['started']} – {sana['finished']}, commit "
-             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores). Sana-600M at 512 px, "
+             _provenance(sana, "sana") + ". Sana-600M at 512 px, "
              "Gemma-2-2B and dc-ae-f32c32-sana-1.0 with random weights in the release's layout, exported by "
              "`dcae export --generator`.", ""]
     if "error" in sana:
@@ -756,11 +761,9 @@ def sana_section(sana: dict) -> list[str]:
 
 def headline_section(head: dict) -> list[str]:
     """The paper's headline claim on this machine: U-ViT-H on DC-AE-f64c128 against SD-VAE-f8 latents."""
-    m = head["machine"]
     rows = head["rows"]
     lines = ["## The paper's headline: U-ViT-H on DC-AE-f64 against SD-VAE-f8", "",
-             f"`python -m bench --only headline,report` ({head['started']} – {head['finished']}, commit "
-             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores): one 512-px image of "
+             _provenance(head, "headline") + f": one 512-px image of "
              f"{head['model']}, {next(iter(rows.values())).get('steps', 30)} DPM-Solver++ evaluations with guidance "
              f"{head['guidance']} (each a batch of 2), then the decoder; random weights, PyTorch eager, each in its "
              "own process.", "",
@@ -786,10 +789,8 @@ def headline_section(head: dict) -> list[str]:
 
 def previews_section(prev: dict) -> list[str]:
     """What a streaming preview costs: the tiny preview decoder against a full decode."""
-    m = prev["machine"]
     lines = ["## What a preview costs", "",
-             f"`python -m bench --only previews,report` ({prev['started']} – {prev['finished']}, commit "
-             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores): one latent, batch 1, "
+             _provenance(prev, "previews") + f": one latent, batch 1, "
              f"decoded by {prev['full_decoder']}'s decoder and by the preview decoder ({prev['preview_decoder']}), "
              "random weights, each in its own process (median of the timed calls).", "",
              "| image | engine | full decode ms | preview ms | preview / full | peak memory MiB (full / preview) |",
@@ -1020,10 +1021,8 @@ def plot_engines(eng: dict, plots: Path) -> None:
 
 
 def engines_section(eng: dict) -> list[str]:
-    m = eng["machine"]
     lines = ["## The CPU's engines", "",
-             f"`python -m bench --only engines,report` ({eng['started']} – {eng['finished']}, commit "
-             f"{m.get('git_commit')}, {_quiet(m)}), on {m['cpu']} ({m['cores']} cores). Batch 1, median of the "
+             _provenance(eng, "engines") + ". Batch 1, median of the "
              "timed calls; 2048 px is one call. Every configuration in a fresh process.", ""]
     gemm = eng.get("gemm", {})
     if "gflops" in gemm:

@@ -55,7 +55,7 @@ def _release(spec: dict) -> dict:
 
 def _step(spec: dict) -> dict:
     """One call of a network of the exported repository by one engine."""
-    from bench.engines import _engine_call
+    from bench.engines import engine_call
 
     rng = np.random.default_rng(0)
     inputs = {}
@@ -65,7 +65,7 @@ def _step(spec: dict) -> dict:
                         rng.integers(4, 1000, shape).astype(np.int64) if dtype == "int64" else
                         rng.standard_normal(shape).astype(np.float32))
     t0 = time.perf_counter()
-    run = _engine_call(spec["impl"], Path(spec["graph"]))
+    run = engine_call(spec["impl"], Path(spec["graph"]))
     load = time.perf_counter() - t0
     result = measure(lambda: run(inputs), Timing(**spec["timing"]))
     return {**{k: v for k, v in result.items() if k != "samples_seconds"}, "load_seconds": load,

@@ -275,15 +275,11 @@ def _networks(ae, dit, text_encoder: bool | str | Path) -> tuple[dict[str, Expor
 def _paired_decoder(ae, directory: Path) -> tuple[DecoderExport, dict]:
     """Another checkpoint's decoder for the autoencoder's latents, and its metadata entry; refused, naming both,
     when it does not take them."""
-    from dcae.checkpoint import load_pretrained
+    from dcae.checkpoint import load_paired_decoder
 
-    other = load_pretrained(directory)
-    a, b = ae.config, other.config
-    if (a.compression, a.latent_channels) != (b.compression, b.latent_channels):
-        raise ValueError(f"--decoder {directory}: {b.name} decodes f{b.compression}c{b.latent_channels} latents; "
-                         f"the encoder {a.name} makes f{a.compression}c{a.latent_channels}")
-    return DecoderExport(other), {"name": b.name, "weights_sha256": weights_digest(directory),
-                                  "scaling_factor": b.scaling_factor}
+    b = load_paired_decoder(directory, ae.config)
+    return DecoderExport(b), {"name": b.config.name, "weights_sha256": weights_digest(directory),
+                              "scaling_factor": b.config.scaling_factor}
 
 
 def _preview_decoder(ae, path: Path) -> tuple[PreviewDecoderExport, dict]:

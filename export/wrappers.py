@@ -94,23 +94,17 @@ class EncoderExport(ExportWrapper):
         return {"image": ((1, 3, f, f), (1, 3, opt, opt), (self.max_batch_size, 3, big, big))}
 
 
-class DecoderExport(ExportWrapper):
-    """latent (N, C, h, w) float32, raw -> image (N, 3, h*f, w*f) float32, nominally [-1, 1] but
-    not clamped. Same attention and pixel-shuffle remarks as `EncoderExport`."""
+class _LatentDecoderExport(ExportWrapper):
+    """A decoder of latents (N, C, h, w) float32 -> image (N, 3, h*f, w*f) float32: the shapes, dynamic axes and
+    profile the full decoder and the preview decoder share."""
 
-    role = "decoder"
     max_batch_size = MAX_BATCH_AUTOENCODER
 
-    def __init__(self, autoencoder: DCAE) -> None:
+    def __init__(self, decoder: nn.Module, compression: int, latent_channels: int) -> None:
         super().__init__()
-        self.decoder = autoencoder.decoder
-        self.compression = autoencoder.config.compression
-        self.latent_channels = autoencoder.config.latent_channels
-        self.inputs = (TensorSpec("latent", "float32", ("N", self.latent_channels, "h", "w")),)
+        self.decoder, self.compression, self.latent_channels = decoder, compression, latent_channels
+        self.inputs = (TensorSpec("latent", "float32", ("N", latent_channels, "h", "w")),)
         self.outputs = (TensorSpec("image", "float32", ("N", 3, "H", "W")),)
-
-    def forward(self, latent: torch.Tensor) -> torch.Tensor:
-        return self.decoder(latent)  # (N, 3, h*f, w*f)
 
     def example_inputs(self) -> tuple[torch.Tensor, ...]:
         return (torch.randn(2, self.latent_channels, 2, 3),)
@@ -126,36 +120,31 @@ class DecoderExport(ExportWrapper):
         return {"latent": ((1, c, 1, 1), (1, c, opt, opt), (self.max_batch_size, c, big, big))}
 
 
-class PreviewDecoderExport(ExportWrapper):
+class DecoderExport(_LatentDecoderExport):
+    """latent (N, C, h, w) float32, raw -> image (N, 3, h*f, w*f) float32, nominally [-1, 1] but
+    not clamped. Same attention and pixel-shuffle remarks as `EncoderExport`."""
+
+    role = "decoder"
+
+    def __init__(self, autoencoder: DCAE) -> None:
+        super().__init__(autoencoder.decoder, autoencoder.config.compression, autoencoder.config.latent_channels)
+
+    def forward(self, latent: torch.Tensor) -> torch.Tensor:
+        return self.decoder(latent)  # (N, 3, h*f, w*f)
+
+
+class PreviewDecoderExport(_LatentDecoderExport):
     """latent (N, C, h, w) float32, *diffusion space* (what the sampler holds) -> image (N, 3, h*f, w*f) float32 in
     about [-1, 1], like the decoder's: a tiny preview decoder (TAESANA, `dcae.models.taesd.TinyDecoder`) for the
     previews of a streaming generation. Its own [0, 1] output is mapped to [-1, 1] here."""
 
     role = "preview_decoder"
-    max_batch_size = MAX_BATCH_AUTOENCODER
 
     def __init__(self, decoder: nn.Module) -> None:
-        super().__init__()
-        self.decoder = decoder
-        self.compression, self.latent_channels = decoder.upscale, decoder.latent_channels
-        self.inputs = (TensorSpec("latent", "float32", ("N", self.latent_channels, "h", "w")),)
-        self.outputs = (TensorSpec("image", "float32", ("N", 3, "H", "W")),)
+        super().__init__(decoder, decoder.upscale, decoder.latent_channels)
 
     def forward(self, latent: torch.Tensor) -> torch.Tensor:
         return self.decoder(latent) * 2 - 1
-
-    def example_inputs(self) -> tuple[torch.Tensor, ...]:
-        return (torch.randn(2, self.latent_channels, 2, 3),)
-
-    def dynamic_shapes(self) -> tuple[dict[int, object], ...]:
-        side = MAX_IMAGE_PIXELS_SIDE * 8 // self.compression
-        h, w = torch.export.Dim("h", min=1, max=side), torch.export.Dim("w", min=1, max=side)
-        return ({0: _batch_dim(self.max_batch_size), 2: h, 3: w},)
-
-    def profile(self) -> Profile:
-        f, c = self.compression, self.latent_channels
-        opt, big = OPT_IMAGE_PIXELS_SIDE // f, MAX_IMAGE_PIXELS_SIDE // f
-        return {"latent": ((1, c, 1, 1), (1, c, opt, opt), (self.max_batch_size, c, big, big))}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -96,8 +96,7 @@ class Pipelines:
         self.class_table = (ClassTable.load(table) if self.generator is not None
                             and self.generator.conditioning == "class" and table.is_file() else None)
         self.conditioning_rule = (Conditioning(self.generator.conditioning, self.generator.null_class or 0,
-                                               negative_caption=self.prompting is not None
-                                               and not self.generator.embedded_guidance,
+                                               negative_caption=self.prompting is not None,
                                                prompt_classes=self.class_table is not None,
                                                embedded_guidance=self.generator.embedded_guidance)
                                   if self.generator is not None else None)
@@ -314,8 +313,6 @@ class Pipelines:
                         np.zeros((1, gen.text_len, tokens.shape[-1]), np.float32), mask, 1)
                 else:
                     cond, uncond = await self.conditioning(params)
-                if gen.embedded_guidance:
-                    uncond = {}
                 loop = generation.GuidedDenoising.start(sampling.Objective(**gen.objective), params.sampler, 1,
                                                         self.latent_shape(params), 0, 1, cond, uncond, 1.0,
                                                         embedded_guidance=gen.embedded_guidance)

@@ -11,7 +11,7 @@ import torch
 from dcae.checkpoint.autoencoder import (
     CONFIG_FILE, DIFFUSERS_WEIGHTS_FILE, FORMAT_NAME, FORMAT_VERSION, GENERATOR_FORMAT, RELEASE_FORMAT, WEIGHTS_FILE,
     CheckpointError, convert_autoencoder, detect_format, diffusers_config, diffusers_config_dict, diffusers_key,
-    efficientvit_key, load_pretrained, load_state_strict, read_checkpoint, read_config, rename_state,
+    efficientvit_key, load_paired_decoder, load_pretrained, load_state_strict, read_checkpoint, read_config, rename_state,
     save_diffusers, save_pretrained, to_diffusers_state, write_safetensors,
 )
 from dcae.checkpoint.generator import (
@@ -25,7 +25,7 @@ __all__ = [
     "CONFIG_FILE", "DIFFUSERS_WEIGHTS_FILE", "FORMAT_NAME", "FORMAT_VERSION", "GENERATOR_FORMAT", "PUBLISHED",
     "RELEASE_FORMAT", "WEIGHTS_FILE", "CheckpointError", "Release", "convert", "convert_autoencoder", "convert_release",
     "detect_format", "diffusers_config", "diffusers_config_dict", "diffusers_key", "efficientvit_key",
-    "load_generator", "load_pretrained", "load_published", "load_sana_transformer", "load_state_strict", "load_tiny_decoder", "read_checkpoint", "read_config",
+    "load_generator", "load_paired_decoder", "load_pretrained", "load_published", "load_sana_transformer", "load_state_strict", "load_tiny_decoder", "read_checkpoint", "read_config",
     "read_generator_config", "release", "rename_state", "save_diffusers", "save_generator", "save_pretrained",
     "to_diffusers_state", "write_safetensors",
 ]

@@ -104,6 +104,17 @@ def load_pretrained(directory: str | Path, device: str | torch.device = "cpu",
     return model.to(device=device, dtype=dtype).eval()
 
 
+def load_paired_decoder(directory: str | Path, encoder: DCAEConfig) -> DCAE:
+    """Another checkpoint whose decoder is to decode `encoder`'s latents (DC-AE-Lite's with SANA's VAE), or a
+    ValueError naming both when its compression or latent channels differ."""
+    other = load_pretrained(directory)
+    b = other.config
+    if (encoder.compression, encoder.latent_channels) != (b.compression, b.latent_channels):
+        raise ValueError(f"decoder {directory}: {b.name} decodes f{b.compression}c{b.latent_channels} latents; the "
+                         f"encoder {encoder.name} makes f{encoder.compression}c{encoder.latent_channels}")
+    return other
+
+
 def detect_format(directory: str | Path) -> str:
     """'dcae' | 'efficientvit' | 'diffusers' (autoencoders) or 'dcae-generator' | 'efficientvit-generator'
     (generators: `dcae.checkpoint.generator`), from the files present and config.json."""

@@ -32,11 +32,10 @@ from dcae.checkpoint.autoencoder import (
 )
 from dcae.contract.sampling import Objective
 from dcae.models.dc_ae import DCAE, get_config
-from dcae.models.dit import DiT, DiTConfig, get_config as get_dit_config
+from dcae.models.dit import DiT, DiTConfig, GeneratorConfig, get_config as get_dit_config
 from dcae.models.sana import SanaConfig, SanaTransformer
 from dcae.models.uvit import PRESETS as UVIT_PRESETS, UViT, UViTConfig
 
-GeneratorConfig = DiTConfig | UViTConfig
 ARCHITECTURES = {"dit": (DiTConfig, DiT), "uvit": (UViTConfig, UViT)}  # our format's "architecture" -> classes
 
 

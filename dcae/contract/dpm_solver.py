@@ -16,6 +16,7 @@ efficientvit's DPM_Solver(predict_x0=True).sample(method="fast") to float precis
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -96,9 +97,10 @@ class FastPlan:
             i += order
         return cls(vp, tuple(updates))
 
-    def evaluations(self) -> list[tuple[int, int]]:
+    @cached_property
+    def evaluations(self) -> tuple[tuple[int, int], ...]:
         """(update index, evaluation index within it) of each model call, in order."""
-        return [(u, j) for u, update in enumerate(self.updates) for j in range(update.order)]
+        return tuple((u, j) for u, update in enumerate(self.updates) for j in range(update.order))
 
     def model_times(self) -> np.ndarray:
         """Each evaluation's t x N: the level it sits at, counted from 1 (fractional)."""

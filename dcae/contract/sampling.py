@@ -263,7 +263,7 @@ class SamplerState:
         """The latent the network sees at step i: the state, scaled for trigflow; dpmpp_fast: the input of its
         evaluation i (the update's start state, or an intermediate point made from it)."""
         if self._plan is not None:
-            u, j = self._plan.evaluations()[i]
+            u, j = self._plan.evaluations[i]
             x = self._plan.eval_input(self._plan.updates[u], j, self.x.astype(np.float64), self._x0s)
             return x.astype(np.float32)
         scale = self.objective.model_scale(self.schedule.alphas[i], self.schedule.sigmas[i])
@@ -321,7 +321,7 @@ class SamplerState:
 
     def _fast_step(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """dpmpp_fast: evaluation i's x0 kept; after an update's last evaluation, the state moves to its end."""
-        u, j = self._plan.evaluations()[i]
+        u, j = self._plan.evaluations[i]
         update = self._plan.updates[u]
         x_in = self.model_input(i).astype(np.float64)
         eps = model_output[:, :self.x.shape[1]].astype(np.float64)

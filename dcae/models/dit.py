@@ -173,8 +173,32 @@ class FinalLayer(nn.Module):
 # Configuration and model
 
 
+class GeneratorConfig:
+    """What a generator's frozen dataclass config shares (DiT's here, U-ViT's in `dcae.models.uvit`): the tokens of
+    its latent grid, and a dict form that refuses unknown fields by name."""
+
+    kind = "generator"  # in error messages
+
+    @property
+    def num_tokens(self) -> int:
+        return (self.input_size // self.patch_size) ** 2
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict):
+        known = {f.name for f in fields(cls)}
+        if set(d) - known:
+            raise ValueError(f"unknown {cls.kind} config fields: {sorted(set(d) - known)}")
+        return cls(**d)
+
+    def replace(self, **changes):
+        return type(self).from_dict({**self.to_dict(), **changes})
+
+
 @dataclass(frozen=True)
-class DiTConfig:
+class DiTConfig(GeneratorConfig):
     name: str  # "DiT-XL/1": size and patch, as the paper names them
     depth: int
     hidden_size: int
@@ -188,26 +212,11 @@ class DiTConfig:
     text_len: int = 32  # text tokens (padded / truncated)
     mlp_ratio: float = 4.0
 
+    kind = "DiT"
+
     @property
     def out_channels(self) -> int:
         return self.in_channels * 2 if self.learn_sigma else self.in_channels
-
-    @property
-    def num_tokens(self) -> int:
-        return (self.input_size // self.patch_size) ** 2
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> DiTConfig:
-        known = {f.name for f in fields(cls)}
-        if set(d) - known:
-            raise ValueError(f"unknown DiT config fields: {sorted(set(d) - known)}")
-        return cls(**d)
-
-    def replace(self, **changes) -> DiTConfig:
-        return DiTConfig.from_dict({**self.to_dict(), **changes})
 
 
 class DiT(nn.Module):

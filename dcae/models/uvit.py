@@ -17,17 +17,17 @@ equality with efficientvit's UViT on the same weights: `tests/models/test_uvit.p
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from dcae.models.dit import timestep_embedding
+from dcae.models.dit import GeneratorConfig, timestep_embedding
 
 
 @dataclass(frozen=True)
-class UViTConfig:
+class UViTConfig(GeneratorConfig):
     name: str  # "U-ViT-H": the size as the paper names it
     depth: int  # in-blocks + out-blocks (the mid-block comes on top)
     hidden_size: int
@@ -43,26 +43,11 @@ class UViTConfig:
     text_dim = 0
     text_len = 0
 
+    kind = "U-ViT"
+
     @property
     def out_channels(self) -> int:
         return self.in_channels
-
-    @property
-    def num_tokens(self) -> int:
-        return (self.input_size // self.patch_size) ** 2
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> UViTConfig:
-        known = {f.name for f in fields(cls)}
-        if set(d) - known:
-            raise ValueError(f"unknown U-ViT config fields: {sorted(set(d) - known)}")
-        return cls(**d)
-
-    def replace(self, **changes) -> UViTConfig:
-        return UViTConfig.from_dict({**self.to_dict(), **changes})
 
 
 class Attention(nn.Module):

@@ -20,7 +20,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from dcae.checkpoint import load_pretrained, load_sana_transformer
+from dcae.checkpoint import load_paired_decoder, load_pretrained, load_sana_transformer
 from dcae.contract import generation, sampling
 from dcae.contract.conditioning import Conditioning
 from dcae.contract.sana_prompt import SanaPrompting
@@ -114,13 +114,7 @@ class SanaPipeline:
         directory = Path(directory)
         objective, defaults = scheduler_defaults(directory)
         vae = load_pretrained(directory / "vae")
-        other = None
-        if decoder is not None:
-            other = load_pretrained(decoder)
-            a, b = vae.config, other.config
-            if (a.compression, a.latent_channels) != (b.compression, b.latent_channels):
-                raise ValueError(f"decoder {decoder}: {b.name} decodes f{b.compression}c{b.latent_channels} latents; "
-                                 f"the release's VAE makes f{a.compression}c{a.latent_channels}")
+        other = None if decoder is None else load_paired_decoder(decoder, vae.config)
         return cls(load_sana_transformer(directory / "transformer"), vae, SanaTextEncoder(directory, use_instruction),
                    objective, defaults, other)
 

@@ -73,7 +73,7 @@ class TritonPythonModel:
 
             self.tokenize = tokenize
         self.rule = Conditioning(self.conditioning, self.num_classes or 0,
-                                 negative_caption=self.prompting is not None and not self.embedded_guidance,
+                                 negative_caption=self.prompting is not None,
                                  prompt_classes=self.class_table is not None, embedded_guidance=self.embedded_guidance)
 
     # -- BLS

@@ -23,6 +23,7 @@ from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
 from dcae.models.dit import get_config as dit_config
 from support.releases import write_release
+from support.stages import cli_stage, peak_rss_gib
 from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -203,21 +204,11 @@ def test_tritons_generate_model_maps_a_prompt_itself(release_triton, pytorch_ima
 # Slow tier: the full-size release (DiT-XL/1, 675 M parameters, on dc-ae-f32c32-in-1.0) with random weights
 
 
-def _peak_rss_gib(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 2**20
-    return float("nan")
-
-
 @pytest.mark.slow
 def test_the_full_size_release_from_download_to_a_served_image(tmp_path, request, gateways, triton_env):
     """convert -> dcae generate -> dcae export (ONNX external data past 2 GB) -> the embedded gateway and
     Triton's python-backend repository -> /v1/generate with a class and a prompt: the gateway's image equals
     `dcae generate`'s for the same seed within 2 levels. Prints the peak memory of each stage."""
-    import resource
-    import subprocess
-    import sys
     import time
 
     from export.triton_env import TritonServer
@@ -225,24 +216,14 @@ def test_the_full_size_release_from_download_to_a_served_image(tmp_path, request
 
     spec, ae_config = FULL_SIZE  # the `dcae` subprocesses below know only the real release
     write_release(tmp_path / NAME, NAME, ae_config, spec.dit, seed=0)
-    dcae = [sys.executable, "-m", "dcae.cli"]
     report = {}
 
-    def run(name, *argv):
-        t0 = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run([*dcae, *argv], capture_output=True, text=True, check=True).stdout
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far, KiB
-        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
-                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
-        return out
-
-    run("convert", "convert", str(tmp_path / NAME), str(tmp_path / "dit-xl"), "--json")
-    gen = json.loads(run("generate", "generate", "--model", str(tmp_path / "dit-xl"), "--class", "207", "--seed",
-                         "3", "--steps", "2", "-n", "1", "-o", str(tmp_path / "cli.png"), "--json"))
+    cli_stage(report, "convert", "convert", str(tmp_path / NAME), str(tmp_path / "dit-xl"), "--json")
+    gen = json.loads(cli_stage(report, "generate", "generate", "--model", str(tmp_path / "dit-xl"), "--class", "207",
+                               "--seed", "3", "--steps", "2", "-n", "1", "-o", str(tmp_path / "cli.png"), "--json"))
     assert gen["sampler"] == "ddpm" and gen["guidance"] == 1.3
     expected = np.asarray(Image.open(tmp_path / "cli.png"))
-    run("export", "export", "--generator", str(tmp_path / "dit-xl"), "-o", str(tmp_path / "repo"))
+    cli_stage(report, "export", "export", "--generator", str(tmp_path / "dit-xl"), "-o", str(tmp_path / "repo"))
     graph = tmp_path / "repo" / "dit" / "1"
     report["dit_graph_gib"] = round(sum(f.stat().st_size for f in graph.glob("model.onnx*")) / 2**30, 2)
     assert (graph / "model.onnx.data").is_file()  # past protobuf's 2 GB: external data
@@ -262,12 +243,12 @@ def test_the_full_size_release_from_download_to_a_served_image(tmp_path, request
         t0 = time.perf_counter()
         check(f"http://127.0.0.1:{port}")
         report["embedded_gateway"] = {"seconds_two_requests": round(time.perf_counter() - t0, 1),
-                                      "peak_rss_gib": round(_peak_rss_gib(proc.pid), 2)}
+                                      "peak_rss_gib": round(peak_rss_gib(proc.pid), 2)}
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    run("export_cpu", "export", "--generator", str(tmp_path / "dit-xl"), "--cpu-python-backend", "--reuse-onnx",
-        str(tmp_path / "repo"), "-o", str(tmp_path / "repo_cpu"))
+    cli_stage(report, "export_cpu", "export", "--generator", str(tmp_path / "dit-xl"), "--cpu-python-backend",
+              "--reuse-onnx", str(tmp_path / "repo"), "-o", str(tmp_path / "repo_cpu"))
     server = TritonServer(tmp_path / "repo_cpu", log_path=tmp_path / "triton.log")
     try:
         server.start(timeout_s=900)

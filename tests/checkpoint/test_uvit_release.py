@@ -13,7 +13,6 @@ import json
 import httpx
 import numpy as np
 import pytest
-import torch
 from PIL import Image
 
 from dcae.checkpoint import PUBLISHED
@@ -21,6 +20,7 @@ from dcae.cli import main
 from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
 from support.releases import diffusers_kwargs, diffusers_to_efficientvit
+from support.stages import cli_stage, peak_rss_gib
 from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -130,9 +130,6 @@ def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path
     2 levels. Prints each stage's time and peak memory."""
     import io
     import os
-    import resource
-    import subprocess
-    import sys
     import time
 
     from support.served import free_port, runtime_env, start_server
@@ -141,22 +138,12 @@ def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path
     write_uvit_release(tmp_path / HEADLINE, 0, HEADLINE, ae_cfg, spec.dit)
     report = {}
 
-    def run(name, *argv):
-        t0 = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run([sys.executable, "-m", "dcae.cli", *argv], capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr[-3000:]
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
-                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
-        return out.stdout
-
-    run("convert", "convert", str(tmp_path / HEADLINE), str(tmp_path / "uvit-h"), "--json")
-    gen = json.loads(run("generate", "generate", "--model", str(tmp_path / "uvit-h"), "--class", "207", "--seed", "3",
-                         "--steps", "3", "-o", str(tmp_path / "cli.png"), "--json"))
+    cli_stage(report, "convert", "convert", str(tmp_path / HEADLINE), str(tmp_path / "uvit-h"), "--json")
+    gen = json.loads(cli_stage(report, "generate", "generate", "--model", str(tmp_path / "uvit-h"), "--class", "207",
+                               "--seed", "3", "--steps", "3", "-o", str(tmp_path / "cli.png"), "--json"))
     assert (gen["sampler"], gen["guidance"]) == ("dpmpp_fast", 1.5)
     expected = np.asarray(Image.open(tmp_path / "cli.png"))
-    run("export", "export", "--generator", str(tmp_path / "uvit-h"), "-o", str(tmp_path / "repo"))
+    cli_stage(report, "export", "export", "--generator", str(tmp_path / "uvit-h"), "-o", str(tmp_path / "repo"))
     port = free_port()
     proc = start_server({**os.environ, **runtime_env("embedded", tmp_path / "repo")}, port, timeout_s=600)
     try:
@@ -172,8 +159,7 @@ def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path
         r = httpx.post(f"{url}/v1/generate", json={"class_label": 1, "seed": 4}, timeout=1800)  # the recipe
         assert r.status_code == 200, r.text
         report["gateway_recipe_30_evaluations_seconds"] = round(time.perf_counter() - t0, 1)
-        status = open(f"/proc/{proc.pid}/status").read()
-        report["gateway_peak_rss_gib"] = round(int(status.split("VmHWM:")[1].split()[0]) / 2**20, 2)
+        report["gateway_peak_rss_gib"] = round(peak_rss_gib(proc.pid), 2)
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -14,7 +14,7 @@ import openai
 import pytest
 from PIL import Image
 
-from support.served import RUNTIMES, count, free_port, gateway, images_of, npy
+from support.served import RUNTIMES, count, free_port, gateway, images_of, npy, png
 from support.gateway import ADMIN_KEY, Gateway, sha256, wait_until
 
 PROMPT = "green hills under a blue sky"
@@ -170,12 +170,6 @@ def test_edits_run_image_to_image(embedded):
                                 extra_body={"seed": 9, "steps": 4, "strength": 0.5}))
     assert [e.type for e in stream] == ["image_edit.partial_image", "image_edit.completed"]
     assert np.array_equal(pixels(stream[-1].b64_json), half)
-
-
-def png(image: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(image.astype(np.uint8)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 REQUESTS = [{"prompt": PROMPT, "seed": 3, "steps": 4, "negative_prompt": "fog and darkness"},

@@ -16,6 +16,7 @@ from PIL import Image
 from dcae.contract.cpu import bf16_matrix, cpu_flags
 from dcae.contract.pixels import to_uint8
 from support.releases import write_sana_release
+from support.stages import cli_stage, peak_rss_gib
 from support.served import cpu_triton, gateway, images_of, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -183,13 +184,6 @@ def test_tritons_generate_model_takes_a_size(sana_triton, pytorch_images):
 # Slow tier: Sana-600M at 512 px with Gemma-2-2B and dc-ae-f32c32-sana-1.0, full size, random weights
 
 
-def _peak_rss_gib(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 2**20
-    return float("nan")
-
-
 FULL_SIZE = {  # release folder name, write_sana_release's arguments, family, image size, the recipe's steps
     "sana-600m": ("Sana_600M_512px_diffusers", {}, "sana", 512, 20),
     "sprint-0.6b": ("Sana_Sprint_0.6B_1024px_diffusers", {"scheduler": "scm", "transformer": {"sample_size": 32}},
@@ -207,7 +201,6 @@ def test_full_size_release_to_a_served_image(tmp_path, release_name):
     defaults (Sana: 20 steps, guidance 4.5; Sprint: 2 steps, guidance 4.5 embedded)."""
     import json
     import os
-    import resource
     import subprocess
     import sys
     import time
@@ -226,22 +219,12 @@ def test_full_size_release_to_a_served_image(tmp_path, release_name):
                     "**json.loads(sys.argv[3]))", str(here), str(release), json.dumps(options)],
                    check=True)  # in its own process: its memory is given back
 
-    def run(name, *argv):
-        t0 = time.perf_counter()
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        out = subprocess.run([sys.executable, "-m", "dcae.cli", *argv], capture_output=True, text=True)
-        assert out.returncode == 0, out.stderr[-3000:]
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        report[name] = {"seconds": round(time.perf_counter() - t0, 1),
-                        "peak_rss_gib": round(peak / 2**20, 2) if peak > before else "<= an earlier stage"}
-        return out.stdout
-
-    info = json.loads(run("info", "info", str(release), "--json"))
+    info = json.loads(cli_stage(report, "info", "info", str(release), "--json"))
     assert 0.55e9 < info["params"] < 0.65e9 and (info["image_size"], info["family"]) == (size, family), info
-    run("generate", "generate", "--model", str(release), "--prompt", PROMPT, "--seed", "3", "--steps", "2",
-        "-o", str(tmp_path / "cli.png"))
+    cli_stage(report, "generate", "generate", "--model", str(release), "--prompt", PROMPT, "--seed", "3", "--steps",
+              "2", "-o", str(tmp_path / "cli.png"))
     expected = np.asarray(Image.open(tmp_path / "cli.png"))
-    run("export", "export", "--generator", str(release), "-o", str(tmp_path / "repo"))
+    cli_stage(report, "export", "export", "--generator", str(release), "-o", str(tmp_path / "repo"))
     graphs = {name: round(sum(f.stat().st_size for f in (tmp_path / "repo" / name / "1").glob("model.onnx*")) / 2**30, 2)
               for name in ("dit", "text_encoder", "encoder", "decoder")}
     report["graphs_gib"] = graphs
@@ -283,7 +266,7 @@ def test_full_size_release_to_a_served_image(tmp_path, release_name):
         r = httpx.post(f"{url}/v1/generate", json={"prompt": PROMPT, "seed": 4}, timeout=3600)  # the recipe
         assert r.status_code == 200, r.text
         report[f"gateway_defaults_{recipe_steps}_steps_seconds_per_image"] = round(time.perf_counter() - t0, 1)
-        report["gateway_peak_rss_gib"] = round(_peak_rss_gib(proc.pid), 2)
+        report["gateway_peak_rss_gib"] = round(peak_rss_gib(proc.pid), 2)
     finally:
         proc.terminate()
         proc.wait(timeout=60)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from dcae.contract.pixels import to_uint8
 from support.releases import write_sana_release
-from support.served import RUNTIMES, cpu_triton, gateway, images_of, repository_beside
+from support.served import RUNTIMES, cpu_triton, gateway, images_of, png, repository_beside
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
@@ -58,12 +58,6 @@ def pytorch_images(sprint_release):
     edit = {k: v for k, v in EDIT.items()}
     return (to_uint8(pipe(**BODY).numpy()), to_uint8(pipe(**edit, image=image).numpy()),
             to_uint8(pipe(**{**edit, "strength": 1.0}).numpy()))
-
-
-def png(image: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(image).save(buf, "PNG")
-    return buf.getvalue()
 
 
 def test_the_export_records_a_sprint_generator(sprint_repository):

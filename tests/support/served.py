@@ -114,6 +114,13 @@ def gateway(request, gateways: dict, runtime: str, repository: str = "tiny_repos
     return gateways[runtime]
 
 
+def png(image: np.ndarray) -> bytes:
+    """(H, W, 3) pixels -> PNG bytes."""
+    buf = io.BytesIO()
+    Image.fromarray(image.astype(np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
 def png_bytes(h: int = 70, w: int = 100, seed: int = 0) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)).save(buf, "PNG")
