@@ -280,8 +280,6 @@ def cmd_decode(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
     from dcae.pipelines.autoencoder import autocast
     from dcae.pipelines.sana import is_sana_release
@@ -302,7 +300,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         args.class_label, args.prompt = index, None
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
-    bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
+    bar = _progress_bar(sampling)
     t0 = time.perf_counter()
     latents = _start_noise(args, pipe.latent_shape)
     final: list = []
@@ -314,6 +312,16 @@ def cmd_generate(args: argparse.Namespace) -> int:
     _save_latents(args, final)
     _save_generated(images.float(), output, args, {**chosen, **sampling}, time.perf_counter() - t0)
     return 0
+
+
+def _progress_bar(sampling: dict):
+    """The sampling's steps; an adaptive sampler's (dopri5) counted as they come (its total is not known ahead)."""
+    from tqdm import tqdm
+
+    from dcae.contract.sampling import ADAPTIVE_SAMPLERS
+
+    total = None if sampling["sampler"] in ADAPTIVE_SAMPLERS else sampling["steps"]
+    return tqdm(total=total, desc="generate", unit="step", leave=False)
 
 
 def _start_noise(args: argparse.Namespace, shape: tuple[int, ...] | None = None):
@@ -355,7 +363,6 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
     """`dcae generate --model <SANA release>`: the release's pipeline (dcae.pipelines.sana), its defaults over the flags."""
     import numpy as np
     import torch
-    from tqdm import tqdm
 
     from dcae.contract.generation import binned_size
     from dcae.contract.pixels import fit, to_uint8
@@ -387,7 +394,7 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
         asked = (height or pipe.image_size, width or pipe.image_size)
         height, width = binned_size(*asked, pipe.image_size, pipe.compression)
         facts["generated_size"] = [height, width]
-    bar = tqdm(total=sampling["steps"], desc="generate", unit="step", leave=False)
+    bar = _progress_bar(sampling)
     t0 = time.perf_counter()
     final: list = []
     with autocast(args.device, args.precision):

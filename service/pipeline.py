@@ -20,6 +20,7 @@ from dcae.contract.sana_prompt import SanaPrompting
 from dcae.contract.pixels import fit, pad_to_multiple, to_model, to_uint8
 from dcae.contract.tiling import TileSpec, blend_tiles
 from service.decode_pool import DecodePool
+from service.errors import APIError
 from service.metrics import IMAGES_GENERATED, STAGE_SECONDS, stage
 from service.repository import ModelRepository
 from service.settings import Settings
@@ -51,8 +52,9 @@ class GenerateParams:
 
 @dataclass(frozen=True)
 class Progress:
-    step: int  # steps done
-    steps: int  # steps in all
+    step: int  # steps (model evaluations) done
+    steps: int | None  # steps in all; None for an adaptive sampler (dopri5), which decides as it goes
+    fraction: float  # how far the sampling has come, in [0, 1] (an adaptive sampler's integration time)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,31 @@ def preview_steps(steps: int, previews: int) -> list[int]:
     """After which of `steps` steps (1-based) the `previews` partial images are decoded: evenly spread,
     never after the last (the completed image follows it)."""
     return sorted({round((j + 1) * steps / (previews + 1)) for j in range(previews)} - {0, steps})
+
+
+class PreviewSchedule:
+    """When previews are due: after the steps `preview_steps` picks (`every_step`: every step but the last); for an
+    adaptive sampler (no total), when its progress passes (j + 1) / (previews + 1) (`every_step`: whenever it moves,
+    short of the end)."""
+
+    def __init__(self, total: int | None, previews: int, every_step: bool) -> None:
+        self.total, self.every_step, self.shown, self.last_fraction = total, every_step, 0, 0.0
+        self.steps = (list(range(1, total)) if every_step else preview_steps(total, previews)) if total else []
+        self.thresholds = [(j + 1) / (previews + 1) for j in range(previews)]
+
+    def after(self, done: int, fraction: float) -> int | None:
+        """The index of the preview due after step `done` (1-based) at `fraction`, or None."""
+        if self.total is not None:
+            return self.steps.index(done) if done in self.steps else None
+        if self.every_step:
+            due = self.last_fraction < fraction < 1.0
+        else:
+            due = self.shown < len(self.thresholds) and self.thresholds[self.shown] <= fraction < 1.0
+        self.last_fraction = fraction
+        if not due:
+            return None
+        self.shown += 1
+        return self.shown - 1
 
 
 class Pipelines:
@@ -228,12 +255,17 @@ class Pipelines:
 
     async def step(self, loop: generation.GuidedDenoising, i: int) -> None:
         """Denoising step i: one `dit` call on the loop's inputs (batched across requests by the runtime)."""
-        loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+        try:
+            loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
+        except sampling.SamplerBudgetError as e:  # an adaptive sampler out of the request's steps: the client's to raise
+            raise APIError(422, "invalid_request", f"steps: {e}", "steps") from e
 
     async def generate_stream(self, params: GenerateParams, partial_images: int = 0, every_step: bool = False
                               ) -> AsyncIterator[Progress | Preview | Done]:
         """The generation as events: `Progress` after each denoising step, `partial_images` `Preview`s
         spread over the steps (`every_step`: one after every step but the last), then `Done` with the images.
+        An adaptive sampler (dopri5), whose number of steps is not known in advance, spreads them over its
+        integration time instead (`every_step`: after every step it accepts).
         Previews come from the preview decoder when the repository has one, else from the full decoder. The
         gateway's loop only: with the loop in Triton's generate model (DCAE_GENERATE_LOOP=triton) the one event
         is `Done`."""
@@ -241,15 +273,15 @@ class Pipelines:
             images = await self.generate_in_model_server(params)
         else:
             loop = await self.start_loop(params)
-            run, t_loop = loop.steps, time.perf_counter()
-            previews = list(range(1, len(run))) if every_step else preview_steps(len(run), partial_images)
-            for done, i in enumerate(run, 1):
+            total, t_loop = loop.total, time.perf_counter()
+            due = PreviewSchedule(total, partial_images, every_step)
+            for done, i in enumerate(loop.steps, 1):
                 t_step = time.perf_counter()
                 await self.step(loop, i)
                 STAGE_SECONDS.labels("denoise_step").observe(time.perf_counter() - t_step)
-                yield Progress(done, len(run))
-                if done in previews:
-                    yield Preview(previews.index(done), self.fitted(to_uint8(await self.preview(loop.state.x0)), params))
+                yield Progress(done, total, round(loop.fraction, 4))
+                if (index := due.after(done, loop.fraction)) is not None:
+                    yield Preview(index, self.fitted(to_uint8(await self.preview(loop.state.x0)), params))
             STAGE_SECONDS.labels("denoise_loop").observe(time.perf_counter() - t_loop)
             images = to_uint8(await self.decode(self.latent_space.from_diffusion(loop.x)))
         IMAGES_GENERATED.inc(params.n)
@@ -298,8 +330,10 @@ class Pipelines:
         outs = [await self.encode(np.zeros((f, f, 3), np.uint8)), await self.decode(np.zeros((1, c, 1, 1), np.float32))]
         if self.generator is not None:
             gen = self.generator
+            sampler = gen.default_sampler  # one step of it (an adaptive one's steps are not fixed: one of euler)
+            sampler = "euler" if sampler in sampling.ADAPTIVE_SAMPLERS else sampler
             params = GenerateParams("ready" if gen.conditioning == "text" else None,
-                                    0 if gen.conditioning == "class" else None, 1, 0, 1, 1.0, gen.default_sampler)
+                                    0 if gen.conditioning == "class" else None, 1, 0, 1, 1.0, sampler)
             if self.loop_in_model_server:  # the model that serves /v1/generate (its uint8 output is finite)
                 await self.generate_in_model_server(params)
             else:

@@ -6,18 +6,22 @@ loop, Triton's `generate` model and the ML core's pipeline share.
         loop.advance(i, dit(**loop.inputs(i)))        # the caller runs the DiT, sync or async, batched or not
     latent = loop.x                                   # diffusion space: decode LatentSpace.from_diffusion(latent)
 
+An adaptive sampler (dopri5) decides its evaluations as it goes: `loop.steps` then yields until every image is
+done, `loop.total` is None and `loop.fraction` says how far it is; a model call holds the images still integrating.
+
 Seeding: image i of a request starts from `numpy.random.default_rng(seed + i)`, so each image is
 reproducible on its own; the ddpm sampler's ancestral noise comes from `seed + ANCESTRAL_SEED_OFFSET`.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 import numpy as np
 
-from .sampling import DEFAULT_SAMPLER, Objective, SamplerState, guide, initial_noise
+from .sampling import ADAPTIVE_SAMPLERS, DEFAULT_SAMPLER, Objective, SamplerState, guide, initial_noise
 
 ANCESTRAL_SEED_OFFSET = 1_000_003  # the ddpm sampler's noise, seeded apart from the start noise
 DEFAULT_STEPS, DEFAULT_GUIDANCE = 30, 4.0  # a generator's defaults unless its checkpoint says otherwise
@@ -96,6 +100,18 @@ class GuidedDenoising:
             noise = start_noise(latent_shape, seed, n)
         elif noise.shape != (n, *latent_shape):
             raise ValueError(f"start noise of shape {tuple(noise.shape)}; this generation needs {(n, *latent_shape)}")
+        if sampler in ADAPTIVE_SAMPLERS:  # image-to-image: the integration starts at SiT time 1 - strength
+            t_start = 0.0
+            if init_latent is not None and strength < 1.0:
+                objective.first_step(steps, strength)  # the strength's check
+                t_start = 1.0 - strength
+                init = np.broadcast_to(init_latent.astype(np.float64), noise.shape)
+                noise = (t_start * init + (1.0 - t_start) * noise.astype(np.float64)).astype(np.float32)
+            if t_start >= 1.0:  # strength 0: the image's latent back, no evaluation
+                return cls(SamplerState.start("euler", objective, 1, noise), cond, uncond, guidance, latent_shape[0],
+                           1, embedded_guidance)
+            return cls(SamplerState.start(sampler, objective, steps, noise, t_start=t_start), cond, uncond, guidance,
+                       latent_shape[0], 0, embedded_guidance)
         state = SamplerState.start(sampler, objective, steps, noise,
                                    rng=np.random.default_rng(seed + ANCESTRAL_SEED_OFFSET), step_noise=step_noise)
         first = 0
@@ -109,9 +125,24 @@ class GuidedDenoising:
         return cls(state, cond, uncond, guidance, latent_shape[0], first, embedded_guidance)
 
     @property
-    def steps(self) -> range:
-        """The step indices to run, in order: `for i in loop.steps: loop.advance(i, model(**loop.inputs(i)))`."""
+    def steps(self) -> Iterable[int]:
+        """The step indices to run, in order: `for i in loop.steps: loop.advance(i, model(**loop.inputs(i)))`.
+        An adaptive sampler's: 0, 1, ... until it is done (advance each before asking for the next)."""
+        if self.state.adaptive:
+            return itertools.takewhile(lambda _: not self.state.done, itertools.count())
         return range(self.first, len(self))
+
+    @property
+    def total(self) -> int | None:
+        """How many steps `steps` runs; None for an adaptive sampler (not known in advance)."""
+        return None if self.state.adaptive else len(self) - self.first
+
+    @property
+    def fraction(self) -> float:
+        """How far the loop has come, in [0, 1] (an adaptive sampler's: its least advanced image's time)."""
+        if self.state.adaptive:
+            return self.state.fraction
+        return min(max(self.state._steps_run, 0) / max(self.total, 1), 1.0)
 
     @property
     def guided(self) -> bool:
@@ -124,32 +155,40 @@ class GuidedDenoising:
         return self.state.x
 
     def __len__(self) -> int:
+        """The fixed sampler's schedule length (for an adaptive one, see `total`)."""
         return len(self.state.schedule)
 
     def inputs(self, i: int) -> dict[str, np.ndarray]:
         """The DiT's inputs at step i: latent, timestep (N,) and the conditioning."""
         x, t = self.state.model_input(i), self.state.timestep(i)
+        if self.state.adaptive and len(x) < len(self.state.x):  # the images still integrating
+            active = self.state.active
+            return self._inputs(x, t, {k: v[active] for k, v in self.cond.items()},
+                                {k: v[active] for k, v in self.uncond.items()})
+        return self._inputs(x, t, self.cond, self.uncond)
+
+    def _inputs(self, x: np.ndarray, t: np.ndarray, cond: dict, uncond: dict) -> dict[str, np.ndarray]:
         if self.embedded_guidance:
-            return {"latent": x, "timestep": t, **self.cond,
+            return {"latent": x, "timestep": t, **cond,
                     "guidance": np.full((x.shape[0],), self.guidance, dtype=np.float32)}
         if not self.guided:
-            return {"latent": x, "timestep": t, **self.cond}
+            return {"latent": x, "timestep": t, **cond}
         return {"latent": np.concatenate([x, x]), "timestep": np.concatenate([t, t]),
-                **{k: np.concatenate([self.cond[k], self.uncond[k]]) for k in self.cond}}
+                **{k: np.concatenate([cond[k], uncond[k]]) for k in cond}}
 
     def run(self, model: Callable[[dict[str, np.ndarray]], np.ndarray],
             callback: Callable[[int, int], None] | None = None) -> np.ndarray:
-        """Every step with a synchronous model call (the PyTorch pipelines); `callback(done, total)` after each.
-        -> the final latent."""
-        for i in self.steps:
+        """Every step with a synchronous model call (the PyTorch pipelines); `callback(done, total)` after each
+        (total None for an adaptive sampler). -> the final latent."""
+        for done, i in enumerate(self.steps, 1):
             self.advance(i, model(self.inputs(i)))
             if callback is not None:
-                callback(i + 1, len(self))
+                callback(done, self.total)
         return self.x
 
     def advance(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """Step i given the DiT's output for `inputs(i)`; -> the new latent."""
         if self.guided:
-            n = self.state.x.shape[0]
+            n = len(model_output) // 2
             model_output = guide(model_output[:n], model_output[n:], self.guidance, self.latent_channels)
         return self.state.step(i, model_output)

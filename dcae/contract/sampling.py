@@ -13,8 +13,13 @@ those evaluations across concurrent requests); noise comes in from the caller:
 Paths are x_t = alpha_t x0 + sigma_t eps: "ddpm" (variance preserving, eps prediction, optional learned
 variance), "flow" (alpha = 1 - t, sigma = t, v = eps - x0 prediction) and "trigflow" (SANA-Sprint's sCM:
 alpha = cos theta, sigma = sin theta, in units of the data's deviation sigma_d, which cancels: the state here is
-the pipeline's divided by sigma_d; its only sampler, "scm", draws fresh noise after every step but the last).
-"dpmpp_fast" is efficientvit's DPM-Solver++ for its U-ViT releases (`dpm_solver.FastPlan`).
+the pipeline's divided by sigma_d; its only sampler, "scm", draws fresh noise after every step but the last),
+and "linear" (SiT's: x_t = t x0 + (1 - t) eps, time running from noise at 0 to data at 1, velocity x0 - eps
+prediction at the raw model time t; efficientvit's USiT releases).
+"dpmpp_fast" is efficientvit's DPM-Solver++ for its U-ViT releases (`dpm_solver.FastPlan`); "dopri5" the adaptive
+ODE solver of its USiT releases (`ode.Dopri5`): the number of evaluations is not known in advance, so a caller loops
+`while not state.done` (or `for i in GuidedDenoising.steps`), `steps` caps the evaluations of each image, and each
+image of a batch is integrated on its own (`active`: the images still integrating, the rows of the next call).
 `dcae/training/objective.py` adds what training needs in torch (the forward process and the loss) to the same
 `Objective`.
 `tests/contract/test_samplers_reference.py` holds the samplers equal to diffusers' schedulers.
@@ -27,10 +32,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .dpm_solver import FastPlan
+from .ode import F32, Dopri5
 
-SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "scm", "dpmpp_fast")
-DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler", "trigflow": "scm"}
-OBJECTIVES = ("ddpm", "flow", "trigflow")
+SAMPLERS = ("ddpm", "ddim", "dpmpp_2m", "euler", "scm", "dpmpp_fast", "dopri5")
+ADAPTIVE_SAMPLERS = ("dopri5",)  # `steps` caps their evaluations per image instead of fixing them
+DEFAULT_SAMPLER = {"ddpm": "dpmpp_2m", "flow": "euler", "trigflow": "scm", "linear": "dopri5"}
+OBJECTIVES = ("ddpm", "flow", "trigflow", "linear")
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,9 @@ class Objective:
             t = np.array(sorted({round(i * stride) for i in range(steps)}, reverse=True), dtype=np.int64)
             ab = self.alphas_cumprod()[t]
             a, s, model_t = np.sqrt(ab), np.sqrt(1 - ab), t.astype(np.float64) + self.time_offset
+        elif self.kind == "linear":  # SiT's time t from 0 (noise) up: alpha = t, sigma = 1 - t, model time t
+            t = np.linspace(0.0, 1.0, steps + 1, dtype=np.float64)[:-1]
+            a, s, model_t = t, 1.0 - t, t
         elif self.kind == "trigflow":  # the model's time is SCM's t' = sin / (cos + sin) of the angle
             if steps == 2 and self.intermediate_timestep is not None:
                 theta = np.array([self.max_timestep, self.intermediate_timestep, 0.0])
@@ -136,6 +146,9 @@ class Objective:
             scale = self.model_scale(alpha, sigma)
             velocity = ((1 - 2 * t) * (x * scale) + (1 - 2 * t + 2 * t * t) * out[:, :c]) / scale
             return alpha * x - sigma * velocity, None, None
+        if self.kind == "linear":  # v = x0 - eps, alpha = t, sigma = 1 - t
+            v = out[:, :c]
+            return x + sigma * v, x - alpha * v, None
         v = out[:, :c]
         return x - sigma * v, x + (1 - sigma) * v, None
 
@@ -227,10 +240,15 @@ class SamplerState:
     _steps_run: int = field(default=0, repr=False)
     _plan: FastPlan | None = field(default=None, repr=False)  # dpmpp_fast: its updates and evaluations
     _x0s: list = field(default_factory=list, repr=False)  # dpmpp_fast: the x0 of the current update's evaluations
+    _odes: list[Dopri5] | None = field(default=None, repr=False)  # dopri5: each image's integration
+    _max_evaluations: int = field(default=0, repr=False)  # dopri5: `steps`, per image
 
     @classmethod
     def start(cls, sampler: str, objective: Objective, steps: int, noise: np.ndarray,
-              rng: np.random.Generator | None = None, step_noise: np.ndarray | None = None) -> SamplerState:
+              rng: np.random.Generator | None = None, step_noise: np.ndarray | None = None,
+              t_start: float = 0.0) -> SamplerState:
+        """`t_start`: dopri5 only, the SiT time the integration starts at (0: from pure noise; image-to-image starts
+        later from a noised image, given as `noise`)."""
         if sampler not in SAMPLERS:
             raise ValueError(f"unknown sampler {sampler!r}; known: {', '.join(SAMPLERS)}")
         fitting = fitting_samplers(objective.kind)
@@ -254,14 +272,57 @@ class SamplerState:
             model_t = plan.model_times() - 1.0 + objective.time_offset
             sched = Schedule(model_t.astype(np.float32), np.array([vp.alpha(t) for t in times]),
                              np.array([vp.sigma(t) for t in times]))
-        return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise, _plan=plan)
+        odes = None
+        if sampler == "dopri5":
+            odes = [Dopri5(x, t_start) for x in noise.astype(np.float32)]
+        return cls(sampler, objective, sched, noise.astype(np.float32), rng, step_noise, _plan=plan, _odes=odes,
+                   _max_evaluations=steps)
+
+    @property
+    def adaptive(self) -> bool:
+        """The sampler picks its evaluations as it goes (dopri5): loop `while not done`."""
+        return self._odes is not None
+
+    @property
+    def done(self) -> bool:
+        """An adaptive sampler's images have all reached the end (a fixed one is done when its steps are run)."""
+        if self._odes is None:
+            return self._steps_run >= len(self.schedule)
+        return all(ode.done for ode in self._odes)
+
+    @property
+    def active(self) -> np.ndarray:
+        """The images the next model call is for: all of them, except for an adaptive sampler's finished ones."""
+        if self._odes is None:
+            return np.arange(len(self.x))
+        return np.array([j for j, ode in enumerate(self._odes) if not ode.done], dtype=np.int64)
+
+    @property
+    def fraction(self) -> float:
+        """How far the sampling has come, in [0, 1]: an adaptive sampler's least advanced image's share of its time
+        interval; a fixed one's steps run."""
+        if self._odes is None:
+            return min(self._steps_run / len(self.schedule), 1.0)
+        return min(ode.fraction for ode in self._odes)
+
+    @property
+    def evaluations(self) -> int:
+        """The model evaluations spent so far (an adaptive sampler's most evaluated image's)."""
+        if self._odes is None:
+            return self._steps_run
+        return max(ode.evaluations for ode in self._odes)
 
     def timestep(self, i: int) -> np.ndarray:
+        """The model time of each row of the next call ((active images,) for dopri5)."""
+        if self._odes is not None:
+            return np.array([self._odes[j].request()[0] for j in self.active], dtype=np.float32)
         return np.full((self.x.shape[0],), self.schedule.timesteps[i], dtype=np.float32)
 
     def model_input(self, i: int) -> np.ndarray:
         """The latent the network sees at step i: the state, scaled for trigflow; dpmpp_fast: the input of its
         evaluation i (the update's start state, or an intermediate point made from it)."""
+        if self._odes is not None:
+            return np.stack([self._odes[j].request()[1] for j in self.active])
         if self._plan is not None:
             u, j = self._plan.evaluations[i]
             x = self._plan.eval_input(self._plan.updates[u], j, self.x.astype(np.float64), self._x0s)
@@ -280,6 +341,8 @@ class SamplerState:
         """Advance from noise level i to i + 1 given the (guided) network output at level i."""
         if self._plan is not None:
             return self._fast_step(i, model_output)
+        if self._odes is not None:
+            return self._ode_step(model_output)
         a, s = self.schedule.alphas, self.schedule.sigmas
         x0, eps, var_frac = self.objective.predict(model_output.astype(np.float64), self.x.astype(np.float64),
                                                    a[i], s[i])
@@ -319,6 +382,24 @@ class SamplerState:
         return self.x
 
 
+    def _ode_step(self, model_output: np.ndarray) -> np.ndarray:
+        """dopri5: each active image's velocity to its integration; the state of each image is its last accepted one
+        (its result once done), the clean estimate x0 = x + (1 - t) v there."""
+        c = self.x.shape[1]
+        for row, j in enumerate(self.active):
+            self._odes[j].tell(model_output[row, :c])
+        x, x0 = self.x.copy(), (self.x0 if self.x0 is not None else self.x).copy()
+        for j, ode in enumerate(self._odes):
+            x[j] = ode.result if ode.done else ode.y
+            x0[j] = x[j] if ode.done or ode.f is None else ode.y + F32(1.0 - ode.t) * ode.f
+            if not ode.done and ode.evaluations >= self._max_evaluations:
+                raise SamplerBudgetError(
+                    f"dopri5 spent the {self._max_evaluations} evaluations allowed (steps) with image {j} at t = "
+                    f"{ode.t:.3f} of 1; allow more steps, or use a fixed-step sampler (euler)")
+        self.x, self.x0 = x, x0
+        self._steps_run += 1
+        return self.x
+
     def _fast_step(self, i: int, model_output: np.ndarray) -> np.ndarray:
         """dpmpp_fast: evaluation i's x0 kept; after an update's last evaluation, the state moves to its end."""
         u, j = self._plan.evaluations[i]
@@ -334,12 +415,16 @@ class SamplerState:
         return self.x
 
 
+class SamplerBudgetError(ValueError):
+    """An adaptive sampler needed more evaluations than the request's `steps` allow."""
+
+
 def fitting_samplers(kind: str) -> list[str]:
     """The samplers that run a model of this objective kind."""
     if kind == "trigflow":
         return ["scm"]
-    return [s for s in SAMPLERS if s != "scm" and not (s == "euler" and kind != "flow")
-            and not (s in ("ddpm", "dpmpp_fast") and kind != "ddpm")]
+    return [s for s in SAMPLERS if s != "scm" and not (s == "euler" and kind not in ("flow", "linear"))
+            and not (s in ("ddpm", "dpmpp_fast") and kind != "ddpm") and not (s == "dopri5" and kind != "linear")]
 
 
 def initial_noise(shape: tuple[int, ...], seeds: list[int]) -> np.ndarray:

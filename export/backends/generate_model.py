@@ -190,14 +190,18 @@ class TritonPythonModel:
         except ValueError as e:
             raise RequestError(str(e)) from e
         cancellable = hasattr(request, "is_cancelled")  # Triton >= 23.10
-        for i in loop.steps:
+        of = "" if loop.total is None else f" of {loop.total}"  # an adaptive sampler's count is not known ahead
+        for done, i in enumerate(loop.steps):
             if cancellable and request.is_cancelled():  # once per step: a cancelled generation stops here
-                raise Cancelled(f"generate cancelled by the client after {i} of {steps} steps")
+                raise Cancelled(f"generate cancelled by the client after {done}{of} steps")
             feeds = loop.inputs(i)
             for name in ("timestep", "guidance"):  # (N, 1): per-item scalars, as Triton clients send them
                 if name in feeds:
                     feeds[name] = feeds[name][:, None]
-            loop.advance(i, self._infer("dit", feeds, "model_output"))
+            try:
+                loop.advance(i, self._infer("dit", feeds, "model_output"))
+            except sampling.SamplerBudgetError as e:  # dopri5 out of the request's steps
+                raise RequestError(f"steps: {e}") from e
         latent = self.latent_space.from_diffusion(loop.x).astype(np.float32)
         images = to_uint8(self._infer("decoder", {"latent": latent}, "image"))  # (n, H, W, 3)
         return images, -1 if class_label is None else int(class_label)
