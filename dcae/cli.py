@@ -300,7 +300,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         args.class_label, args.prompt = index, None
     sampling = {**pipe.sampling, **{k: v for k, v in (("steps", args.steps), ("guidance", args.guidance),
                                                        ("sampler", args.sampler)) if v is not None}}
-    bar = _progress_bar(sampling)
+    bar = _steps_bar(sampling)
     t0 = time.perf_counter()
     latents = _start_noise(args, pipe.latent_shape)
     final: list = []
@@ -314,7 +314,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress_bar(sampling: dict):
+def _steps_bar(sampling: dict):
     """The sampling's steps; an adaptive sampler's (dopri5) counted as they come (its total is not known ahead)."""
     from tqdm import tqdm
 
@@ -394,7 +394,7 @@ def _generate_sana(args: argparse.Namespace, output: Path) -> int:
         asked = (height or pipe.image_size, width or pipe.image_size)
         height, width = binned_size(*asked, pipe.image_size, pipe.compression)
         facts["generated_size"] = [height, width]
-    bar = _progress_bar(sampling)
+    bar = _steps_bar(sampling)
     t0 = time.perf_counter()
     final: list = []
     with autocast(args.device, args.precision):

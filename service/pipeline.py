@@ -77,10 +77,11 @@ def preview_steps(steps: int, previews: int) -> list[int]:
 class PreviewSchedule:
     """When previews are due: after the steps `preview_steps` picks (`every_step`: every step but the last); for an
     adaptive sampler (no total), when its progress passes (j + 1) / (previews + 1) (`every_step`: whenever it moves,
-    short of the end)."""
+    short of the end). A step that passes several such points gives one preview, and none comes at the end (the
+    completed image follows), so an integration of few steps shows fewer previews than asked (as OpenAI's API may)."""
 
     def __init__(self, total: int | None, previews: int, every_step: bool) -> None:
-        self.total, self.every_step, self.shown, self.last_fraction = total, every_step, 0, 0.0
+        self.total, self.every_step, self.shown, self.passed, self.last_fraction = total, every_step, 0, 0, 0.0
         self.steps = (list(range(1, total)) if every_step else preview_steps(total, previews)) if total else []
         self.thresholds = [(j + 1) / (previews + 1) for j in range(previews)]
 
@@ -91,7 +92,9 @@ class PreviewSchedule:
         if self.every_step:
             due = self.last_fraction < fraction < 1.0
         else:
-            due = self.shown < len(self.thresholds) and self.thresholds[self.shown] <= fraction < 1.0
+            passed = sum(1 for t in self.thresholds if t <= fraction)
+            due = passed > self.passed and fraction < 1.0
+            self.passed = passed
         self.last_fraction = fraction
         if not due:
             return None
@@ -257,7 +260,7 @@ class Pipelines:
         """Denoising step i: one `dit` call on the loop's inputs (batched across requests by the runtime)."""
         try:
             loop.advance(i, (await self.infer("dit", loop.inputs(i)))["model_output"])
-        except sampling.SamplerBudgetError as e:  # an adaptive sampler out of the request's steps: the client's to raise
+        except sampling.SamplerBudgetError as e:  # an adaptive sampler out of the request's steps (the client's)
             raise APIError(422, "invalid_request", f"steps: {e}", "steps") from e
 
     async def generate_stream(self, params: GenerateParams, partial_images: int = 0, every_step: bool = False

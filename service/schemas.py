@@ -6,6 +6,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dcae.contract.sampling import SAMPLERS
+
+SamplerName = Literal[SAMPLERS]  # the contract's; which fit a model: /v1/models' `samplers`
+
 
 class ErrorDetail(BaseModel):
     code: str
@@ -69,9 +73,10 @@ class GenerateRequest(BaseModel):
                                     "ImageNet model given a prompt instead generates the nearest class")
     n: int = Field(1, ge=1, description="number of images")
     seed: int | None = Field(None, ge=0, le=2**31 - 1, description="image i uses seed + i; random if absent")
-    steps: int | None = Field(None, ge=1, description="sampler steps (default from the model)")
+    steps: int | None = Field(None, ge=1, description="sampler steps (default from the model); for an adaptive "
+                              "sampler (dopri5), the most model evaluations per image")
     guidance: float | None = Field(None, ge=0.0, le=30.0, description="classifier-free guidance scale")
-    sampler: Literal["ddpm", "ddim", "dpmpp_2m", "euler"] | None = None
+    sampler: SamplerName | None = None
     size: int | None = Field(None, description="image side in pixels (square); the model's native size, or "
                              "for models that take other sizes (SANA) any multiple of the compression up to "
                              "their max_image_size")

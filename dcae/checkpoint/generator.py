@@ -83,7 +83,8 @@ USIT_OBJECTIVE = Objective("linear")
 USIT_SAMPLING = {"sampler": "dopri5", "steps": 1000, "guidance": 1.5}
 for _size in ("h", "2b"):
     PUBLISHED[f"dc-ae-f32c32-in-1.0-usit-{_size}-in-512px"] = Release(
-        "dc-ae-f32c32-in-1.0", UVIT_PRESETS[f"U-ViT-{_size.upper()}"].replace(in_channels=32, input_size=16),
+        "dc-ae-f32c32-in-1.0",
+        UVIT_PRESETS[f"U-ViT-{_size.upper()}"].replace(name=f"USiT-{_size.upper()}", in_channels=32, input_size=16),
         USIT_OBJECTIVE, dict(USIT_SAMPLING))
 
 

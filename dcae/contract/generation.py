@@ -142,7 +142,7 @@ class GuidedDenoising:
         """How far the loop has come, in [0, 1] (an adaptive sampler's: its least advanced image's time)."""
         if self.state.adaptive:
             return self.state.fraction
-        return min(max(self.state._steps_run, 0) / max(self.total, 1), 1.0)
+        return min(self.state.evaluations / max(self.total, 1), 1.0)
 
     @property
     def guided(self) -> bool:

@@ -96,8 +96,8 @@ def sse(event: dict) -> bytes:
 def event_stream(pipes: Pipelines, params: GenerateParams, chosen: dict, partial_images: int, kind: str, fmt: str,
                  quality: int, progress: bool = True, every_step: bool = False) -> StreamingResponse:
     """The generation as Server-Sent Events in OpenAI's image-streaming shape: `{kind}.progress` after
-    each step when `progress` (ours: step, steps (null for an adaptive sampler), fraction), `{kind}.partial_image` previews, `{kind}.completed`
-    per image (each with image_index and seed beside OpenAI's fields); an
+    each step when `progress` (ours: step, steps (null for an adaptive sampler), fraction), `{kind}.partial_image`
+    previews, `{kind}.completed` per image (each with image_index and seed beside OpenAI's fields); an
     `error` event if it fails after the stream began. A client that leaves cancels the generation (the
     guard cancels this response's task, and the loop with it)."""
     STREAMED.labels(kind).inc()

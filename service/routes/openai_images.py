@@ -30,7 +30,7 @@ from service.routes.common import (
     ERRORS, PipelinesDep, SettingsDep, encode_images, first_error, first_field, form_flag, read_form,
 )
 from service.routes.generate import event_stream, prepare
-from service.schemas import GenerateRequest
+from service.schemas import GenerateRequest, SamplerName
 
 images_router = APIRouter(prefix="/v1/images", tags=["OpenAI images API"])
 SIZE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
@@ -61,7 +61,7 @@ class OpenAIImageRequest(BaseModel):
     seed: int | None = Field(None, ge=0, le=2**31 - 1)
     steps: int | None = Field(None, ge=1)
     guidance: float | None = Field(None, ge=0.0, le=30.0)
-    sampler: Literal["ddpm", "ddim", "dpmpp_2m", "euler"] | None = None
+    sampler: SamplerName | None = None
     negative_prompt: str | None = Field(None, max_length=1000)
     class_label: int | None = Field(None, ge=0)
     strength: float = Field(0.8, ge=0.0, le=1.0)

@@ -94,8 +94,12 @@ $("go").addEventListener("click", async () => {
     for await (const e of events(r)) {
       if (e.type === "error") throw new Error(e.error.message);
       if (e.type === "image_generation.progress") {
-        if (e.steps) { progress.max = e.steps; progress.value = e.step; status.textContent = `step ${e.step} of ${e.steps}`; }
-        else { progress.max = 1; progress.value = e.fraction; status.textContent = `step ${e.step} (${Math.round(100 * e.fraction)} %)`; }
+        if (e.steps) {
+          progress.max = e.steps; progress.value = e.step; status.textContent = `step ${e.step} of ${e.steps}`;
+        } else {  // an adaptive sampler (dopri5): its steps are not known ahead; fraction is how far it has come
+          progress.max = 1; progress.value = e.fraction;
+          status.textContent = `step ${e.step} (${Math.round(100 * e.fraction)} %)`;
+        }
         continue;
       }
       const i = e.image_index || 0;

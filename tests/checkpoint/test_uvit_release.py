@@ -19,15 +19,17 @@ from dcae.checkpoint import PUBLISHED
 from dcae.cli import main
 from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
-from support.releases import diffusers_kwargs, diffusers_to_efficientvit
+from support.releases import check_cli_latents, write_uvit_release
 from support.stages import cli_stage, peak_rss_gib
-from support.served import cpu_triton, gateway, images_of, repository_beside
+from support.served import gateway, images_of, release_fixtures
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 NAME = "dc-ae-f32c32-in-1.0-uvit-s-in-512px"
 HEADLINE = "dc-ae-f64c128-in-1.0-uvit-h-in-512px"
-FULL_SIZE = (PUBLISHED[HEADLINE], dc_ae.get_config(PUBLISHED[HEADLINE].autoencoder))  # before any narrowing
+USIT = "dc-ae-f32c32-in-1.0-usit-h-in-512px"
+FULL_SIZE = {name: (PUBLISHED[name], dc_ae.get_config(PUBLISHED[name].autoencoder))  # before any narrowing
+             for name in (HEADLINE, USIT)}
 RECIPE = {"sampler": "dpmpp_fast", "steps": 30, "guidance": 1.5}
 NARROW_UVIT = PUBLISHED[NAME].dit.replace(depth=2, hidden_size=32, num_heads=2, input_size=2)
 NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
@@ -42,41 +44,15 @@ def narrowed():
     mp.undo()
 
 
-def write_uvit_release(directory, seed: int = 0, name: str = NAME, ae_cfg=NARROW_AE, uvit_cfg=NARROW_UVIT) -> None:
-    """config.json {"model_name"} + model.safetensors: autoencoder.* (efficientvit names, from diffusers'
-    AutoencoderDC) and diffusion_model.* (a U-ViT's tensors under efficientvit's names)."""
-    import diffusers
-    from safetensors.torch import save_file
-
-    from dcae.models.random_init import randomize_, randomize_by_name_
-    from dcae.models.uvit import UViT
-
-    directory.mkdir(parents=True)
-    ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
-    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ae.state_dict(), ae_cfg).items()}
-    del ae
-    state.update({f"diffusion_model.{k}": v for k, v in randomize_by_name_(UViT(uvit_cfg), seed).state_dict().items()})
-    save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
-    (directory / "config.json").write_text(json.dumps({"model_name": name}) + "\n")
-
-
 @pytest.fixture(scope="module")
 def converted(narrowed, tmp_path_factory):
     root = tmp_path_factory.mktemp("uvit")
-    write_uvit_release(root / NAME, seed=3)
+    write_uvit_release(root / NAME, NAME, NARROW_AE, NARROW_UVIT, seed=3)
     assert main(["convert", str(root / NAME), str(root / "uvit-s"), "--json"]) == 0
     return root / "uvit-s"
 
 
-@pytest.fixture(scope="module")
-def uvit_repository(converted):
-    return repository_beside(converted)
-
-
-@pytest.fixture(scope="module")
-def uvit_triton(triton_env, uvit_repository, tmp_path_factory):
-    with cpu_triton(uvit_repository, uvit_repository.parent / "uvit-s", tmp_path_factory.mktemp("triton")) as server:
-        yield server
+uvit_repository, uvit_triton = release_fixtures("uvit", "converted")
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +71,8 @@ def test_convert_info_and_generate_with_the_releases_recipe(converted, tmp_path,
     info = json.loads(capsys.readouterr().out)
     assert info["name"] == "U-ViT-S" and info["sampling"] == RECIPE and info["conditioning"] == "class (1000)"
     # --latents and --save-latents: the final latents are the pipeline's from that noise
-    noise = np.random.default_rng(0).standard_normal((1, 32, 2, 2)).astype(np.float32)
-    np.save(tmp_path / "noise.npy", noise)
-    assert main(["generate", "--model", str(converted), "--class", "3", "--latents", str(tmp_path / "noise.npy"),
-                 "--save-latents", str(tmp_path / "final.npy"), "-o", str(tmp_path / "x.png")]) == 0
-    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
-
-    pipe = LatentDiffusionPipeline.from_pretrained(converted)
-    expected = pipe.sample_latents(class_label=3, latents=noise).numpy()
-    assert np.allclose(np.load(tmp_path / "final.npy"), expected, rtol=1e-5, atol=1e-5)
-    assert np.asarray(Image.open(tmp_path / "x.png")).shape == (64, 64, 3)
-    np.save(tmp_path / "bad.npy", noise[:, :8])
+    assert check_cli_latents(converted, tmp_path, (1, 32, 2, 2)).shape == (64, 64, 3)
+    np.save(tmp_path / "bad.npy", np.load(tmp_path / "noise.npy")[:, :8])
     assert main(["generate", "--model", str(converted), "--class", "3", "--latents", str(tmp_path / "bad.npy"),
                  "-o", str(tmp_path / "y.png")]) == 2
     assert "expected (n, 32, 2, 2) start noise" in capsys.readouterr().err
@@ -124,24 +91,28 @@ def test_the_gateway_serves_the_release(request, gateways, runtime, pytorch_imag
 
 
 @pytest.mark.slow
-def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path):
-    """U-ViT-H on dc-ae-f64c128-in-1.0 (the paper's headline) at full size with random weights: convert -> dcae
-    generate -> dcae export -> the embedded gateway, whose image equals `dcae generate`'s for the same seed within
-    2 levels. Prints each stage's time and peak memory."""
+@pytest.mark.parametrize("name,sampler", [(HEADLINE, "dpmpp_fast"), (USIT, "euler")], ids=["uvit-h-f64", "usit-h"])
+def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path, name, sampler):
+    """U-ViT-H on dc-ae-f64c128-in-1.0 (the paper's headline), and USiT-H on dc-ae-f32c32-in-1.0, at full size with
+    random weights: convert -> dcae generate (3 steps of `sampler`) -> dcae export -> the embedded gateway, whose
+    image equals `dcae generate`'s for the same seed within 2 levels, then one image at the release's recipe.
+    Prints each stage's time, peak memory and the recipe's model evaluations."""
     import io
     import os
+    import re
     import time
 
     from support.served import free_port, runtime_env, start_server
 
-    spec, ae_cfg = FULL_SIZE
-    write_uvit_release(tmp_path / HEADLINE, 0, HEADLINE, ae_cfg, spec.dit)
+    spec, ae_cfg = FULL_SIZE[name]
+    write_uvit_release(tmp_path / name, name, ae_cfg, spec.dit)
     report = {}
 
-    cli_stage(report, "convert", "convert", str(tmp_path / HEADLINE), str(tmp_path / "uvit-h"), "--json")
+    cli_stage(report, "convert", "convert", str(tmp_path / name), str(tmp_path / "uvit-h"), "--json")
     gen = json.loads(cli_stage(report, "generate", "generate", "--model", str(tmp_path / "uvit-h"), "--class", "207",
-                               "--seed", "3", "--steps", "3", "-o", str(tmp_path / "cli.png"), "--json"))
-    assert (gen["sampler"], gen["guidance"]) == ("dpmpp_fast", 1.5)
+                               "--seed", "3", "--steps", "3", "--sampler", sampler, "-o", str(tmp_path / "cli.png"),
+                               "--json"))
+    assert (gen["sampler"], gen["guidance"]) == (sampler, 1.5)
     expected = np.asarray(Image.open(tmp_path / "cli.png"))
     cli_stage(report, "export", "export", "--generator", str(tmp_path / "uvit-h"), "-o", str(tmp_path / "repo"))
     port = free_port()
@@ -149,18 +120,23 @@ def test_the_full_size_headline_release_from_download_to_a_served_image(tmp_path
     try:
         url = f"http://127.0.0.1:{port}"
         t0 = time.perf_counter()
-        r = httpx.post(f"{url}/v1/generate", json={"class_label": 207, "seed": 3, "steps": 3,
+        r = httpx.post(f"{url}/v1/generate", json={"class_label": 207, "seed": 3, "steps": 3, "sampler": sampler,
                                                    "response_format": "png"}, timeout=900)
         report["gateway_3_steps_seconds"] = round(time.perf_counter() - t0, 1)
         assert r.status_code == 200, r.text
         diff = np.abs(np.asarray(Image.open(io.BytesIO(r.content))).astype(int) - expected.astype(int))
         assert diff.max() <= 2, diff.max()
-        t0 = time.perf_counter()
+        def evaluations() -> int:  # the gateway's denoising steps so far, from its metrics
+            text = httpx.get(f"{url}/metrics", timeout=30).text
+            return int(float(re.search(r'dcae_stage_duration_seconds_count\{stage="denoise_step"\} (\S+)', text)[1]))
+
+        before, t0 = evaluations(), time.perf_counter()
         r = httpx.post(f"{url}/v1/generate", json={"class_label": 1, "seed": 4}, timeout=1800)  # the recipe
         assert r.status_code == 200, r.text
-        report["gateway_recipe_30_evaluations_seconds"] = round(time.perf_counter() - t0, 1)
+        report["gateway_recipe_seconds"] = round(time.perf_counter() - t0, 1)
+        report["gateway_recipe_evaluations"] = evaluations() - before
         report["gateway_peak_rss_gib"] = round(peak_rss_gib(proc.pid), 2)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    print("\nfull-size U-ViT-H f64c128:", json.dumps(report, indent=1))
+    print(f"\nfull-size {spec.dit.name} on {spec.autoencoder}:", json.dumps(report, indent=1))

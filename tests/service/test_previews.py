@@ -103,3 +103,18 @@ def test_the_preview_decoder_is_listed_and_previews_need_a_stream(request, gatew
     assert preview["details"]["params"] == 8_301_763
     r = httpx.post(f"{served.url}/v1/generate", json={**BODY, "stream": False, "preview_every_step": True})
     assert r.status_code == 422 and r.json()["error"]["field"] == "preview_every_step"
+
+
+def test_when_previews_are_due():
+    """A fixed sampler's previews after the steps `preview_steps` picks; an adaptive one's (no total) when its progress
+    passes (j + 1) / (previews + 1), one per step however many points it passes, none at the end."""
+    from service.pipeline import PreviewSchedule
+
+    fixed = PreviewSchedule(10, 2, every_step=False)
+    assert [fixed.after(done, done / 10) for done in range(1, 11)] == [None, None, 0, None, None, None, 1, None, None,
+                                                                        None]
+    adaptive = PreviewSchedule(None, 3, every_step=False)
+    fractions = [0.1, 0.3, 0.8, 0.9, 1.0]  # passes 1/4, then 1/2 and 3/4 at once
+    assert [adaptive.after(done, f) for done, f in enumerate(fractions, 1)] == [None, 0, 1, None, None]
+    every = PreviewSchedule(None, 0, every_step=True)
+    assert [every.after(done, f) for done, f in enumerate([0.0, 0.2, 0.2, 0.5, 1.0], 1)] == [None, 0, None, 1, None]

@@ -1,6 +1,7 @@
 """Test helpers: the two published checkpoint layouts written independently of
 `dcae.checkpoint` (from the official grammar, reference Sec. 4)."""
 
+import json
 import re
 
 import torch
@@ -280,3 +281,42 @@ def write_sana_release(directory, seed: int = 0, scheduler: str = "dpm", sample_
                     scheduler=sched)
     pipe.save_pretrained(str(Path(directory)))
     return pipe
+
+
+def write_uvit_release(directory, name: str, ae_cfg, uvit_cfg, seed: int = 0) -> None:
+    """An efficientvit U-ViT or USiT release (the same network): config.json {"model_name"} + model.safetensors:
+    autoencoder.* (efficientvit names, from diffusers' AutoencoderDC) and diffusion_model.* (a U-ViT's tensors under
+    efficientvit's names)."""
+    import diffusers
+    from safetensors.torch import save_file
+
+    from dcae.models.random_init import randomize_, randomize_by_name_
+    from dcae.models.uvit import UViT
+
+    directory.mkdir(parents=True)
+    ae = randomize_(diffusers.AutoencoderDC(**diffusers_kwargs(ae_cfg)), seed=seed).eval()
+    state = {f"autoencoder.{k}": v for k, v in diffusers_to_efficientvit(ae.state_dict(), ae_cfg).items()}
+    del ae
+    state.update({f"diffusion_model.{k}": v for k, v in randomize_by_name_(UViT(uvit_cfg), seed).state_dict().items()})
+    save_file({k: v.detach().contiguous() for k, v in state.items()}, str(directory / "model.safetensors"))
+    (directory / "config.json").write_text(json.dumps({"model_name": name}) + "\n")
+
+
+def check_cli_latents(checkpoint, tmp_path, noise_shape: tuple[int, ...], class_label: int = 3):
+    """`dcae generate --latents/--save-latents` on a class-conditional generator: the saved final latents are the
+    pipeline's from that noise (within 1e-5) -> the generated image (H, W, 3)."""
+    import numpy as np
+    from PIL import Image
+
+    from dcae.cli import main
+    from dcae.pipelines.latent_diffusion import LatentDiffusionPipeline
+
+    noise = np.random.default_rng(0).standard_normal(noise_shape).astype(np.float32)
+    np.save(tmp_path / "noise.npy", noise)
+    assert main(["generate", "--model", str(checkpoint), "--class", str(class_label), "--latents",
+                 str(tmp_path / "noise.npy"), "--save-latents", str(tmp_path / "final.npy"), "-o",
+                 str(tmp_path / "x.png")]) == 0
+    expected = LatentDiffusionPipeline.from_pretrained(checkpoint).sample_latents(class_label=class_label,
+                                                                                  latents=noise).numpy()
+    assert np.allclose(np.load(tmp_path / "final.npy"), expected, rtol=1e-5, atol=1e-5)
+    return np.asarray(Image.open(tmp_path / "x.png"))

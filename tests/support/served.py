@@ -81,6 +81,25 @@ def repository_beside(generator: Path) -> Path:
     return generator.parent / "repo"
 
 
+def release_fixtures(prefix: str, checkpoint: str):
+    """Module fixtures `<prefix>_repository` (the generator of the fixture named `checkpoint`, exported beside it)
+    and `<prefix>_triton` (a CPU Triton over that repository), for `gateway(..., repository=, triton=)`. Assign
+    both in the test module: `a_repository, a_triton = release_fixtures("a", "converted")`."""
+    import pytest
+
+    @pytest.fixture(scope="module", name=f"{prefix}_repository")
+    def repository(request):
+        return repository_beside(request.getfixturevalue(checkpoint))
+
+    @pytest.fixture(scope="module", name=f"{prefix}_triton")
+    def triton(request, triton_env, tmp_path_factory):
+        repo, generator = request.getfixturevalue(f"{prefix}_repository"), request.getfixturevalue(checkpoint)
+        with cpu_triton(repo, generator, tmp_path_factory.mktemp("triton")) as server:
+            yield server
+
+    return repository, triton
+
+
 def runtime_env(runtime: str, repository: Path | None = None, triton=None) -> dict[str, str]:
     """The settings of one of RUNTIMES (or "torch"): the embedded runtime over `repository`, the torch runtime
     over it and the checkpoints beside it, or Triton's over `triton`."""
