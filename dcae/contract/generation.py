@@ -101,15 +101,12 @@ class GuidedDenoising:
         elif noise.shape != (n, *latent_shape):
             raise ValueError(f"start noise of shape {tuple(noise.shape)}; this generation needs {(n, *latent_shape)}")
         if sampler in ADAPTIVE_SAMPLERS:  # image-to-image: the integration starts at SiT time 1 - strength
-            t_start = 0.0
+            t_start = 0.0  # (strength 0 starts at the end: the image's latent back, no evaluation)
             if init_latent is not None and strength < 1.0:
                 objective.first_step(steps, strength)  # the strength's check
                 t_start = 1.0 - strength
                 init = np.broadcast_to(init_latent.astype(np.float64), noise.shape)
                 noise = (t_start * init + (1.0 - t_start) * noise.astype(np.float64)).astype(np.float32)
-            if t_start >= 1.0:  # strength 0: the image's latent back, no evaluation
-                return cls(SamplerState.start("euler", objective, 1, noise), cond, uncond, guidance, latent_shape[0],
-                           1, embedded_guidance)
             return cls(SamplerState.start(sampler, objective, steps, noise, t_start=t_start), cond, uncond, guidance,
                        latent_shape[0], 0, embedded_guidance)
         state = SamplerState.start(sampler, objective, steps, noise,
@@ -161,7 +158,7 @@ class GuidedDenoising:
     def inputs(self, i: int) -> dict[str, np.ndarray]:
         """The DiT's inputs at step i: latent, timestep (N,) and the conditioning."""
         x, t = self.state.model_input(i), self.state.timestep(i)
-        if self.state.adaptive and len(x) < len(self.state.x):  # the images still integrating
+        if self.state.adaptive:  # the rows of the images still integrating
             active = self.state.active
             return self._inputs(x, t, {k: v[active] for k, v in self.cond.items()},
                                 {k: v[active] for k, v in self.uncond.items()})

@@ -62,19 +62,19 @@ def _weighted(k: np.ndarray, weights, dt32: np.float32) -> np.ndarray:
 class Dopri5:
     """One image's integration of dy/dt = f(t, y) from t_start to t_end (float32 state, float64 time), one
     evaluation of f at a time. `evaluations` counts them: 2 to pick the first step, then 6 per step tried
-    (the 7th stage of a step is the next step's first: FSAL)."""
+    (the 7th stage of a step is the next step's first: FSAL). Starting at t_end, it is done with y0."""
 
     def __init__(self, y0: np.ndarray, t_start: float = 0.0, t_end: float = 1.0, atol: float = USIT_ATOL,
                  rtol: float = USIT_RTOL) -> None:
-        if not t_start < t_end:
-            raise ValueError(f"the integration runs forward: t_start {t_start} must be below t_end {t_end}")
+        if not t_start <= t_end:
+            raise ValueError(f"the integration runs forward: t_start {t_start} must not pass t_end {t_end}")
         self.y = np.asarray(y0, dtype=F32)
         self.t, self.t_end, self.atol, self.rtol = float(t_start), float(t_end), float(atol), float(rtol)
         self.t_start = self.t
         self.f: np.ndarray | None = None  # f at (t, y)
         self.dt = 0.0
         self.evaluations, self.steps_accepted, self.steps_rejected = 0, 0, 0
-        self.result: np.ndarray | None = None  # the state at t_end, once done
+        self.result: np.ndarray | None = self.y if self.t == self.t_end else None  # the state at t_end, once done
         self._phase = "start"  # start -> first_step -> stages
         self._h0 = 0.0
         self._k: np.ndarray | None = None  # (*y.shape, 7) the step's stages

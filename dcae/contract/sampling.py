@@ -388,15 +388,14 @@ class SamplerState:
         c = self.x.shape[1]
         for row, j in enumerate(self.active):
             self._odes[j].tell(model_output[row, :c])
-        x, x0 = self.x.copy(), (self.x0 if self.x0 is not None else self.x).copy()
         for j, ode in enumerate(self._odes):
-            x[j] = ode.result if ode.done else ode.y
-            x0[j] = x[j] if ode.done or ode.f is None else ode.y + F32(1.0 - ode.t) * ode.f
             if not ode.done and ode.evaluations >= self._max_evaluations:
                 raise SamplerBudgetError(
                     f"dopri5 spent the {self._max_evaluations} evaluations allowed (steps) with image {j} at t = "
                     f"{ode.t:.3f} of 1; allow more steps, or use a fixed-step sampler (euler)")
-        self.x, self.x0 = x, x0
+        self.x = np.stack([ode.result if ode.done else ode.y for ode in self._odes])
+        self.x0 = np.stack([ode.result if ode.done else ode.y if ode.f is None else ode.y + F32(1.0 - ode.t) * ode.f
+                            for ode in self._odes])
         self._steps_run += 1
         return self.x
 

@@ -5,7 +5,6 @@ gateway (embedded, Triton's loop, Triton's generate model) with a class and with
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from dcae.cli import main
 from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
 from dcae.models.dit import get_config as dit_config
-from support.releases import write_release
+from support.releases import NARROW_AE, narrowed_release, write_release
 from support.stages import cli_stage, peak_rss_gib
 from support.served import cpu_triton, gateway, images_of, repository_beside
 
@@ -30,11 +29,10 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 NAME = "dc-ae-f32c32-in-1.0-dit-xl-in-512px"
 RECIPE = {"sampler": "ddpm", "steps": 250, "guidance": 1.3}
-# The release's DiT-XL/1 (patch 1, learned sigma, 1000 classes), narrowed; dc-ae-f32c32-in-1.0 narrowed to
-# the tiny widths under its own name and scaling factor: 2x2 latents, 64-px images.
+# The release's DiT-XL/1 (patch 1, learned sigma, 1000 classes), narrowed; its autoencoder support.releases.NARROW_AE
+# (2x2 latents, 64-px images).
 NARROW_DIT = dit_config("DiT-XL/1").replace(depth=2, hidden_size=64, num_heads=2, in_channels=32, input_size=2,
                                             learn_sigma=True, num_classes=1000)
-NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
 GOLDFISH = "a photo of a goldfish swimming"  # all-MiniLM-L6-v2's nearest ImageNet class: 1, goldfish
 FULL_SIZE = (PUBLISHED[NAME], dc_ae.get_config(PUBLISHED[NAME].autoencoder))  # before any fixture narrows them
 
@@ -42,11 +40,8 @@ FULL_SIZE = (PUBLISHED[NAME], dc_ae.get_config(PUBLISHED[NAME].autoencoder))  # 
 @pytest.fixture(scope="module")
 def narrowed(tmp_path_factory):
     """The narrowed release registered under the release's name for this module (in this process)."""
-    mp = pytest.MonkeyPatch()
-    mp.setitem(dc_ae.PRESETS, NAME.split("-dit-")[0], NARROW_AE)
-    mp.setitem(PUBLISHED, NAME, dataclasses.replace(PUBLISHED[NAME], dit=NARROW_DIT))
-    yield
-    mp.undo()
+    with narrowed_release(NAME, NARROW_AE, NARROW_DIT):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ steps is not known in advance. The sampler equals efficientvit's own: tests/cont
 from __future__ import annotations
 
 import base64
-import dataclasses
 import io
 import json
 
@@ -20,8 +19,7 @@ from PIL import Image
 from dcae.checkpoint import PUBLISHED
 from dcae.cli import main
 from dcae.contract.pixels import to_uint8
-from dcae.models import dc_ae
-from support.releases import check_cli_latents, write_uvit_release
+from support.releases import NARROW_AE, check_cli_latents, narrowed_release, write_uvit_release
 from support.served import gateway, images_of, release_fixtures
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -29,19 +27,15 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 NAME = "dc-ae-f32c32-in-1.0-usit-h-in-512px"
 RECIPE = {"sampler": "dopri5", "steps": 1000, "guidance": 1.5}
 NARROW_USIT = PUBLISHED[NAME].dit.replace(depth=2, hidden_size=32, num_heads=2, input_size=2)
-NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
 
 
 @pytest.fixture(scope="module")
 def converted(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setitem(dc_ae.PRESETS, "dc-ae-f32c32-in-1.0", NARROW_AE)
-    mp.setitem(PUBLISHED, NAME, dataclasses.replace(PUBLISHED[NAME], dit=NARROW_USIT))
-    root = tmp_path_factory.mktemp("usit")
-    write_uvit_release(root / NAME, NAME, NARROW_AE, NARROW_USIT, seed=5)
-    assert main(["convert", str(root / NAME), str(root / "usit-h"), "--json"]) == 0
-    yield root / "usit-h"
-    mp.undo()
+    with narrowed_release(NAME, NARROW_AE, NARROW_USIT):
+        root = tmp_path_factory.mktemp("usit")
+        write_uvit_release(root / NAME, NAME, NARROW_AE, NARROW_USIT, seed=5)
+        assert main(["convert", str(root / NAME), str(root / "usit-h"), "--json"]) == 0
+        yield root / "usit-h"
 
 
 usit_repository, usit_triton = release_fixtures("usit", "converted")

@@ -7,7 +7,6 @@ sampler equal efficientvit's own: tests/models/test_uvit.py, tests/contract/test
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import httpx
@@ -19,7 +18,7 @@ from dcae.checkpoint import PUBLISHED
 from dcae.cli import main
 from dcae.contract.pixels import to_uint8
 from dcae.models import dc_ae
-from support.releases import check_cli_latents, write_uvit_release
+from support.releases import NARROW_AE, check_cli_latents, narrowed_release, write_uvit_release
 from support.stages import cli_stage, peak_rss_gib
 from support.served import gateway, images_of, release_fixtures
 
@@ -32,16 +31,12 @@ FULL_SIZE = {name: (PUBLISHED[name], dc_ae.get_config(PUBLISHED[name].autoencode
              for name in (HEADLINE, USIT)}
 RECIPE = {"sampler": "dpmpp_fast", "steps": 30, "guidance": 1.5}
 NARROW_UVIT = PUBLISHED[NAME].dit.replace(depth=2, hidden_size=32, num_heads=2, input_size=2)
-NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
 
 
 @pytest.fixture(scope="module")
 def narrowed():
-    mp = pytest.MonkeyPatch()
-    mp.setitem(dc_ae.PRESETS, "dc-ae-f32c32-in-1.0", NARROW_AE)
-    mp.setitem(PUBLISHED, NAME, dataclasses.replace(PUBLISHED[NAME], dit=NARROW_UVIT))
-    yield
-    mp.undo()
+    with narrowed_release(NAME, NARROW_AE, NARROW_UVIT):
+        yield
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,11 @@
 
 import json
 import re
+from contextlib import contextmanager
 
 import torch
 
+from dcae.models import dc_ae
 from dcae.models.dc_ae import DCAEConfig
 
 _NORMS = {"rms": "rms_norm", "bn": "batch_norm"}
@@ -320,3 +322,28 @@ def check_cli_latents(checkpoint, tmp_path, noise_shape: tuple[int, ...], class_
                                                                                   latents=noise).numpy()
     assert np.allclose(np.load(tmp_path / "final.npy"), expected, rtol=1e-5, atol=1e-5)
     return np.asarray(Image.open(tmp_path / "x.png"))
+
+
+# dc-ae-f32c32-in-1.0 narrowed to the tiny widths under its own name and scaling factor (2x2 latents at 64 px): the
+# autoencoder of the narrowed ImageNet releases (DiT-XL, U-ViT, USiT).
+NARROW_AE = dc_ae.get_config("dc-ae-f32c32-tiny").replace(name="dc-ae-f32c32-in-1.0", scaling_factor=0.3189)
+
+
+@contextmanager
+def narrowed_release(name: str, ae_cfg, network_cfg):
+    """The published release `name` narrowed for a test, in this process: its autoencoder preset replaced by
+    `ae_cfg` and its network config by `network_cfg`, undone on exit (a subprocess sees the real ones)."""
+    import dataclasses
+
+    import pytest
+
+    from dcae.checkpoint import PUBLISHED
+
+    mp = pytest.MonkeyPatch()
+    mp.setitem(dc_ae.PRESETS, PUBLISHED[name].autoencoder, ae_cfg)
+    mp.setitem(PUBLISHED, name, dataclasses.replace(PUBLISHED[name], dit=network_cfg))
+    try:
+        yield
+    finally:
+        mp.undo()
+
